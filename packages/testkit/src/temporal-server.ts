@@ -1,0 +1,78 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { SEARCH_ATTRIBUTE_NAMES } from '@at/common';
+import { waitFor } from './ports';
+
+export const TEMPORAL_CLI_VERSION = '1.9.1';
+
+/** The project-local Temporal CLI installed by scripts/install-temporal.sh. */
+export function temporalBinaryPath(root = path.resolve(__dirname, '../../..')): string {
+  const bin = process.env['TEMPORAL_CLI_PATH'] ?? path.join(root, '.tools', 'temporal', TEMPORAL_CLI_VERSION, 'temporal');
+  if (!existsSync(bin)) throw new Error(`Temporal CLI not found at ${bin}: run scripts/install-temporal.sh`);
+  return bin;
+}
+
+export type TemporalServerOptions = {
+  port: number;
+  /** Web UI port; omit for a headless server. */
+  uiPort?: number;
+  /** SQLite file for a persistent server; omit for in-memory. */
+  dbFile?: string;
+  namespace?: string;
+  dynamicConfig?: Record<string, string | number | boolean>;
+  onLog?: (line: string) => void;
+};
+
+export type TemporalServerHandle = { address: string; uiUrl: string | undefined; process: ChildProcess; stop: () => Promise<void> };
+
+/** Starts `temporal server start-dev` with the project's search attributes registered. */
+export async function startTemporalServer(options: TemporalServerOptions): Promise<TemporalServerHandle> {
+  const namespace = options.namespace ?? 'default';
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--namespace', namespace, '--log-level', 'warn'];
+  if (options.uiPort !== undefined) args.push('--ui-port', String(options.uiPort));
+  else args.push('--headless');
+  if (options.dbFile) {
+    mkdirSync(path.dirname(options.dbFile), { recursive: true });
+    args.push('--db-filename', options.dbFile);
+  }
+  for (const name of SEARCH_ATTRIBUTE_NAMES) args.push('--search-attribute', `${name}=Keyword`);
+  for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  const child = spawn(temporalBinaryPath(), args, { stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+  const log = options.onLog ?? (() => undefined);
+  child.stdout?.on('data', (chunk: Buffer) => log(chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => log(chunk.toString()));
+  let exited = false;
+  child.on('exit', () => {
+    exited = true;
+  });
+  const address = `127.0.0.1:${options.port}`;
+  await waitFor('the Temporal dev server', async () => {
+    if (exited) throw new Error('temporal exited during start-up');
+    const connection = await Connection.connect({ address, connectTimeout: 1000 });
+    try {
+      await connection.workflowService.describeNamespace({ namespace });
+    } finally {
+      await connection.close();
+    }
+  }, 60_000, 250);
+  return {
+    address,
+    uiUrl: options.uiPort !== undefined ? `http://127.0.0.1:${options.uiPort}` : undefined,
+    process: child,
+    stop: () => stopChild(child),
+  };
+}
+
+export function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}

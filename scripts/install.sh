@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs everything the project needs, idempotently: pnpm (pinned), node packages, the
+# Temporal CLI (pinned, project-local), and the generated Prisma client.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+PNPM_VERSION=$(node -p "require('./package.json').packageManager.split('@')[1]")
+if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version 2>/dev/null)" != "$PNPM_VERSION" ]; then
+  echo "installing pnpm $PNPM_VERSION" >&2
+  npm install --global --no-fund --no-audit "pnpm@$PNPM_VERSION" >&2
+fi
+pnpm install --frozen-lockfile >&2
+./scripts/install-temporal.sh >/dev/null
+./scripts/prisma-generate.sh >/dev/null
