@@ -1,1 +1,9 @@
-export {};
+export * from './error-mapping';
+export * from './error-handler';
+export * from './request-context';
+export * from './body';
+export * from './security-headers';
+export * from './route';
+export * from './openapi';
+export * from './metrics';
+export * from './server';

@@ -1,0 +1,102 @@
+import type { Request, Response, Router } from 'express';
+import type { z } from 'zod';
+import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { ValidationError, type FieldIssue } from '@at/common';
+import { requestIdOf } from './request-context';
+
+export type HttpMethod = 'get' | 'post' | 'delete' | 'patch' | 'put';
+
+export type HandlerResult = { status: number; body: unknown; headers?: Record<string, string> };
+
+export type HandlerContext<A, P, Q, B> = { auth: A; params: P; query: Q; body: B; requestId: string; req: Request; res: Response };
+
+type Schema = z.ZodType;
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export type RouteDefinition<A, P extends Schema | undefined, Q extends Schema | undefined, B extends Schema | undefined> = {
+  method: HttpMethod;
+  /** OpenAPI-style path, e.g. `/api/v1/auth_configs/{id}`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  tags: string[];
+  /** Security scheme name registered in the OpenAPI document, or none. */
+  security?: string;
+  /** Authenticates the caller; runs before validation so a bad key is always a 401. */
+  auth: (req: Request) => Promise<A>;
+  params?: P;
+  query?: Q;
+  body?: B;
+  responses: Record<number, { description: string; schema?: Schema }>;
+  handler: (ctx: HandlerContext<A, Out<P>, Out<Q>, Out<B>>) => Promise<HandlerResult>;
+};
+
+export type AnyRoute = RouteDefinition<unknown, Schema | undefined, Schema | undefined, Schema | undefined>;
+
+/** Declares one endpoint: its schemas (validation + OpenAPI) and its handler. */
+export function defineRoute<A, P extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, B extends Schema | undefined = undefined>(
+  route: RouteDefinition<A, P, Q, B>,
+): AnyRoute {
+  return route as unknown as AnyRoute;
+}
+
+export function zodIssuesToFields(prefix: string, error: z.ZodError): FieldIssue[] {
+  const fields: FieldIssue[] = [];
+  for (const issue of error.issues) {
+    const base = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) fields.push({ path: base ? `${base}.${key}` : key, message: 'unknown field' });
+    } else {
+      fields.push({ path: base || prefix, message: issue.message });
+    }
+  }
+  return fields;
+}
+
+function parsePart<S extends Schema | undefined>(schema: S, value: unknown, part: string): Out<S> {
+  if (!schema) return undefined as Out<S>;
+  const result = schema.safeParse(value);
+  if (!result.success) throw new ValidationError(`invalid ${part}`, zodIssuesToFields(part, result.error));
+  return result.data as Out<S>;
+}
+
+function isNonEmptyBody(body: unknown): boolean {
+  return body !== undefined && body !== null && !(typeof body === 'object' && Object.keys(body).length === 0);
+}
+
+function expressPath(path: string): string {
+  return path.replace(/\{([A-Za-z0-9_]+)\}/g, ':$1');
+}
+
+/** Mounts routes on an Express router and registers each one in the OpenAPI registry. */
+export function mountRoutes(router: Router, registry: OpenAPIRegistry, routes: AnyRoute[]): void {
+  for (const route of routes) {
+    router[route.method](expressPath(route.path), async (req, res) => {
+      const auth = await route.auth(req);
+      const params = parsePart(route.params, req.params, 'path');
+      const query = parsePart(route.query, { ...(req.query as Record<string, unknown>) }, 'query');
+      const body = parsePart(route.body, req.body ?? {}, 'body');
+      if (!route.body && isNonEmptyBody(req.body)) throw new ValidationError('this endpoint takes no request body', [{ path: 'body', message: 'unexpected body' }]);
+      const result = await route.handler({ auth, params, query, body, requestId: requestIdOf(res), req, res });
+      for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
+      res.status(result.status).json(result.body);
+    });
+    registry.registerPath(toOpenApi(route));
+  }
+}
+
+function toOpenApi(route: AnyRoute): RouteConfig {
+  const request: NonNullable<RouteConfig['request']> = {};
+  if (route.params) request.params = route.params as never;
+  if (route.query) request.query = route.query as never;
+  if (route.body) request.body = { required: false, content: { 'application/json': { schema: route.body } } };
+  const responses: RouteConfig['responses'] = {};
+  for (const [status, response] of Object.entries(route.responses)) {
+    responses[status] = response.schema
+      ? { description: response.description, content: { 'application/json': { schema: response.schema } } }
+      : { description: response.description };
+  }
+  const config: RouteConfig = { method: route.method, path: route.path, operationId: route.operationId, summary: route.summary, tags: route.tags, request, responses };
+  if (route.security) config.security = [{ [route.security]: [] }];
+  return config;
+}
