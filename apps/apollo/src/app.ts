@@ -1,0 +1,102 @@
+import express from 'express';
+import { Client, Connection } from '@temporalio/client';
+import { createLogger, type Logger } from '@at/common';
+import { createDb } from '@at/db';
+import {
+  buildOpenApiDocument,
+  createCursorCodec,
+  createMetrics,
+  docsRouter,
+  errorHandler,
+  healthRoutes,
+  jsonBody,
+  listen,
+  mountRoutes,
+  notFoundHandler,
+  OpenAPIRegistry,
+  requestContext,
+  securityHeaders,
+  type RunningServer,
+} from '@at/http';
+import { Vault } from '@at/vault';
+import { adminTokenAuth, apiKeyAuth, orgTokenAuth } from './auth/authenticators';
+import { createRateLimiter } from './auth/rate-limit';
+import { createThermosClient } from './clients/thermos-client';
+import type { ApolloContext } from './context';
+import type { ApolloEnv } from './env';
+import { apolloRoutes } from './routes';
+
+export type Apollo = { url: string; port: number; context: ApolloContext; stop: () => Promise<void> };
+
+function registerSecuritySchemes(registry: OpenAPIRegistry): void {
+  registry.registerComponent('securitySchemes', 'apiKey', { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'project API key' });
+  registry.registerComponent('securitySchemes', 'orgToken', { type: 'http', scheme: 'bearer', description: 'org admin token' });
+  registry.registerComponent('securitySchemes', 'adminToken', { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN of this deployment' });
+}
+
+/** Builds and starts apollo: the public HTTP API. */
+export async function startApollo(env: ApolloEnv, options: { logger?: Logger } = {}): Promise<Apollo> {
+  const logger = options.logger ?? createLogger({ service: 'apollo', level: env.LOG_LEVEL });
+  const db = createDb({ url: env.DATABASE_URL, applicationName: 'apollo' });
+  const connection = Connection.lazy({
+    address: env.TEMPORAL_ADDRESS,
+    ...(env.TEMPORAL_API_KEY ? { apiKey: env.TEMPORAL_API_KEY, tls: true } : env.TEMPORAL_TLS ? { tls: true } : {}),
+  });
+  const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const limiter = createRateLimiter(env.RATE_LIMIT_PER_MINUTE);
+  const context: ApolloContext = {
+    env,
+    db,
+    logger,
+    vault: Vault.fromSpec(env.VAULT_KEYS, env.VAULT_ACTIVE_KEY_ID),
+    temporal,
+    thermos: createThermosClient({ baseUrl: env.THERMOS_URL, serviceToken: env.THERMOS_SERVICE_TOKEN }),
+    cursors: createCursorCodec(env.CURSOR_SECRET),
+    auth: { project: apiKeyAuth(db, limiter), org: orgTokenAuth(db, limiter), admin: adminTokenAuth(env.ADMIN_TOKEN) },
+  };
+
+  const registry = new OpenAPIRegistry();
+  registerSecuritySchemes(registry);
+  const api = express.Router();
+  mountRoutes(api, registry, apolloRoutes(context));
+  const document = buildOpenApiDocument(registry, {
+    title: 'Apollo',
+    version: '1.0.0',
+    description: 'Connected accounts and scoped, durable credential revocation.',
+  });
+
+  let draining = false;
+  const metrics = createMetrics('apollo');
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(requestContext(logger), securityHeaders, metrics.middleware);
+  app.use(
+    healthRoutes(
+      [
+        { name: 'database', check: async () => void (await db.$queryRaw`SELECT 1`) },
+        { name: 'temporal', check: async () => void (await connection.healthService.check({})) },
+      ],
+      () => draining,
+    ),
+  );
+  app.get('/metrics', metrics.handler);
+  app.use(docsRouter(() => document, 'Apollo'));
+  app.use(jsonBody(env.BODY_LIMIT));
+  app.use(api);
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+
+  const server: RunningServer = await listen(app, env.APOLLO_PORT, env.APOLLO_HOST, logger);
+  return {
+    url: server.url,
+    port: server.port,
+    context,
+    stop: async () => {
+      draining = true;
+      await server.close();
+      await connection.close().catch(() => undefined);
+      await db.$disconnect();
+    },
+  };
+}

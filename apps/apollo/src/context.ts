@@ -1,0 +1,25 @@
+import type { Request } from 'express';
+import type { Client } from '@temporalio/client';
+import type { Logger } from '@at/common';
+import type { PrismaClient } from '@at/db';
+import type { CursorCodec } from '@at/http';
+import type { Vault } from '@at/vault';
+import type { AdminCaller, OrgCaller, ProjectCaller } from './auth/authenticators';
+import type { ApolloEnv } from './env';
+import type { ThermosClient } from './clients/thermos-client';
+
+/** Everything a route or use case may depend on; built once in app.ts. */
+export type ApolloContext = {
+  env: ApolloEnv;
+  db: PrismaClient;
+  logger: Logger;
+  vault: Vault;
+  temporal: Client;
+  thermos: ThermosClient;
+  cursors: CursorCodec;
+  auth: {
+    project: (req: Request) => Promise<ProjectCaller>;
+    org: (req: Request) => Promise<OrgCaller>;
+    admin: (req: Request) => Promise<AdminCaller>;
+  };
+};

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { envBool, envLogLevel, envPort, loadEnvOrExit, parseEnv } from '@at/common';
+
+/** Every setting apollo reads, validated once at boot. Documented in the README. */
+export const apolloEnvSchema = z.object({
+  /** HTTP port of the public API. */
+  APOLLO_PORT: envPort(3000),
+  /** Interface to bind; 0.0.0.0 to expose beyond this machine. */
+  APOLLO_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Postgres connection string. */
+  DATABASE_URL: z.string().url(),
+  /** Temporal frontend host:port. */
+  TEMPORAL_ADDRESS: z.string().min(3).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** Temporal Cloud / TLS clusters: API key (implies TLS) or plain TLS. */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_TLS: envBool(false),
+  /** Bearer token of the admin API (/admin/v1); at least 24 characters. */
+  ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters'),
+  /** Envelope-encryption key-encryption keys, `kid:base64(32 bytes)` comma-separated. */
+  VAULT_KEYS: z.string().min(1),
+  /** Which VAULT_KEYS entry seals new secrets (default: the last one). */
+  VAULT_ACTIVE_KEY_ID: z.string().min(1).optional(),
+  /** HMAC secret for paging cursors; at least 32 characters. */
+  CURSOR_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  /** Base URL of thermos's internal run API and its service token. */
+  THERMOS_URL: z.string().url().default('http://127.0.0.1:3001'),
+  THERMOS_SERVICE_TOKEN: z.string().min(24, 'must be at least 24 characters'),
+  /** Requests per minute allowed per API key / org token on the public surfaces. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+  /** Largest accepted JSON body. */
+  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('64kb'),
+  LOG_LEVEL: envLogLevel,
+});
+
+export type ApolloEnv = z.output<typeof apolloEnvSchema>;
+
+export const loadApolloEnv = (): ApolloEnv => loadEnvOrExit(apolloEnvSchema);
+export const parseApolloEnv = (source: Record<string, string | undefined>): ApolloEnv => parseEnv(apolloEnvSchema, source);

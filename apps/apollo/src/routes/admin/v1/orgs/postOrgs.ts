@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { newId } from '@at/common';
+import { defineRoute } from '@at/http';
+import type { ApolloContext } from '../../../../context';
+import { generateSecret, hashSecret, SECRET_PREFIX } from '../../../../auth/secret-tokens';
+
+export const postOrgsBody = z.strictObject({ name: z.string().trim().min(1).max(200) });
+export const postOrgsResponse = z.object({ id: z.string(), name: z.string(), admin_token: z.string().describe('shown once') });
+
+/** Creates an org and its first org admin token (returned once, stored hashed). */
+export const postOrgs = (ctx: ApolloContext) =>
+  defineRoute({
+    method: 'post',
+    path: '/admin/v1/orgs',
+    operationId: 'createOrg',
+    summary: 'Create an org',
+    tags: ['admin'],
+    security: 'adminToken',
+    auth: ctx.auth.admin,
+    body: postOrgsBody,
+    responses: { 201: { description: 'created', schema: postOrgsResponse } },
+    handler: async ({ body }) => {
+      const orgId = newId('org');
+      const adminToken = generateSecret(SECRET_PREFIX.orgAdminToken);
+      await ctx.db.$transaction([
+        ctx.db.org.create({ data: { id: orgId, name: body.name } }),
+        ctx.db.orgAdminToken.create({ data: { id: newId('oat'), orgId, tokenHash: hashSecret(adminToken) } }),
+      ]);
+      return { status: 201, body: { id: orgId, name: body.name, admin_token: adminToken } };
+    },
+  });
