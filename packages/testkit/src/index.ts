@@ -3,3 +3,4 @@ export * from './postgres';
 export * from './temporal-server';
 export * from './test-env';
 export * from './test-database';
+export * from './oauth-server';

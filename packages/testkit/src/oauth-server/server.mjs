@@ -1,0 +1,372 @@
+// A real OAuth 2.0 authorization server (panva's oidc-provider 9) on loopback, for end-to-end tests.
+// Tokens are minted through the provider's own models, so they are revoked (RFC 7009,
+// /token/revocation) and introspected (RFC 7662, /token/introspection) by its standard endpoints.
+//
+// Plain ESM with no build step because oidc-provider is ESM-only and the repo is CommonJS.
+// Started by ./index.ts. Configuration (env, never argv, so secrets stay out of `ps`):
+//   OAUTH_SERVER_PORT          port on 127.0.0.1; 0 or unset = random (argv[2] also accepted)
+//   OAUTH_SERVER_CLIENTS       JSON [{"client_id": "...", "client_secret": "..."}]
+//   OAUTH_SERVER_ADMIN_SECRET  bearer secret guarding the /__test/* endpoints
+// Prints one JSON line {"ready":true,"issuer":...,"port":...} on stdout when listening; every other
+// console output goes to stderr. Exits on SIGTERM/SIGINT, and when stdin closes (the parent died).
+//
+// What revocation does in oidc-provider 9 (lib/actions/revocation.js, lib/helpers/revoke.js):
+// - revoking a refresh token destroys it, every other token of its grant (access tokens, refresh
+//   tokens, codes) and the Grant itself: the whole authorization dies;
+// - revoking an access token also destroys every token of its grant, refresh tokens included
+//   (revoke() always runs revokeByGrantId), but keeps the Grant (the default revokeGrantPolicy
+//   returns false for access tokens), so a new token could still be minted on that grant;
+// - an unknown, expired or already revoked token answers 200 with an empty body (RFC 7009);
+// - a token of another client answers 400 invalid_request; bad client credentials 401 invalid_client.
+import { createHash, generateKeyPairSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer } from 'node:http';
+import { Provider, errors } from 'oidc-provider';
+
+const SCOPE = 'openid offline_access';
+const DAY = 24 * 60 * 60;
+// Long lifetimes: a fault test may run for long and expiry must never pass for revocation.
+const TTL = { AccessToken: 30 * DAY, RefreshToken: 365 * DAY, Grant: 365 * DAY, IdToken: 3600, Session: DAY, Interaction: 3600 };
+const MAX_MINT_PER_REQUEST = 5000;
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+const TOKEN_KINDS = new Set(['AccessToken', 'RefreshToken']);
+
+// oidc-provider prints notices with console.info; stdout carries only the ready line.
+console.log = console.error;
+console.info = console.error;
+
+function readConfig() {
+  const port = Number(process.argv[2] ?? process.env.OAUTH_SERVER_PORT ?? 0);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('OAUTH_SERVER_PORT must be a port number');
+  const adminSecret = process.env.OAUTH_SERVER_ADMIN_SECRET ?? '';
+  if (adminSecret.length < 16) throw new Error('OAUTH_SERVER_ADMIN_SECRET must be at least 16 characters');
+  let clients;
+  try {
+    clients = JSON.parse(process.env.OAUTH_SERVER_CLIENTS ?? '[]');
+  } catch {
+    throw new Error('OAUTH_SERVER_CLIENTS must be JSON');
+  }
+  const valid = Array.isArray(clients) && clients.length > 0
+    && clients.every((c) => typeof c?.client_id === 'string' && c.client_id && typeof c.client_secret === 'string' && c.client_secret);
+  if (!valid) throw new Error('OAUTH_SERVER_CLIENTS must be a non-empty array of {client_id, client_secret}');
+  return { port, adminSecret, clients };
+}
+
+/**
+ * Unbounded in-memory adapter. The bundled memory adapter is an LRU of 1000 entries: past a few
+ * hundred grants it silently evicts live tokens, which would read as "revoked" in tests.
+ * It also keeps tombstones of destroyed token ids so the stats can tell repeated revocations apart.
+ */
+function createStore() {
+  const entries = new Map(); // `${model}:${id}` -> { payload, expiresAt }
+  const grants = new Map(); // grantId -> Set of keys
+  const uids = new Map(); // session uid -> id
+  const userCodes = new Map(); // user code -> id
+  const destroyed = new Set(); // ids of destroyed access and refresh tokens
+
+  function get(key) {
+    const entry = entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= Date.now()) {
+      entries.delete(key);
+      return undefined;
+    }
+    return entry.payload;
+  }
+
+  function remove(model, id) {
+    const key = `${model}:${id}`;
+    const entry = entries.get(key);
+    if (!entry) return;
+    entries.delete(key);
+    if (TOKEN_KINDS.has(model)) destroyed.add(id);
+    const { grantId, uid, userCode } = entry.payload;
+    if (grantId) grants.get(grantId)?.delete(key);
+    if (uid && uids.get(uid) === id) uids.delete(uid);
+    if (userCode && userCodes.get(userCode) === id) userCodes.delete(userCode);
+  }
+
+  class Adapter {
+    constructor(model) {
+      this.model = model;
+    }
+
+    async upsert(id, payload, expiresIn) {
+      remove(this.model, id);
+      destroyed.delete(id);
+      const key = `${this.model}:${id}`;
+      const expiresAt = typeof expiresIn === 'number' ? Date.now() + expiresIn * 1000 : Infinity;
+      entries.set(key, { payload, expiresAt });
+      if (payload.grantId && this.model !== 'Grant') {
+        const members = grants.get(payload.grantId) ?? new Set();
+        members.add(key);
+        grants.set(payload.grantId, members);
+      }
+      if (payload.uid) uids.set(payload.uid, id);
+      if (payload.userCode) userCodes.set(payload.userCode, id);
+    }
+
+    async find(id) {
+      return get(`${this.model}:${id}`);
+    }
+
+    async findByUid(uid) {
+      const id = uids.get(uid);
+      return id === undefined ? undefined : this.find(id);
+    }
+
+    async findByUserCode(userCode) {
+      const id = userCodes.get(userCode);
+      return id === undefined ? undefined : this.find(id);
+    }
+
+    async consume(id) {
+      const payload = get(`${this.model}:${id}`);
+      if (payload) payload.consumed = Math.floor(Date.now() / 1000);
+    }
+
+    async destroy(id) {
+      remove(this.model, id);
+    }
+
+    async revokeByGrantId(grantId) {
+      const members = grants.get(grantId);
+      if (!members) return;
+      for (const key of [...members]) {
+        if (!key.startsWith(`${this.model}:`)) continue;
+        remove(this.model, key.slice(this.model.length + 1));
+      }
+      if (members.size === 0) grants.delete(grantId);
+    }
+  }
+
+  return { Adapter, wasDestroyed: (id) => destroyed.has(id) };
+}
+
+/** Counts what reached /token/revocation, so tests can assert how the system called the provider. */
+function createStats() {
+  const emptyCounts = () => ({ total: 0, revoked: 0, already_revoked: 0, unknown: 0, rejected: 0 });
+  let state;
+  const reset = () => {
+    state = { revocation: { ...emptyCounts(), max_per_second: 0, by_status: {}, by_client: {} }, introspection: { total: 0 }, seconds: new Map() };
+  };
+  reset();
+  return {
+    reset,
+    recordIntrospection() {
+      state.introspection.total += 1;
+    },
+    /** outcome: revoked | already_revoked | unknown | rejected */
+    recordRevocation(clientId, status, outcome) {
+      const r = state.revocation;
+      const perClient = (r.by_client[clientId] ??= emptyCounts());
+      for (const counts of [r, perClient]) {
+        counts.total += 1;
+        counts[outcome] += 1;
+      }
+      r.by_status[status] = (r.by_status[status] ?? 0) + 1;
+      const second = Math.floor(Date.now() / 1000);
+      const inSecond = (state.seconds.get(second) ?? 0) + 1;
+      state.seconds.set(second, inSecond);
+      if (inSecond > r.max_per_second) r.max_per_second = inSecond;
+    },
+    snapshot() {
+      return { revocation: state.revocation, introspection: state.introspection };
+    },
+  };
+}
+
+/** The client a request claims to be, even when its authentication failed. */
+function claimedClientId(ctx) {
+  if (ctx.oidc?.client?.clientId) return ctx.oidc.client.clientId;
+  const fromParams = ctx.oidc?.params?.client_id;
+  if (typeof fromParams === 'string' && fromParams) return fromParams;
+  const [scheme, value] = (ctx.headers.authorization ?? '').split(' ');
+  if (scheme?.toLowerCase() === 'basic' && value) {
+    const basic = Buffer.from(value, 'base64').toString('utf8');
+    const colon = basic.indexOf(':');
+    if (colon > 0) {
+      try {
+        return decodeURIComponent(basic.slice(0, colon).replace(/\+/g, '%20'));
+      } catch {
+        // fall through: an undecodable id is as good as none
+      }
+    }
+  }
+  return '(none)';
+}
+
+function createProvider(issuer, clients, store, stats) {
+  const signingKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+  const provider = new Provider(issuer, {
+    adapter: store.Adapter,
+    jwks: { keys: [{ ...signingKey, use: 'sig', alg: 'ES256' }] },
+    cookies: { keys: [randomBytes(32).toString('hex')] },
+    clients: clients.map(({ client_id, client_secret }) => ({
+      client_id,
+      client_secret,
+      // client_secret_post is accepted too: oidc-provider takes either form of a client secret
+      token_endpoint_auth_method: 'client_secret_basic',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      redirect_uris: ['http://127.0.0.1/callback'],
+      id_token_signed_response_alg: 'ES256',
+    })),
+    features: {
+      devInteractions: { enabled: false },
+      revocation: { enabled: true, allowedPolicy: revocationAllowed },
+      introspection: { enabled: true, allowedPolicy: async () => true },
+    },
+    ttl: TTL,
+    // Stable refresh tokens, like most real providers for confidential clients.
+    rotateRefreshToken: false,
+    issueRefreshToken: async () => true,
+    findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub }) }),
+    clientBasedCORS: () => false,
+  });
+  provider.on('server_error', (_ctx, error) => console.error('oidc-provider server_error', error));
+
+  // Post-processing middleware: ctx.oidc.route and entities are known once the route has run.
+  provider.use(async (ctx, next) => {
+    await next();
+    const route = ctx.oidc?.route;
+    if (route === 'introspection') stats.recordIntrospection();
+    if (route !== 'revocation') return;
+    const token = ctx.oidc.params?.token;
+    const found = Boolean(ctx.oidc.entities.AccessToken ?? ctx.oidc.entities.RefreshToken);
+    let outcome = 'rejected';
+    if (ctx.status === 200) outcome = found ? 'revoked' : typeof token === 'string' && store.wasDestroyed(token) ? 'already_revoked' : 'unknown';
+    stats.recordRevocation(claimedClientId(ctx), ctx.status, outcome);
+  });
+  return provider;
+}
+
+// Same rule as the default policy, without its "you should change this" notice.
+async function revocationAllowed(_ctx, client, token) {
+  if (token.clientId === client.clientId) return true;
+  throw new errors.InvalidRequest('client is not authorized to revoke the presented token');
+}
+
+/** Creates `accountIds.length` grants, each with one access token and one refresh token. */
+async function mint(provider, clientId, accountIds) {
+  const client = await provider.Client.find(clientId);
+  if (!client) return undefined;
+  const tokens = [];
+  for (const accountId of accountIds) {
+    const grant = new provider.Grant({ accountId, clientId });
+    grant.addOIDCScope(SCOPE);
+    const grantId = await grant.save();
+    const iat = Math.floor(Date.now() / 1000);
+    const common = { accountId, client, grantId, iat, scope: SCOPE, gty: 'authorization_code' };
+    const accessToken = await new provider.AccessToken(common).save();
+    const refreshToken = await new provider.RefreshToken(common).save();
+    tokens.push({ access_token: accessToken, refresh_token: refreshToken, expires_at: iat + TTL.AccessToken, grant_id: grantId });
+  }
+  return tokens;
+}
+
+function parseMintRequest(body) {
+  const { client_id: clientId, account_id: accountId, count, account_ids: accountIds } = body ?? {};
+  if (typeof clientId !== 'string' || !clientId) return undefined;
+  if (Array.isArray(accountIds)) {
+    const ok = accountIds.length > 0 && accountIds.length <= MAX_MINT_PER_REQUEST && accountIds.every((id) => typeof id === 'string' && id);
+    return ok ? { clientId, accountIds } : undefined;
+  }
+  const n = count ?? 1;
+  if (typeof accountId !== 'string' || !accountId || !Number.isInteger(n) || n < 1 || n > MAX_MINT_PER_REQUEST) return undefined;
+  return { clientId, accountIds: Array.from({ length: n }, () => accountId) };
+}
+
+function sendJson(res, status, body) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.end(text);
+}
+
+async function readJson(req) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new Error('body too large');
+    chunks.push(chunk);
+  }
+  return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+}
+
+function createAdminHandler(adminSecret, getProvider, stats) {
+  const digest = (value) => createHash('sha256').update(value).digest();
+  const expected = digest(`Bearer ${adminSecret}`);
+  const authorized = (req) => timingSafeEqual(digest(req.headers.authorization ?? ''), expected);
+
+  return async (req, res) => {
+    if (!authorized(req)) return sendJson(res, 401, { error: 'unauthorized' });
+    const { pathname } = new URL(req.url, 'http://127.0.0.1');
+    if (pathname === '/__test/mint' && req.method === 'POST') {
+      let request;
+      try {
+        request = parseMintRequest(await readJson(req));
+      } catch {
+        request = undefined;
+      }
+      if (!request) return sendJson(res, 400, { error: `expected {client_id, account_id, count <= ${MAX_MINT_PER_REQUEST}} or {client_id, account_ids}` });
+      const tokens = await mint(getProvider(), request.clientId, request.accountIds);
+      if (!tokens) return sendJson(res, 404, { error: 'unknown client_id' });
+      return sendJson(res, 200, { tokens });
+    }
+    if (pathname === '/__test/stats' && req.method === 'GET') return sendJson(res, 200, stats.snapshot());
+    if (pathname === '/__test/stats' && req.method === 'DELETE') {
+      stats.reset();
+      return sendJson(res, 200, stats.snapshot());
+    }
+    return sendJson(res, 404, { error: 'not found' });
+  };
+}
+
+async function main() {
+  const { port, adminSecret, clients } = readConfig();
+  const store = createStore();
+  const stats = createStats();
+  let provider;
+  let providerCallback;
+  const admin = createAdminHandler(adminSecret, () => provider, stats);
+
+  const server = createServer((req, res) => {
+    const handle = req.url?.startsWith('/__test/') ? admin : providerCallback;
+    Promise.resolve(handle(req, res)).catch((error) => {
+      console.error('request failed', error);
+      if (!res.headersSent) sendJson(res, 500, { error: 'server_error' });
+      else res.destroy();
+    });
+  });
+  // The issuer needs the real port, so the provider is built once the socket is bound.
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  const boundPort = server.address().port;
+  const issuer = `http://127.0.0.1:${boundPort}`;
+  provider = createProvider(issuer, clients, store, stats);
+  providerCallback = provider.callback();
+
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+    setTimeout(() => process.exit(0), 2000).unref();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  // The parent holds our stdin open; when it dies, even by SIGKILL, stdin ends and so do we.
+  process.stdin.on('end', stop);
+  process.stdin.on('error', stop);
+  process.stdin.resume();
+
+  process.stdout.write(`${JSON.stringify({ ready: true, issuer, port: boundPort })}\n`);
+}
+
+main().catch((error) => {
+  console.error(`oauth test server failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
