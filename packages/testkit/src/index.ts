@@ -4,3 +4,4 @@ export * from './temporal-server';
 export * from './test-env';
 export * from './test-database';
 export * from './oauth-server';
+export * from './provider-server';
