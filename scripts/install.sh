@@ -11,4 +11,4 @@ if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version 2>/dev/null)" != "$P
 fi
 pnpm install --frozen-lockfile >&2
 ./scripts/install-temporal.sh >/dev/null
-./scripts/prisma-generate.sh >/dev/null
+TURBO_TELEMETRY_DISABLED=1 pnpm exec turbo run generate --output-logs=errors-only >/dev/null

@@ -31,7 +31,20 @@ export type RevokeWorkflowInput = {
   includeDeletedRoot: boolean;
   /** Set when continuing as new: the next page to schedule and the page count. */
   resume?: { nextPage: number; pageCount: number };
+  /** Overrides of the defaults below (tests and benchmarks). */
+  tuning?: Partial<RevokeTuning>;
 };
+
+export type RevokeTuning = {
+  /** Connections per page activity. */
+  pageSize: number;
+  /** Page activities in flight at once for one run. */
+  pageParallelism: number;
+  /** Connections per snapshot transaction. */
+  snapshotPageSize: number;
+};
+
+export const DEFAULT_REVOKE_TUNING: RevokeTuning = { pageSize: 500, pageParallelism: 4, snapshotPageSize: 10_000 };
 
 export type RevokeWorkflowResult = { runId: string; total: number; pages: number };
 

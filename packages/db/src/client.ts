@@ -3,6 +3,7 @@ import { PrismaClient } from '../generated/prisma/client';
 
 export { PrismaClient };
 export type * from '../generated/prisma/client';
+export { Prisma } from '../generated/prisma/client';
 
 export type DbOptions = { url: string; poolSize?: number; applicationName?: string };
 

@@ -2,3 +2,4 @@ export * from './client';
 export * from './errors';
 export * from './transaction';
 export * from './migrate';
+export * from './liveness';

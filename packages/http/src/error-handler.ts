@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { redact, type Logger } from '@at/common';
+import { redact, type DomainError, type Logger } from '@at/common';
 import { toHttpError } from './error-mapping';
 import { requestIdOf } from './request-context';
 
 /** Express error middleware: one JSON error shape for every failure, never a stack trace. */
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+export function errorHandler(logger: Logger, options: { classify?: (error: unknown) => DomainError | undefined } = {}): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
-    const mapped = toHttpError(error);
+    const mapped = toHttpError(options.classify?.(error) ?? error);
     const requestId = requestIdOf(res);
     const body: { error: Record<string, unknown> } = { error: { code: mapped.code, message: mapped.message, request_id: requestId } };
     if (mapped.fields) body.error['fields'] = mapped.fields;

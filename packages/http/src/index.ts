@@ -7,3 +7,4 @@ export * from './route';
 export * from './openapi';
 export * from './metrics';
 export * from './server';
+export * from './cursor';

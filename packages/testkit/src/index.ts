@@ -5,3 +5,4 @@ export * from './test-env';
 export * from './test-database';
 export * from './oauth-server';
 export * from './provider-server';
+export * from './services';

@@ -1,0 +1,40 @@
+import type { RevokeRequest, RevokeResult } from '@at/providers';
+import type { Vault } from '@at/vault';
+import type { AuthFailure, ItemResult, PendingItem } from '../runs/item-store';
+
+export type ConnectionDecision = { kind: 'skip'; result: ItemResult } | { kind: 'call'; request: RevokeRequest };
+
+const toolkitNeedsNoCall = (item: PendingItem) => item.credentialSealed === null || item.connectionStatus === 'revoked';
+
+/**
+ * Decides what to do with one connection before any I/O to a provider: a connection whose
+ * credential was already destroyed is not sent again; an auth config known to be broken fails
+ * fast; otherwise the credential and client secret are opened for the call.
+ */
+export function decide(item: PendingItem, vault: Vault, authFailures: Map<string, AuthFailure>): ConnectionDecision {
+  if (toolkitNeedsNoCall(item)) {
+    return { kind: 'skip', result: { outcome: 'already_revoked', revokedTokens: [], errorCode: null, errorMessage: null, attempts: 0 } };
+  }
+  const failure = authFailures.get(item.authConfigId);
+  if (failure) {
+    return { kind: 'skip', result: { outcome: 'failed', revokedTokens: [], errorCode: failure.errorCode, errorMessage: failure.errorMessage, attempts: 0 } };
+  }
+  const credential = vault.openJson<RevokeRequest['credential']>(item.credentialSealed, item.connectedAccountId);
+  const client: RevokeRequest['client'] = {};
+  if (item.clientId !== null) client.clientId = item.clientId;
+  if (item.clientSecretSealed !== null) client.clientSecret = vault.openJson<string>(item.clientSecretSealed, item.authConfigId);
+  if (item.revocationEndpoint !== null) client.revocationEndpoint = item.revocationEndpoint;
+  return { kind: 'call', request: { toolkit: item.toolkit, authScheme: item.authScheme, client, credential } };
+}
+
+export function toItemResult(result: RevokeResult): ItemResult {
+  switch (result.outcome) {
+    case 'revoked':
+    case 'already_revoked':
+      return { outcome: result.outcome, revokedTokens: result.revokedTokens, errorCode: null, errorMessage: null, attempts: result.attempts };
+    case 'unsupported_by_provider':
+      return { outcome: result.outcome, revokedTokens: [], errorCode: null, errorMessage: result.reason, attempts: 0 };
+    case 'failed':
+      return { outcome: 'failed', revokedTokens: [], errorCode: result.errorCode, errorMessage: result.errorMessage, attempts: result.attempts };
+  }
+}

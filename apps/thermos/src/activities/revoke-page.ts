@@ -1,0 +1,108 @@
+import { Context } from '@temporalio/activity';
+import type { Logger } from '@at/common';
+import type { PrismaClient } from '@at/db';
+import type { createRevoker } from '@at/providers';
+import type { Vault } from '@at/vault';
+import { loadAuthFailures, loadPendingItems, markRevoking, recordAuthFailure, recordOutcome, recountPage, type ItemResult, type PendingItem } from '../runs/item-store';
+import { decide, toItemResult } from './revoke-connection';
+
+export type RevokePageInput = { runId: string; page: number; pageSize: number };
+export type PageCounts = { processed: number; revoked: number; already_revoked: number; unsupported_by_provider: number; failed: number };
+export type RevokePageProgress = { cursor: number; counts: PageCounts };
+
+export type RevokePageDeps = { db: PrismaClient; vault: Vault; revoker: ReturnType<typeof createRevoker>; logger: Logger; concurrency: number };
+
+const HEARTBEAT_EVERY_MS = 1_000;
+
+function pageRange(page: number, pageSize: number): [number, number] {
+  return [page * pageSize + 1, (page + 1) * pageSize];
+}
+
+/**
+ * Revokes the pending connections of one page with bounded concurrency. Progress heartbeats
+ * `{cursor, counts}` where cursor is the highest seq below which everything is recorded; a
+ * retried attempt resumes after it. Items are re-read as `pending`, so nothing recorded is
+ * ever sent to a provider again.
+ */
+export async function revokePage(deps: RevokePageDeps, input: RevokePageInput): Promise<PageCounts> {
+  const ctx = Context.current();
+  const [first, last] = pageRange(input.page, input.pageSize);
+  const resumed = ctx.info.heartbeatDetails as RevokePageProgress | undefined;
+  const counts: PageCounts = resumed?.counts ?? { processed: 0, revoked: 0, already_revoked: 0, unsupported_by_provider: 0, failed: 0 };
+  const startSeq = Math.max(first, (resumed?.cursor ?? 0) + 1);
+  const items = await loadPendingItems(deps.db, input.runId, startSeq, last);
+  const authFailures = await loadAuthFailures(deps.db, input.runId);
+
+  // watermark: every seq <= cursor is recorded
+  const done = new Set<number>();
+  let cursor = startSeq - 1;
+  const order = items.map((item) => item.seq);
+  let orderIndex = 0;
+  let lastBeat = 0;
+  const beat = (force = false) => {
+    while (orderIndex < order.length && done.has(order[orderIndex] as number)) {
+      cursor = order[orderIndex] as number;
+      orderIndex += 1;
+    }
+    if (orderIndex >= order.length) cursor = last;
+    const now = Date.now();
+    if (force || now - lastBeat >= HEARTBEAT_EVERY_MS) {
+      lastBeat = now;
+      ctx.heartbeat({ cursor, counts: { ...counts } } satisfies RevokePageProgress);
+    }
+  };
+
+  const processOne = async (item: PendingItem): Promise<void> => {
+    const result = await revokeOne(deps, input.runId, item, authFailures, ctx.cancellationSignal);
+    // a cancelled call's fate at the provider is unknown: leave the item pending for the retry
+    ctx.cancellationSignal.throwIfAborted();
+    if (await recordOutcome(deps.db, input.runId, item.seq, item.connectedAccountId, result)) {
+      counts.processed += 1;
+      counts[result.outcome] += 1;
+    }
+    done.add(item.seq);
+    beat();
+  };
+
+  let next = 0;
+  const workers = Array.from({ length: Math.min(deps.concurrency, items.length) }, async () => {
+    while (next < items.length) {
+      ctx.cancellationSignal.throwIfAborted();
+      const item = items[next] as PendingItem;
+      next += 1;
+      await processOne(item);
+    }
+  });
+  await Promise.all(workers);
+  await recountPage(deps.db, input.runId, input.page, first, last);
+  beat(true);
+  return counts;
+}
+
+async function revokeOne(
+  deps: RevokePageDeps,
+  runId: string,
+  item: PendingItem,
+  authFailures: Map<string, { errorCode: string; errorMessage: string }>,
+  signal: AbortSignal,
+): Promise<ItemResult> {
+  let decision: ReturnType<typeof decide>;
+  try {
+    decision = decide(item, deps.vault, authFailures);
+  } catch (error) {
+    deps.logger.error('sealed credential could not be opened', { run_id: runId, connected_account_id: item.connectedAccountId, error: error instanceof Error ? error.name : 'unknown' });
+    return { outcome: 'failed', revokedTokens: [], errorCode: 'credential_unreadable', errorMessage: 'the sealed credential could not be opened', attempts: 0 };
+  }
+  if (decision.kind === 'skip') return decision.result;
+  if (!(await markRevoking(deps.db, item.connectedAccountId))) {
+    return { outcome: 'already_revoked', revokedTokens: [], errorCode: null, errorMessage: null, attempts: 0 };
+  }
+  const result = await deps.revoker.revoke(decision.request, signal);
+  if (result.outcome === 'failed' && result.providerWide) {
+    const failure = { errorCode: result.errorCode, errorMessage: result.errorMessage };
+    authFailures.set(item.authConfigId, failure);
+    await recordAuthFailure(deps.db, runId, item.authConfigId, failure);
+    deps.logger.warn('provider rejected the client; failing the rest of this auth config fast', { run_id: runId, auth_config_id: item.authConfigId, error_code: result.errorCode });
+  }
+  return toItemResult(result);
+}

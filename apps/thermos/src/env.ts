@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { TASK_QUEUE, envBool, envLogLevel, envPort, loadEnvOrExit, parseEnv } from '@at/common';
+
+const jsonRecord = <T extends z.ZodType>(value: T) =>
+  z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON object' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string(), value));
+
+/** Every setting thermos reads, validated once at boot. Documented in the README. */
+export const thermosEnvSchema = z.object({
+  /** Port of the internal run API (service-token protected). */
+  THERMOS_PORT: envPort(3001),
+  THERMOS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Token apollo presents to the run API; at least 24 characters. */
+  THERMOS_SERVICE_TOKEN: z.string().min(24, 'must be at least 24 characters'),
+  /** HMAC secret for item cursors; at least 32 characters. */
+  CURSOR_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  DATABASE_URL: z.string().url(),
+  /** Connections per database pool of this process. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(40),
+  TEMPORAL_ADDRESS: z.string().min(3).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** Task queue of the revoke workflows; separate deployments sharing a namespace use their own. */
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default(TASK_QUEUE),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_TLS: envBool(false),
+  VAULT_KEYS: z.string().min(1),
+  VAULT_ACTIVE_KEY_ID: z.string().min(1).optional(),
+  /** Connections revoked concurrently inside one page activity. */
+  REVOKE_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
+  /** Page activities one worker runs at once. */
+  MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(200).default(8),
+  /** Provider base URLs overriding the catalog, JSON: {"google":"http://127.0.0.1:9000"}. */
+  PROVIDER_BASE_URLS: jsonRecord(z.string().url()).default({}),
+  /** Per-provider request ceilings (req/s) overriding the catalog, JSON: {"google":50}. */
+  PROVIDER_RATE_LIMITS: jsonRecord(z.number().positive()).default({}),
+  /** Per-request provider timeout and the retry budget of one connection. */
+  PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  PROVIDER_RETRY_BUDGET_MS: z.coerce.number().int().min(0).default(120_000),
+  PROVIDER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  /** Run only the HTTP API, or only the worker (default: both). */
+  THERMOS_ROLE: z.enum(['all', 'worker', 'api']).default('all'),
+  /** How long in-flight activities may finish on SIGTERM before they are cancelled. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(20_000),
+  LOG_LEVEL: envLogLevel,
+});
+
+export type ThermosEnv = z.output<typeof thermosEnvSchema>;
+
+export const loadThermosEnv = (): ThermosEnv => loadEnvOrExit(thermosEnvSchema);
+export const parseThermosEnv = (source: Record<string, string | undefined>): ThermosEnv => parseEnv(thermosEnvSchema, source);

@@ -1,0 +1,74 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { createLogger, type Logger } from '@at/common';
+import { createDb } from '@at/db';
+import { listen, type RunningServer } from '@at/http';
+import { createPostgresRateLimiter, createRevoker } from '@at/providers';
+import { Vault } from '@at/vault';
+import type { ThermosEnv } from './env';
+import { createThermosApp } from './http/app';
+import { installTemporalRuntimeLogger } from './temporal-runtime';
+import { startWorker, type RunningWorker } from './worker';
+
+export type Thermos = { url: string | null; port: number | null; logger: Logger; stop: () => Promise<void> };
+
+function temporalTls(env: ThermosEnv) {
+  return env.TEMPORAL_API_KEY ? { apiKey: env.TEMPORAL_API_KEY, tls: true as const } : env.TEMPORAL_TLS ? { tls: true as const } : {};
+}
+
+/** Starts the worker and/or the internal run API (THERMOS_ROLE). */
+export async function startThermos(env: ThermosEnv, options: { logger?: Logger } = {}): Promise<Thermos> {
+  const logger = options.logger ?? createLogger({ service: 'thermos', level: env.LOG_LEVEL });
+  const db = createDb({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE, applicationName: 'thermos' });
+  const vault = Vault.fromSpec(env.VAULT_KEYS, env.VAULT_ACTIVE_KEY_ID);
+  let worker: RunningWorker | undefined;
+  let nativeConnection: NativeConnection | undefined;
+  let server: RunningServer | undefined;
+  let clientConnection: Connection | undefined;
+  let draining = false;
+
+  const rateLimiter = createPostgresRateLimiter(db);
+  if (env.THERMOS_ROLE !== 'api') {
+    installTemporalRuntimeLogger(logger);
+    nativeConnection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS, ...temporalTls(env) });
+    const revoker = createRevoker({
+      baseUrls: env.PROVIDER_BASE_URLS,
+      ceilings: env.PROVIDER_RATE_LIMITS,
+      timeoutMs: env.PROVIDER_TIMEOUT_MS,
+      retry: { maxAttempts: env.PROVIDER_MAX_ATTEMPTS, budgetMs: env.PROVIDER_RETRY_BUDGET_MS },
+      rateLimiter,
+    });
+    worker = await startWorker({
+      connection: nativeConnection,
+      namespace: env.TEMPORAL_NAMESPACE,
+      db,
+      vault,
+      revoker,
+      logger,
+      concurrency: env.REVOKE_CONCURRENCY,
+      maxConcurrentActivities: env.MAX_CONCURRENT_ACTIVITIES,
+      shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+    });
+    logger.info('worker started', { task_queue: env.TEMPORAL_TASK_QUEUE, concurrency: env.REVOKE_CONCURRENCY });
+  }
+  if (env.THERMOS_ROLE !== 'worker') {
+    clientConnection = Connection.lazy({ address: env.TEMPORAL_ADDRESS, ...temporalTls(env) });
+    const temporal = new Client({ connection: clientConnection, namespace: env.TEMPORAL_NAMESPACE });
+    const app = createThermosApp({ db, temporal, temporalConnection: clientConnection, serviceToken: env.THERMOS_SERVICE_TOKEN, cursorSecret: env.CURSOR_SECRET, logger, isDraining: () => draining });
+    server = await listen(app, env.THERMOS_PORT, env.THERMOS_HOST, logger);
+  }
+  return {
+    url: server?.url ?? null,
+    port: server?.port ?? null,
+    logger,
+    stop: async () => {
+      draining = true;
+      await Promise.all([worker?.stop(), server?.close()]);
+      rateLimiter.close();
+      await clientConnection?.close().catch(() => undefined);
+      await nativeConnection?.close().catch(() => undefined);
+      await db.$disconnect();
+    },
+  };
+}

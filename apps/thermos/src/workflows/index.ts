@@ -1,0 +1,2 @@
+export { revokeWorkflow } from './revoke';
+export { healthWorkflow } from './health';

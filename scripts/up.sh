@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The first command: installs everything, then runs the whole system with a demo.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+./scripts/install.sh
+exec pnpm exec tsx scripts/dev.ts

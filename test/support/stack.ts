@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import winston from 'winston';
+import { Client, Connection } from '@temporalio/client';
+import { createLogger, type Logger } from '@at/common';
+import { createTestDatabase, spawnService, testEnv, type ServiceProcess, type TestDatabase } from '@at/testkit';
+import { startApollo, type Apollo } from '../../apps/apollo/src/app';
+import { parseApolloEnv } from '../../apps/apollo/src/env';
+import { parseThermosEnv } from '../../apps/thermos/src/env';
+import { startThermos, type Thermos } from '../../apps/thermos/src/thermos';
+
+export type CapturedLogger = { logger: Logger; lines: string[] };
+
+/** A logger whose JSON lines are kept in memory (and not printed), to assert on what is logged. */
+export function capturedLogger(service: string): CapturedLogger {
+  const lines: string[] = [];
+  const logger = createLogger({ service, level: 'debug' });
+  logger.clear();
+  logger.add(new winston.transports.Stream({ stream: new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString()), done()) }) }));
+  return { logger, lines };
+}
+
+export type StackOptions = {
+  /** Run the worker as a child process (so a test can SIGKILL it) instead of in process. */
+  workerProcess?: boolean;
+  thermosEnv?: Record<string, string>;
+  apolloEnv?: Record<string, string>;
+};
+
+export type Stack = {
+  db: TestDatabase;
+  apollo: Apollo;
+  thermos: Thermos;
+  temporal: Client;
+  env: Record<string, string>;
+  logs: { apollo: string[]; thermos: string[] };
+  worker: ServiceProcess | undefined;
+  startWorkerProcess(): Promise<ServiceProcess>;
+  request<T = Record<string, unknown>>(method: string, path: string, options?: { headers?: Record<string, string>; body?: unknown }): Promise<{ status: number; body: T }>;
+  stop(): Promise<void>;
+};
+
+/**
+ * apollo and thermos against one fresh test database and the shared test Temporal server, on a
+ * task queue of their own so parallel test files never pick up each other's workflows.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const db = await createTestDatabase();
+  const taskQueue = `test-${randomBytes(6).toString('hex')}`;
+  const env: Record<string, string> = {
+    DATABASE_URL: db.url,
+    TEMPORAL_ADDRESS: testEnv('temporalAddress'),
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    VAULT_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+    CURSOR_SECRET: randomBytes(32).toString('hex'),
+    THERMOS_SERVICE_TOKEN: randomBytes(24).toString('hex'),
+    ADMIN_TOKEN: randomBytes(24).toString('hex'),
+    PROVIDER_RETRY_BUDGET_MS: '20000',
+    LOG_LEVEL: 'debug',
+    ...options.thermosEnv,
+  };
+  const thermosLog = capturedLogger('thermos');
+  const apolloLog = capturedLogger('apollo');
+  const thermos = await startThermos(
+    parseThermosEnv({ ...env, THERMOS_PORT: '0', THERMOS_ROLE: options.workerProcess ? 'api' : 'all', SHUTDOWN_GRACE_MS: '2000' }),
+    { logger: thermosLog.logger },
+  );
+  const apollo = await startApollo(parseApolloEnv({ ...env, APOLLO_PORT: '0', THERMOS_URL: thermos.url ?? '', RATE_LIMIT_PER_MINUTE: '100000', ...options.apolloEnv }), { logger: apolloLog.logger });
+  const connection = await Connection.connect({ address: env['TEMPORAL_ADDRESS'] as string });
+  const temporal = new Client({ connection });
+  const stack: Stack = {
+    db,
+    apollo,
+    thermos,
+    temporal,
+    env,
+    logs: { apollo: apolloLog.lines, thermos: thermosLog.lines },
+    worker: undefined,
+    async startWorkerProcess() {
+      const worker = spawnService('thermos-worker', 'apps/thermos/src/main.ts', { ...env, THERMOS_ROLE: 'worker', LOG_LEVEL: 'info', SHUTDOWN_GRACE_MS: '1000' });
+      await worker.waitForLine(/"message":"worker started"/, 120_000);
+      stack.worker = worker;
+      return worker;
+    },
+    async request<T>(method: string, path: string, opts: { headers?: Record<string, string>; body?: unknown } = {}) {
+      const response = await fetch(`${apollo.url}${path}`, {
+        method,
+        headers: { ...opts.headers, ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
+      });
+      const text = await response.text();
+      return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+    },
+    async stop() {
+      await stack.worker?.kill();
+      await apollo.stop();
+      await thermos.stop();
+      await connection.close();
+      await db.drop();
+    },
+  };
+  if (options.workerProcess) await stack.startWorkerProcess();
+  return stack;
+}
