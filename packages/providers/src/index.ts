@@ -1,1 +1,18 @@
-export {};
+export type {
+  ApiKeyCredential,
+  ClientConfig,
+  Credential,
+  OAuthCredential,
+  ProviderCatalogEntry,
+  RateLimiter,
+  RevocationStyle,
+  RevokeRequest,
+  RevokeResult,
+  Revoker,
+  RevokerOptions,
+  TokenKind,
+} from './types';
+export { PROVIDER_CATALOG, isKnownToolkit, providerKeyOf } from './catalog';
+export { classifyNetworkError, classifyResponse, parseRetryAfter, type Classification, type ClassifyContext, type ProviderResponse, type TransientCode } from './classify';
+export { createRevoker } from './revoker';
+export { createPostgresRateLimiter, type PostgresRateLimiterOptions } from './postgres-rate-limiter';

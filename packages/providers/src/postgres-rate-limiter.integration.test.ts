@@ -1,0 +1,86 @@
+import { createDb, type PrismaClient } from '@at/db';
+import { createTestDatabase, type TestDatabase } from '@at/testkit';
+import { createPostgresRateLimiter } from './postgres-rate-limiter';
+
+let t: TestDatabase;
+let secondDb: PrismaClient;
+beforeAll(async () => {
+  t = await createTestDatabase();
+  // a second client and pool, as a second worker process would have
+  secondDb = createDb({ url: t.url, poolSize: 5 });
+});
+afterAll(async () => {
+  await secondDb.$disconnect();
+  await t.drop();
+});
+
+/** The most timestamps that fall in any window [ts[i], ts[i] + windowMs). */
+function busiestWindow(timestamps: number[], windowMs: number): number {
+  const sorted = [...timestamps].sort((a, b) => a - b);
+  let most = 0;
+  let start = 0;
+  for (let end = 0; end < sorted.length; end += 1) {
+    while ((sorted[end] as number) - (sorted[start] as number) >= windowMs) start += 1;
+    most = Math.max(most, end - start + 1);
+  }
+  return most;
+}
+
+test('two processes sharing one database never exceed the ceiling in any 1-second window', async () => {
+  const first = createPostgresRateLimiter(t.db);
+  const second = createPostgresRateLimiter(secondDb);
+  const ceiling = 50;
+  const startedAt = Date.now();
+  try {
+    const granted = await Promise.all(
+      Array.from({ length: 150 }, async (_, i) => {
+        await (i % 2 === 0 ? first : second).acquire('shared-provider', ceiling);
+        return Date.now();
+      }),
+    );
+    expect(busiestWindow(granted, 1000)).toBeLessThanOrEqual(ceiling);
+    // 150 slots at 50 * 0.97 per second take about 3 seconds
+    expect(Math.max(...granted) - startedAt).toBeGreaterThanOrEqual(2_900);
+    expect(Math.max(...granted) - startedAt).toBeLessThan(8_000);
+  } finally {
+    first.close();
+    second.close();
+  }
+});
+
+test('providers are limited independently', async () => {
+  const limiter = createPostgresRateLimiter(t.db);
+  try {
+    const startedAt = Date.now();
+    await Promise.all([limiter.acquire('a', 5), limiter.acquire('b', 5), limiter.acquire('c', 5)]);
+    expect(Date.now() - startedAt).toBeLessThan(150);
+  } finally {
+    limiter.close();
+  }
+});
+
+test('an aborted acquisition rejects with the abort reason and frees its place in the queue', async () => {
+  const limiter = createPostgresRateLimiter(t.db);
+  try {
+    await limiter.acquire('abortable', 2);
+    const controller = new AbortController();
+    const aborted = limiter.acquire('abortable', 2, controller.signal);
+    controller.abort(new Error('cancelled'));
+    await expect(aborted).rejects.toThrow('cancelled');
+    // the next caller takes the slot that was reserved, about 1/(2 * 0.97) s after the first
+    const startedAt = Date.now();
+    await limiter.acquire('abortable', 2);
+    expect(Date.now() - startedAt).toBeLessThan(1_000);
+  } finally {
+    limiter.close();
+  }
+});
+
+test('close rejects waiting acquisitions', async () => {
+  const limiter = createPostgresRateLimiter(t.db);
+  await limiter.acquire('closing', 1);
+  const waiting = limiter.acquire('closing', 1);
+  limiter.close();
+  await expect(waiting).rejects.toThrow('rate limiter closed');
+  await expect(limiter.acquire('closing', 1)).rejects.toThrow('rate limiter closed');
+});

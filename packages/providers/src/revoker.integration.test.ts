@@ -1,0 +1,345 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRevoker } from './revoker';
+import type { RateLimiter, RevokeRequest, RevokeResult, RevokerOptions } from './types';
+
+// Every secret below contains SECRET, so one substring check proves none leaked.
+const ACCESS = 'at-SECRET-access-1';
+const REFRESH = 'rt-SECRET-refresh-1';
+const CLIENT = { clientId: 'client id:1', clientSecret: 'cs-SECRET&client' };
+const FRESH_ACCESS = 'at-SECRET-fresh';
+const PAST = new Date(Date.now() - 3_600_000).toISOString();
+const FUTURE = new Date(Date.now() + 3_600_000).toISOString();
+
+type Recorded = { method: string; path: string; headers: IncomingHttpHeaders; body: string; at: number };
+type Reply = { status: number; body?: unknown; headers?: Record<string, string>; delayMs?: number };
+type FakeProvider = { baseUrl: string; requests: Recorded[]; close(): Promise<void> };
+
+/** A loopback HTTP server standing in for a provider: records each request, answers from `reply`. */
+async function fakeProvider(reply: (req: Recorded, index: number) => Reply): Promise<FakeProvider> {
+  const requests: Recorded[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const recorded = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString(), at: Date.now() };
+      requests.push(recorded);
+      const answer = reply(recorded, requests.length - 1);
+      setTimeout(() => {
+        if (res.destroyed) return;
+        const text = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+        res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+        res.end(text);
+      }, answer.delayMs ?? 0);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const servers: FakeProvider[] = [];
+async function provider(reply: (req: Recorded, index: number) => Reply): Promise<FakeProvider> {
+  const p = await fakeProvider(reply);
+  servers.push(p);
+  return p;
+}
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+const fastRetry: NonNullable<RevokerOptions['retry']> = { maxAttempts: 6, maxDelayMs: 50, budgetMs: 10_000 };
+
+/** Revokes and checks, for every result, that no secret made it into it. */
+async function revoke(req: RevokeRequest, options: RevokerOptions = {}): Promise<RevokeResult> {
+  const result = await createRevoker({ retry: fastRetry, ...options }).revoke(req);
+  expect(JSON.stringify(result)).not.toContain('SECRET');
+  return result;
+}
+
+function oauth(toolkit: string, credential: Partial<{ refresh_token: string; expires_at: string }> = {}, client: RevokeRequest['client'] = CLIENT): RevokeRequest {
+  return { toolkit, authScheme: 'oauth2', client, credential: { type: 'oauth2', access_token: ACCESS, ...credential } };
+}
+
+function basic(headers: IncomingHttpHeaders): string {
+  const value = headers.authorization ?? '';
+  expect(value.startsWith('Basic ')).toBe(true);
+  return Buffer.from(value.slice(6), 'base64').toString();
+}
+
+function form(body: string): Record<string, string> {
+  return Object.fromEntries(new URLSearchParams(body));
+}
+
+describe('generic oauth2 (RFC 7009)', () => {
+  test('revokes the refresh token, then the access token, with client_secret_basic and token_type_hint', async () => {
+    const p = await provider(() => ({ status: 200 }));
+    const result = await revoke({ ...oauth('oauth2', { refresh_token: REFRESH }), client: { ...CLIENT, revocationEndpoint: `${p.baseUrl}/oauth/revoke` } });
+    expect(result).toEqual({ outcome: 'revoked', revokedTokens: ['access', 'refresh'], attempts: 2 });
+    expect(p.requests.map((r) => [r.method, r.path, form(r.body)])).toEqual([
+      ['POST', '/oauth/revoke', { token: REFRESH, token_type_hint: 'refresh_token' }],
+      ['POST', '/oauth/revoke', { token: ACCESS, token_type_hint: 'access_token' }],
+    ]);
+    const first = p.requests[0]!;
+    expect(first.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    // RFC 6749 2.3.1: id and secret are form-urlencoded before base64
+    expect(basic(first.headers)).toBe('client+id%3A1:cs-SECRET%26client');
+  });
+
+  test('a public client (no secret) identifies itself with client_id in the body', async () => {
+    const p = await provider(() => ({ status: 200 }));
+    const result = await revoke({ ...oauth('oauth2'), client: { clientId: 'public-app', revocationEndpoint: `${p.baseUrl}/revoke` } });
+    expect(result).toEqual({ outcome: 'revoked', revokedTokens: ['access'], attempts: 1 });
+    expect(p.requests[0]!.headers.authorization).toBeUndefined();
+    expect(form(p.requests[0]!.body)).toEqual({ token: ACCESS, token_type_hint: 'access_token', client_id: 'public-app' });
+  });
+
+  test('400 invalid_token for every token is already_revoked', async () => {
+    const p = await provider(() => ({ status: 400, body: { error: 'invalid_token' } }));
+    const result = await revoke({ ...oauth('oauth2', { refresh_token: REFRESH }), client: { ...CLIENT, revocationEndpoint: `${p.baseUrl}/revoke` } });
+    expect(result).toEqual({ outcome: 'already_revoked', revokedTokens: [], attempts: 2 });
+  });
+
+  test('401 invalid_client fails provider-wide and stops at the first call', async () => {
+    const p = await provider(() => ({ status: 401, body: { error: 'invalid_client', error_description: `client ${CLIENT.clientSecret} unknown` } }));
+    const result = await revoke({ ...oauth('oauth2', { refresh_token: REFRESH }), client: { ...CLIENT, revocationEndpoint: `${p.baseUrl}/revoke` } });
+    expect(result).toMatchObject({ outcome: 'failed', errorCode: 'invalid_client', providerWide: true, attempts: 1 });
+    expect(p.requests).toHaveLength(1);
+  });
+
+  test('an auth config without a usable revocation endpoint fails provider-wide without a call', async () => {
+    expect(await revoke(oauth('oauth2'))).toMatchObject({ outcome: 'failed', errorCode: 'missing_revocation_endpoint', providerWide: true, attempts: 0 });
+    expect(await revoke({ ...oauth('oauth2'), client: { ...CLIENT, revocationEndpoint: 'http://idp.example.com/revoke' } })).toMatchObject({ errorCode: 'invalid_revocation_endpoint', providerWide: true });
+  });
+
+  test('an unknown toolkit whose auth config names a revocation endpoint is revoked as RFC 7009', async () => {
+    const p = await provider(() => ({ status: 200 }));
+    expect(await revoke({ ...oauth('acme'), client: { ...CLIENT, revocationEndpoint: `${p.baseUrl}/revoke` } })).toEqual({ outcome: 'revoked', revokedTokens: ['access'], attempts: 1 });
+  });
+});
+
+describe('google', () => {
+  test('POSTs the refresh token (which ends the grant) as a form to /revoke', async () => {
+    const p = await provider(() => ({ status: 200, body: {} }));
+    const result = await revoke(oauth('google', { refresh_token: REFRESH }), { baseUrls: { google: p.baseUrl } });
+    expect(result).toEqual({ outcome: 'revoked', revokedTokens: ['access', 'refresh'], attempts: 1 });
+    expect(p.requests.map((r) => [r.method, r.path, r.headers['content-type'], form(r.body)])).toEqual([['POST', '/revoke', 'application/x-www-form-urlencoded', { token: REFRESH }]]);
+  });
+
+  test('revokes the access token when there is no refresh token; 400 invalid_token is already_revoked', async () => {
+    const p = await provider(() => ({ status: 400, body: { error: 'invalid_token', error_description: 'Token expired or revoked' } }));
+    expect(await revoke(oauth('google'), { baseUrls: { google: p.baseUrl } })).toEqual({ outcome: 'already_revoked', revokedTokens: [], attempts: 1 });
+    expect(form(p.requests[0]!.body)).toEqual({ token: ACCESS });
+  });
+});
+
+describe('github', () => {
+  test('DELETEs the app grant with Basic client auth and a JSON access_token; 204 is revoked', async () => {
+    const p = await provider(() => ({ status: 204 }));
+    const result = await revoke(oauth('github'), { baseUrls: { github: p.baseUrl } });
+    expect(result).toEqual({ outcome: 'revoked', revokedTokens: ['access'], attempts: 1 });
+    const r = p.requests[0]!;
+    expect([r.method, r.path, r.headers['content-type'], JSON.parse(r.body)]).toEqual(['DELETE', '/applications/client%20id%3A1/grant', 'application/json', { access_token: ACCESS }]);
+    expect(r.headers.accept).toBe('application/vnd.github+json');
+    expect(basic(r.headers)).toBe('client+id%3A1:cs-SECRET%26client');
+  });
+
+  test('404 means the grant is already gone', async () => {
+    const p = await provider(() => ({ status: 404, body: { message: 'Not Found' } }));
+    expect(await revoke(oauth('github'), { baseUrls: { github: p.baseUrl } })).toEqual({ outcome: 'already_revoked', revokedTokens: [], attempts: 1 });
+  });
+
+  test('without client credentials it fails provider-wide without a call', async () => {
+    expect(await revoke(oauth('github', {}, {}), { baseUrls: { github: 'http://127.0.0.1:9' } })).toMatchObject({ outcome: 'failed', errorCode: 'missing_client_credentials', providerWide: true, attempts: 0 });
+  });
+});
+
+describe('slack', () => {
+  test('calls auth.revoke authenticated with the token itself', async () => {
+    const p = await provider(() => ({ status: 200, body: { ok: true, revoked: true } }));
+    const result = await revoke(oauth('slack'), { baseUrls: { slack: p.baseUrl } });
+    expect(result).toEqual({ outcome: 'revoked', revokedTokens: ['access'], attempts: 1 });
+    expect([p.requests[0]!.method, p.requests[0]!.path, p.requests[0]!.headers.authorization]).toEqual(['POST', '/api/auth.revoke', `Bearer ${ACCESS}`]);
+  });
+
+  test.each(['invalid_auth', 'token_revoked', 'account_inactive'])('200 ok:false %s is already_revoked', async (error) => {
+    const p = await provider(() => ({ status: 200, body: { ok: false, error } }));
+    expect(await revoke(oauth('slack'), { baseUrls: { slack: p.baseUrl } })).toEqual({ outcome: 'already_revoked', revokedTokens: [], attempts: 1 });
+  });
+
+  test('an expired access token is refreshed first (oauth.v2.access) and the fresh one revoked', async () => {
+    const p = await provider((req) =>
+      req.path === '/api/oauth.v2.access' ? { status: 200, body: { ok: true, access_token: FRESH_ACCESS, refresh_token: 'rt-SECRET-rotated', expires_in: 43200 } } : { status: 200, body: { ok: true, revoked: true } },
+    );
+    const result = await revoke(oauth('slack', { refresh_token: REFRESH, expires_at: PAST }), { baseUrls: { slack: p.baseUrl } });
+    expect(result).toEqual({ outcome: 'revoked', revokedTokens: ['access', 'refresh'], attempts: 2 });
+    const [refresh, revocation] = p.requests;
+    expect([refresh!.method, refresh!.path, form(refresh!.body)]).toEqual(['POST', '/api/oauth.v2.access', { grant_type: 'refresh_token', refresh_token: REFRESH }]);
+    expect(basic(refresh!.headers)).toBe('client+id%3A1:cs-SECRET%26client');
+    expect([revocation!.path, revocation!.headers.authorization]).toEqual(['/api/auth.revoke', `Bearer ${FRESH_ACCESS}`]);
+  });
+
+  test('a refused refresh (ok:false invalid_refresh_token) means the grant is already gone', async () => {
+    const p = await provider(() => ({ status: 200, body: { ok: false, error: 'invalid_refresh_token' } }));
+    expect(await revoke(oauth('slack', { refresh_token: REFRESH, expires_at: PAST }), { baseUrls: { slack: p.baseUrl } })).toEqual({ outcome: 'already_revoked', revokedTokens: [], attempts: 1 });
+    expect(p.requests.map((r) => r.path)).toEqual(['/api/oauth.v2.access']);
+  });
+});
+
+describe('notion', () => {
+  test('POSTs JSON {token} with Basic client auth and a Notion-Version', async () => {
+    const p = await provider(() => ({ status: 200, body: { request_id: 'r' } }));
+    expect(await revoke(oauth('notion'), { baseUrls: { notion: p.baseUrl } })).toEqual({ outcome: 'revoked', revokedTokens: ['access'], attempts: 1 });
+    const r = p.requests[0]!;
+    expect([r.method, r.path, r.headers['content-type'], JSON.parse(r.body)]).toEqual(['POST', '/v1/oauth/revoke', 'application/json', { token: ACCESS }]);
+    expect(r.headers['notion-version']).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(basic(r.headers)).toBe('client+id%3A1:cs-SECRET%26client');
+  });
+});
+
+describe('dropbox', () => {
+  test('POSTs token/revoke with the access token as Bearer and no body', async () => {
+    const p = await provider(() => ({ status: 200, body: null }));
+    const result = await revoke(oauth('dropbox', { refresh_token: REFRESH, expires_at: FUTURE }), { baseUrls: { dropbox: p.baseUrl } });
+    expect(result).toEqual({ outcome: 'revoked', revokedTokens: ['access', 'refresh'], attempts: 1 });
+    expect(p.requests.map((r) => [r.method, r.path, r.headers.authorization, r.body])).toEqual([['POST', '/2/auth/token/revoke', `Bearer ${ACCESS}`, '']]);
+  });
+
+  test('an expired access token is refreshed first at /oauth2/token', async () => {
+    const p = await provider((req) => (req.path === '/oauth2/token' ? { status: 200, body: { access_token: FRESH_ACCESS, token_type: 'bearer', expires_in: 14400 } } : { status: 200, body: null }));
+    const result = await revoke(oauth('dropbox', { refresh_token: REFRESH, expires_at: PAST }), { baseUrls: { dropbox: p.baseUrl } });
+    expect(result).toEqual({ outcome: 'revoked', revokedTokens: ['access', 'refresh'], attempts: 2 });
+    expect(p.requests.map((r) => [r.path, r.headers.authorization?.split(' ')[0]])).toEqual([
+      ['/oauth2/token', 'Basic'],
+      ['/2/auth/token/revoke', 'Bearer'],
+    ]);
+    expect(form(p.requests[0]!.body)).toEqual({ grant_type: 'refresh_token', refresh_token: REFRESH });
+    expect(p.requests[1]!.headers.authorization).toBe(`Bearer ${FRESH_ACCESS}`);
+  });
+
+  test('a 401 on the access token triggers a refresh; invalid_grant there means already revoked', async () => {
+    const p = await provider((req) =>
+      req.path === '/oauth2/token' ? { status: 400, body: { error: 'invalid_grant', error_description: 'refresh token is invalid or revoked' } } : { status: 401, body: { error_summary: 'invalid_access_token/', error: { '.tag': 'invalid_access_token' } } },
+    );
+    const result = await revoke(oauth('dropbox', { refresh_token: REFRESH }), { baseUrls: { dropbox: p.baseUrl } });
+    expect(result).toEqual({ outcome: 'already_revoked', revokedTokens: [], attempts: 2 });
+    expect(p.requests.map((r) => r.path)).toEqual(['/2/auth/token/revoke', '/oauth2/token']);
+  });
+
+  test('a 401 without a refresh token is already revoked', async () => {
+    const p = await provider(() => ({ status: 401, body: { error_summary: 'expired_access_token/', error: { '.tag': 'expired_access_token' } } }));
+    expect(await revoke(oauth('dropbox'), { baseUrls: { dropbox: p.baseUrl } })).toEqual({ outcome: 'already_revoked', revokedTokens: [], attempts: 1 });
+  });
+});
+
+describe('no revocation upstream', () => {
+  test.each([
+    ['an API key', { toolkit: 'github', authScheme: 'api_key', client: {}, credential: { type: 'api_key', api_key: 'key-SECRET' } } as RevokeRequest],
+    ['microsoft', oauth('microsoft')],
+    ['atlassian', oauth('atlassian')],
+    ['an unknown toolkit without endpoint', oauth('acme')],
+  ])('%s is unsupported_by_provider with a reason and no call', async (_name, req) => {
+    const limiter = recordingLimiter();
+    const result = await revoke(req, { rateLimiter: limiter });
+    expect(result).toMatchObject({ outcome: 'unsupported_by_provider', attempts: 0 });
+    expect(result.outcome === 'unsupported_by_provider' && result.reason.length > 10).toBe(true);
+    expect(limiter.calls).toHaveLength(0);
+  });
+});
+
+function recordingLimiter(): RateLimiter & { calls: Array<[string, number]> } {
+  const calls: Array<[string, number]> = [];
+  return {
+    calls,
+    acquire: async (key, ceiling) => {
+      calls.push([key, ceiling]);
+    },
+  };
+}
+
+describe('transient failures', () => {
+  test('503 then 200 is revoked after 2 attempts, each behind the rate limiter', async () => {
+    const p = await provider((_req, i) => (i === 0 ? { status: 503 } : { status: 200 }));
+    const limiter = recordingLimiter();
+    const result = await revoke(oauth('google'), { baseUrls: { google: p.baseUrl }, rateLimiter: limiter });
+    expect(result).toEqual({ outcome: 'revoked', revokedTokens: ['access'], attempts: 2 });
+    expect(limiter.calls).toEqual([
+      ['google', 10],
+      ['google', 10],
+    ]);
+  });
+
+  test('refreshes also go through the limiter; ceilings override the catalog; generic oauth2 is keyed by origin', async () => {
+    const slack = await provider((req) => (req.path === '/api/oauth.v2.access' ? { status: 200, body: { ok: true, access_token: FRESH_ACCESS } } : { status: 200, body: { ok: true } }));
+    const limiter = recordingLimiter();
+    await revoke(oauth('slack', { refresh_token: REFRESH, expires_at: PAST }), { baseUrls: { slack: slack.baseUrl }, rateLimiter: limiter, ceilings: { slack: 2 } });
+    expect(limiter.calls).toEqual([
+      ['slack', 2],
+      ['slack', 2],
+    ]);
+    const idp = await provider(() => ({ status: 200 }));
+    const generic = recordingLimiter();
+    await revoke({ ...oauth('oauth2'), client: { ...CLIENT, revocationEndpoint: `${idp.baseUrl}/revoke` } }, { rateLimiter: generic });
+    expect(generic.calls).toEqual([[`oauth2:${idp.baseUrl}`, 20]]);
+  });
+
+  test('429 with Retry-After: 1 waits about a second before retrying', async () => {
+    const p = await provider((_req, i) => (i === 0 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 }));
+    const result = await revoke(oauth('google'), { baseUrls: { google: p.baseUrl }, retry: { maxAttempts: 3, maxDelayMs: 5_000, budgetMs: 10_000 } });
+    expect(result).toEqual({ outcome: 'revoked', revokedTokens: ['access'], attempts: 2 });
+    const gap = p.requests[1]!.at - p.requests[0]!.at;
+    expect(gap).toBeGreaterThanOrEqual(950);
+    expect(gap).toBeLessThan(4_000);
+  });
+
+  test('a provider down past the time budget fails with provider_unavailable', async () => {
+    const p = await provider(() => ({ status: 503, body: { error: 'temporarily_unavailable' } }));
+    const result = await revoke(oauth('google'), { baseUrls: { google: p.baseUrl }, retry: { maxAttempts: 100, maxDelayMs: 50, budgetMs: 400 } });
+    expect(result).toMatchObject({ outcome: 'failed', errorCode: 'provider_unavailable', providerWide: false });
+    expect(result.attempts).toBeGreaterThan(2);
+    expect(result.attempts).toBe(p.requests.length);
+  });
+
+  test('the attempt cap ends retries; the last error decides the code (rate_limited, timeout, unreachable)', async () => {
+    const limited = await provider(() => ({ status: 429 }));
+    expect(await revoke(oauth('google'), { baseUrls: { google: limited.baseUrl }, retry: { maxAttempts: 2, maxDelayMs: 10 } })).toMatchObject({ outcome: 'failed', errorCode: 'rate_limited', attempts: 2 });
+
+    const slow = await provider(() => ({ status: 200, delayMs: 1_000 }));
+    expect(await revoke(oauth('google'), { baseUrls: { google: slow.baseUrl }, timeoutMs: 100, retry: { maxAttempts: 2, maxDelayMs: 10 } })).toMatchObject({ outcome: 'failed', errorCode: 'timeout', attempts: 2 });
+
+    const gone = await fakeProvider(() => ({ status: 200 }));
+    await gone.close();
+    expect(await revoke(oauth('google'), { baseUrls: { google: gone.baseUrl }, retry: { maxAttempts: 2, maxDelayMs: 10 } })).toMatchObject({ outcome: 'failed', errorCode: 'provider_unavailable', attempts: 2 });
+  });
+});
+
+describe('secrets', () => {
+  test('a provider echoing our token and secret in its error is masked, and the message truncated', async () => {
+    const p = await provider(() => ({ status: 400, body: { error: 'invalid_request', error_description: `bad token ${ACCESS} for client ${CLIENT.clientSecret} ${'z'.repeat(500)}` } }));
+    const result = await revoke(oauth('notion'), { baseUrls: { notion: p.baseUrl } });
+    expect(result).toMatchObject({ outcome: 'failed', errorCode: 'invalid_request', providerWide: false });
+    expect(result.outcome === 'failed' && result.errorMessage.length <= 200).toBe(true);
+  });
+
+  test('an abort rejects with the abort reason, which carries no secret', async () => {
+    const p = await provider(() => ({ status: 200, delayMs: 2_000 }));
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const error = await createRevoker({ baseUrls: { google: p.baseUrl } })
+      .revoke(oauth('google', { refresh_token: REFRESH }), controller.signal)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect((error as Error).name).toBe('AbortError');
+    expect(String(error)).not.toContain('SECRET');
+  });
+});
