@@ -1,8 +1,40 @@
 import type { AnyRoute } from '@at/http';
 import type { ApolloContext } from '../context';
 import { postOrgs } from './admin/v1/orgs/postOrgs';
+import { deleteAuthConfig } from './api/v1/auth_configs/deleteAuthConfig';
+import { getAuthConfig } from './api/v1/auth_configs/getAuthConfig';
+import { listAuthConfigs } from './api/v1/auth_configs/listAuthConfigs';
+import { postAuthConfigs } from './api/v1/auth_configs/postAuthConfigs';
+import { deleteConnectedAccount } from './api/v1/connected_accounts/deleteConnectedAccount';
+import { getConnectedAccount } from './api/v1/connected_accounts/getConnectedAccount';
+import { listConnectedAccounts } from './api/v1/connected_accounts/listConnectedAccounts';
+import { postConnectedAccounts } from './api/v1/connected_accounts/postConnectedAccounts';
+import { deleteApiKey } from './dashboard/v1/projects/api_keys/deleteApiKey';
+import { listApiKeys } from './dashboard/v1/projects/api_keys/listApiKeys';
+import { postApiKeys } from './dashboard/v1/projects/api_keys/postApiKeys';
+import { deleteProject } from './dashboard/v1/projects/deleteProject';
+import { getProject } from './dashboard/v1/projects/getProject';
+import { listProjects } from './dashboard/v1/projects/listProjects';
+import { postProjects } from './dashboard/v1/projects/postProjects';
 
 /** The server is this list. */
 export function apolloRoutes(ctx: ApolloContext): AnyRoute[] {
-  return [postOrgs(ctx)];
+  return [
+    postOrgs(ctx),
+    postProjects(ctx),
+    listProjects(ctx),
+    getProject(ctx),
+    deleteProject(ctx),
+    postApiKeys(ctx),
+    listApiKeys(ctx),
+    deleteApiKey(ctx),
+    postAuthConfigs(ctx),
+    listAuthConfigs(ctx),
+    getAuthConfig(ctx),
+    deleteAuthConfig(ctx),
+    postConnectedAccounts(ctx),
+    listConnectedAccounts(ctx),
+    getConnectedAccount(ctx),
+    deleteConnectedAccount(ctx),
+  ];
 }

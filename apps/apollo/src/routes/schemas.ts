@@ -16,3 +16,20 @@ export const deleteResponseSchema = z.object({
 export const revokeOnDeleteQuery = z.strictObject({
   revoke_on_delete: z.enum(['true', 'false']).default('false').transform((v) => v === 'true').describe('also revoke, at the provider, every credential that was live under it'),
 });
+
+/** An id of one kind in a body, query or second path parameter. */
+export const idField = (prefix: IdPrefix, label: string) => z.string().regex(idPattern(prefix), `must be a ${label} id (${prefix}_...)`);
+
+// Control characters (C0, DEL, C1) would corrupt logs, CSV exports and dashboards.
+const CONTROL_CHARACTER = /\p{Cc}/u;
+
+/** Human-facing text (names, end-user ids): trimmed, 1..max characters, no control characters. */
+export const plainText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .refine((value) => !CONTROL_CHARACTER.test(value), 'must not contain control characters');
+
+export const iso = (date: Date): string => date.toISOString();

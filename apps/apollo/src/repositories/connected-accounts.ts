@@ -1,0 +1,87 @@
+import type { AuthScheme, ConnectionStatus, PrismaClient } from '@at/db';
+import type { SealedBox } from '@at/vault';
+import { afterId, deletedNow } from './query-parts';
+
+export type ConnectedAccountRecord = {
+  id: string;
+  orgId: string;
+  projectId: string;
+  authConfigId: string;
+  userId: string;
+  toolkit: string;
+  authScheme: AuthScheme;
+  status: ConnectionStatus;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+const connectedAccountColumns = {
+  id: true,
+  orgId: true,
+  projectId: true,
+  authConfigId: true,
+  userId: true,
+  status: true,
+  createdAt: true,
+  updatedAt: true,
+  authConfig: { select: { toolkit: true, authScheme: true } },
+} as const;
+
+type Row = Omit<ConnectedAccountRecord, 'toolkit' | 'authScheme'> & { authConfig: { toolkit: string; authScheme: AuthScheme } };
+
+function toRecord({ authConfig, ...row }: Row): ConnectedAccountRecord {
+  return { ...row, toolkit: authConfig.toolkit, authScheme: authConfig.authScheme };
+}
+
+export type NewConnectedAccount = {
+  id: string;
+  orgId: string;
+  projectId: string;
+  authConfigId: string;
+  userId: string;
+  credential: { sealed: SealedBox; expiresAt: Date | null };
+};
+
+/** Inserts the account and its sealed credential in one statement (a nested write is atomic). */
+export async function insertConnectedAccount(db: PrismaClient, input: NewConnectedAccount): Promise<ConnectedAccountRecord> {
+  const { credential, ...account } = input;
+  const row = await db.connectedAccount.create({
+    data: { ...account, credential: { create: { sealed: credential.sealed, expiresAt: credential.expiresAt } } },
+    select: connectedAccountColumns,
+  });
+  return toRecord(row);
+}
+
+export async function findLiveConnectedAccount(db: PrismaClient, projectId: string, id: string): Promise<ConnectedAccountRecord | null> {
+  const row = await db.connectedAccount.findFirst({ where: { id, projectId, deletedAt: null }, select: connectedAccountColumns });
+  return row && toRecord(row);
+}
+
+export type ConnectedAccountFilter = { projectId: string; authConfigId?: string | undefined; userId?: string | undefined; status?: ConnectionStatus | undefined };
+
+export async function listLiveConnectedAccounts(
+  db: PrismaClient,
+  filter: ConnectedAccountFilter,
+  after: string | undefined,
+  take: number,
+): Promise<ConnectedAccountRecord[]> {
+  const rows = await db.connectedAccount.findMany({
+    where: {
+      projectId: filter.projectId,
+      deletedAt: null,
+      ...(filter.authConfigId === undefined ? {} : { authConfigId: filter.authConfigId }),
+      ...(filter.userId === undefined ? {} : { userId: filter.userId }),
+      ...(filter.status === undefined ? {} : { status: filter.status }),
+      ...afterId(after),
+    },
+    orderBy: { id: 'asc' },
+    take,
+    select: connectedAccountColumns,
+  });
+  return rows.map(toRecord);
+}
+
+export async function softDeleteConnectedAccount(db: PrismaClient, projectId: string, id: string): Promise<boolean> {
+  const { count } = await db.connectedAccount.updateMany({ where: { id, projectId, deletedAt: null }, data: deletedNow() });
+  return count === 1;
+}

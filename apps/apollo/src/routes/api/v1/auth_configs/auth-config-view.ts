@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import type { AuthConfigRecord } from '../../../../repositories/auth-configs';
+import { iso, timestamp } from '../../../schemas';
+
+/** An auth config as returned: whether a client secret is set, never the secret. */
+export const authConfigView = z.object({
+  id: z.string(),
+  project_id: z.string(),
+  toolkit: z.string(),
+  auth_scheme: z.enum(['oauth2', 'api_key']),
+  client_id: z.string().nullable(),
+  has_client_secret: z.boolean(),
+  revocation_endpoint: z.string().nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+
+export const presentAuthConfig = (config: AuthConfigRecord): z.output<typeof authConfigView> => ({
+  id: config.id,
+  project_id: config.projectId,
+  toolkit: config.toolkit,
+  auth_scheme: config.authScheme,
+  client_id: config.clientId,
+  has_client_secret: config.hasClientSecret,
+  revocation_endpoint: config.revocationEndpoint,
+  created_at: iso(config.createdAt),
+  updated_at: iso(config.updatedAt),
+});

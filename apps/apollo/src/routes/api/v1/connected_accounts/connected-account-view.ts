@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import type { ConnectedAccountRecord } from '../../../../repositories/connected-accounts';
+import { iso, timestamp } from '../../../schemas';
+
+export const CONNECTION_STATUSES = ['active', 'needs_reauth', 'revoking', 'revoked'] as const;
+
+/** A connected account as returned: never a token or key. */
+export const connectedAccountView = z.object({
+  id: z.string(),
+  auth_config_id: z.string(),
+  user_id: z.string(),
+  toolkit: z.string(),
+  auth_scheme: z.enum(['oauth2', 'api_key']),
+  status: z.enum(CONNECTION_STATUSES),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+
+export const presentConnectedAccount = (account: ConnectedAccountRecord): z.output<typeof connectedAccountView> => ({
+  id: account.id,
+  auth_config_id: account.authConfigId,
+  user_id: account.userId,
+  toolkit: account.toolkit,
+  auth_scheme: account.authScheme,
+  status: account.status,
+  created_at: iso(account.createdAt),
+  updated_at: iso(account.updatedAt),
+});

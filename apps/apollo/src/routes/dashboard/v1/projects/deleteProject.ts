@@ -1,0 +1,31 @@
+import { defineRoute } from '@at/http';
+import type { ApolloContext } from '../../../../context';
+import { softDeleteProject } from '../../../../repositories/projects';
+import { deleteWithRevocation } from '../../../../use-cases/delete-with-revocation';
+import { deleteResponseSchema, idParam, revokeOnDeleteQuery } from '../../../schemas';
+
+export const deleteProjectParams = idParam('prj', 'project');
+
+export const deleteProject = (ctx: ApolloContext) =>
+  defineRoute({
+    method: 'delete',
+    path: '/dashboard/v1/projects/{id}',
+    operationId: 'deleteProject',
+    summary: 'Delete a project (soft), optionally revoking every credential live under it',
+    tags: ['projects'],
+    security: 'orgToken',
+    auth: ctx.auth.org,
+    params: deleteProjectParams,
+    query: revokeOnDeleteQuery,
+    responses: { 200: { description: 'deleted; says what became of revocation', schema: deleteResponseSchema } },
+    handler: async ({ auth, params, query }) => {
+      const revocation = await deleteWithRevocation(ctx, {
+        resource: 'project',
+        softDelete: () => softDeleteProject(ctx.db, auth.orgId, params.id),
+        owner: { kind: 'org', orgId: auth.orgId },
+        scope: { type: 'project', id: params.id },
+        revoke: query.revoke_on_delete,
+      });
+      return { status: 200, body: { id: params.id, deleted: true, revocation } };
+    },
+  });

@@ -1,0 +1,50 @@
+import { newId, ValidationError, type FieldIssue } from '@at/common';
+import { PROVIDER_CATALOG } from '@at/providers';
+import type { ProjectCaller } from '../auth/authenticators';
+import type { ApolloContext } from '../context';
+import { insertAuthConfig, type AuthConfigRecord } from '../repositories/auth-configs';
+
+/** Toolkits whose revocation endpoint authenticates the OAuth client (RFC 7009 client auth, GitHub, Notion). */
+export const TOOLKITS_REVOKING_WITH_CLIENT_AUTH: ReadonlySet<string> = new Set(['oauth2', 'github', 'notion']);
+
+export type AuthConfigInput = {
+  toolkit: string;
+  authScheme: 'oauth2' | 'api_key';
+  clientId?: string | undefined;
+  clientSecret?: string | undefined;
+  revocationEndpoint?: string | undefined;
+};
+
+/** Rules across fields, reported all at once under the body's field names. */
+export function authConfigIssues(input: AuthConfigInput): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  if (PROVIDER_CATALOG[input.toolkit]?.requiresRevocationEndpoint && input.revocationEndpoint === undefined) {
+    issues.push({ path: 'body.revocation_endpoint', message: `required for toolkit ${input.toolkit}` });
+  }
+  if (input.authScheme === 'api_key') {
+    if (input.clientId !== undefined) issues.push({ path: 'body.client_id', message: 'only for auth_scheme oauth2' });
+    if (input.clientSecret !== undefined) issues.push({ path: 'body.client_secret', message: 'only for auth_scheme oauth2' });
+  } else if (TOOLKITS_REVOKING_WITH_CLIENT_AUTH.has(input.toolkit)) {
+    const why = `required for toolkit ${input.toolkit}: its revocation authenticates the OAuth client`;
+    if (input.clientId === undefined) issues.push({ path: 'body.client_id', message: why });
+    if (input.clientSecret === undefined) issues.push({ path: 'body.client_secret', message: why });
+  }
+  return issues;
+}
+
+/** Creates an auth config in the caller's project; the client secret is sealed to the config's id. */
+export async function createAuthConfig(ctx: ApolloContext, caller: ProjectCaller, input: AuthConfigInput): Promise<AuthConfigRecord> {
+  const issues = authConfigIssues(input);
+  if (issues.length > 0) throw new ValidationError('invalid auth config', issues);
+  const id = newId('ac');
+  return insertAuthConfig(ctx.db, {
+    id,
+    orgId: caller.orgId,
+    projectId: caller.projectId,
+    toolkit: input.toolkit,
+    authScheme: input.authScheme,
+    clientId: input.clientId ?? null,
+    clientSecretSealed: input.clientSecret === undefined ? null : ctx.vault.sealJson(input.clientSecret, id),
+    revocationEndpoint: input.revocationEndpoint ?? null,
+  });
+}
