@@ -51,7 +51,9 @@ async function main(): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
     say('\nstopping…');
-    for (const stop of stops.reverse()) await stop().catch((error: unknown) => say(`  ${String(error)}`));
+    for (const stop of stops.reverse()) {
+      await stop().catch((error: unknown) => say(`  ${String(error)}`));
+    }
     say('stopped. Data kept in .data/ (delete it to start over).');
     process.exit(code);
   };

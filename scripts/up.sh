@@ -4,4 +4,4 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 ./scripts/install.sh
-exec pnpm exec tsx scripts/dev.ts
+exec node_modules/.bin/tsx scripts/dev.ts

@@ -1,7 +1,7 @@
 import express from 'express';
 import { Client, Connection } from '@temporalio/client';
-import { createLogger, type Logger } from '@at/common';
-import { createDb } from '@at/db';
+import { createLogger, DependencyUnavailableError, type Logger } from '@at/common';
+import { createDb, isConnectionError } from '@at/db';
 import {
   buildOpenApiDocument,
   createCursorCodec,
@@ -85,7 +85,8 @@ export async function startApollo(env: ApolloEnv, options: { logger?: Logger } =
   app.use(jsonBody(env.BODY_LIMIT));
   app.use(api);
   app.use(notFoundHandler);
-  app.use(errorHandler(logger));
+  // a database that is down or restarting is the caller's 503 to retry, not a silent 500
+  app.use(errorHandler(logger, { classify: (error) => (isConnectionError(error) ? new DependencyUnavailableError('database', { cause: error }) : undefined) }));
 
   const server: RunningServer = await listen(app, env.APOLLO_PORT, env.APOLLO_HOST, logger);
   return {

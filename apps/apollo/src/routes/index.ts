@@ -1,6 +1,9 @@
 import type { AnyRoute } from '@at/http';
 import type { ApolloContext } from '../context';
 import { postOrgs } from './admin/v1/orgs/postOrgs';
+import { postRevokeTokens } from './admin/v1/revoke_tokens/postRevokeTokens';
+import { postConnectedAccountRevoke } from './api/v1/connected_accounts/postConnectedAccountRevoke';
+import { revokeJobRoutes } from './revoke_jobs';
 import { deleteAuthConfig } from './api/v1/auth_configs/deleteAuthConfig';
 import { getAuthConfig } from './api/v1/auth_configs/getAuthConfig';
 import { listAuthConfigs } from './api/v1/auth_configs/listAuthConfigs';
@@ -36,5 +39,9 @@ export function apolloRoutes(ctx: ApolloContext): AnyRoute[] {
     listConnectedAccounts(ctx),
     getConnectedAccount(ctx),
     deleteConnectedAccount(ctx),
+    postConnectedAccountRevoke(ctx),
+    postRevokeTokens(ctx, 'org'),
+    postRevokeTokens(ctx, 'project'),
+    ...revokeJobRoutes(ctx),
   ];
 }

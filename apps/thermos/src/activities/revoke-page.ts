@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Context } from '@temporalio/activity';
 import type { Logger } from '@at/common';
 import type { PrismaClient } from '@at/db';
@@ -26,6 +27,8 @@ function pageRange(page: number, pageSize: number): [number, number] {
  */
 export async function revokePage(deps: RevokePageDeps, input: RevokePageInput): Promise<PageCounts> {
   const ctx = Context.current();
+  // every in-flight provider call listens for cancellation
+  setMaxListeners(deps.concurrency * 4 + 16, ctx.cancellationSignal);
   const [first, last] = pageRange(input.page, input.pageSize);
   const resumed = ctx.info.heartbeatDetails as RevokePageProgress | undefined;
   const counts: PageCounts = resumed?.counts ?? { processed: 0, revoked: 0, already_revoked: 0, unsupported_by_provider: 0, failed: 0 };

@@ -1,0 +1,20 @@
+import { NotFoundError, type Scope } from '@at/common';
+import { countLiveConnectionsByToolkit } from '@at/db';
+import type { ApolloContext } from '../../context';
+import { startRevokeJob, type StartedJob } from './start-revoke-job';
+
+/**
+ * Admin "revoke every token" of an org or project: starts or joins the scope's job, or does
+ * nothing when nothing is live. Deleted orgs and projects are included: a customer who left
+ * still has live credentials at the providers.
+ */
+export async function adminRevokeTokens(ctx: ApolloContext, scope: Extract<Scope, { type: 'org' | 'project' }>): Promise<StartedJob | null> {
+  const owner =
+    scope.type === 'org'
+      ? await ctx.db.org.findUnique({ where: { id: scope.id }, select: { id: true } }).then((org) => org && { kind: 'org' as const, orgId: org.id })
+      : await ctx.db.project.findUnique({ where: { id: scope.id }, select: { orgId: true } }).then((p) => p && { kind: 'org' as const, orgId: p.orgId });
+  if (!owner) throw new NotFoundError(scope.type);
+  const live = await countLiveConnectionsByToolkit(ctx.db, scope, true);
+  if (Object.values(live).every((n) => n === 0)) return null;
+  return startRevokeJob(ctx, { owner, target: { kind: 'scope', scope }, scope, trigger: 'admin', includeDeletedRoot: true });
+}

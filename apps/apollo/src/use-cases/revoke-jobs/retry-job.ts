@@ -1,0 +1,26 @@
+import { ConflictError, UnprocessableError } from '@at/common';
+import type { ApolloContext } from '../../context';
+import { jobMetadata, loadOwnedJob } from './job-view';
+import type { JobOwner } from './owner';
+import { startRevokeJob, type StartedJob } from './start-revoke-job';
+
+/**
+ * Retries exactly the failed connections of a finished job: a new run whose snapshot pages
+ * through the source run's failed results. Rebuilt from the job alone, so it works even after
+ * the job's scope was deleted.
+ */
+export async function retryJob(ctx: ApolloContext, owner: JobOwner, jobId: string): Promise<StartedJob> {
+  const job = await loadOwnedJob(ctx.db, owner, jobId);
+  const run = await ctx.thermos.getRun(job.workflowId, job.runId);
+  if (run?.status === 'running') throw new ConflictError('job_running', 'the job is still running; retry it once it has finished');
+  if (!run || run.counts.failed === 0) throw new UnprocessableError('nothing_to_retry', 'the job has no failed connections to retry');
+  const { scope } = jobMetadata(job);
+  return startRevokeJob(ctx, {
+    owner,
+    target: { kind: 'retry', sourceRunId: job.runId },
+    scope,
+    trigger: 'retry',
+    includeDeletedRoot: true,
+    retryOf: job.id,
+  });
+}

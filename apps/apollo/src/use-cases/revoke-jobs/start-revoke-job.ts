@@ -1,0 +1,107 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import {
+  dedupKey,
+  DependencyUnavailableError,
+  newId,
+  SEARCH_ATTRIBUTES,
+  WORKFLOW_TYPES,
+  type JobTriggerName,
+  type RevokeTuning,
+  type RevokeWorkflowInput,
+  type RunTarget,
+  type Scope,
+} from '@at/common';
+import type { Job, PrismaClient } from '@at/db';
+import { ownerIdOf, type JobOwner } from './owner';
+
+export type JobMetadata = { scope: Scope; trigger: JobTriggerName };
+
+export type StartJobRequest = {
+  owner: JobOwner;
+  /** What the run covers; for a retry, the failed items of an earlier run. */
+  target: RunTarget;
+  /** The scope recorded on the job (for a retry, the original job's scope). */
+  scope: Scope;
+  trigger: JobTriggerName;
+  includeDeletedRoot: boolean;
+  retryOf?: string;
+};
+
+export type StartedJob = { job: Job; created: boolean };
+
+type StartedRun = { runId: string; created: boolean };
+
+async function startOrJoin(temporal: Client, taskQueue: string, workflowId: string, jobId: string, request: StartJobRequest, tuning: RevokeTuning): Promise<StartedRun> {
+  const input: RevokeWorkflowInput = { target: request.target, includeDeletedRoot: request.includeDeletedRoot, tuning };
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const handle = await temporal.workflow.start(WORKFLOW_TYPES.revoke, {
+        taskQueue,
+        workflowId,
+        args: [input],
+        // FAIL tells us whether this call created the run; a closed run's id may be reused.
+        workflowIdConflictPolicy: 'FAIL',
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+        typedSearchAttributes: [
+          { key: SEARCH_ATTRIBUTES.orgId, value: request.owner.orgId },
+          { key: SEARCH_ATTRIBUTES.projectId, value: request.owner.kind === 'project' ? request.owner.projectId : 'none' },
+          { key: SEARCH_ATTRIBUTES.scopeKind, value: request.scope.type },
+          { key: SEARCH_ATTRIBUTES.trigger, value: request.trigger },
+          { key: SEARCH_ATTRIBUTES.jobId, value: jobId },
+        ],
+        staticSummary: `revoke ${request.target.kind === 'retry' ? 'failed items of a run' : `${request.scope.type} ${request.scope.id}`} (${request.trigger})`,
+      });
+      return { runId: handle.firstExecutionRunId, created: true };
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      const description = await temporal.workflow.getHandle(workflowId).describe();
+      if (description.status.name === 'RUNNING') {
+        return { runId: description.raw.workflowExecutionInfo?.firstRunId || description.runId, created: false };
+      }
+      // the run closed between our start and describe: start again
+      if (attempt >= 3) throw error;
+    }
+  }
+}
+
+/**
+ * Starts the revoke run of a target, or joins the one already in flight (the workflow id is the
+ * hash of the target), then records the caller's job for that run. One job row per owner and
+ * run: concurrent creates by one owner share it.
+ */
+export type JobStarterDeps = {
+  db: PrismaClient;
+  temporal: Client;
+  env: { TEMPORAL_TASK_QUEUE: string; REVOKE_PAGE_SIZE: number; REVOKE_PAGE_PARALLELISM: number; REVOKE_SNAPSHOT_PAGE_SIZE: number };
+};
+
+export async function startRevokeJob({ db, temporal, env }: JobStarterDeps, request: StartJobRequest): Promise<StartedJob> {
+  const workflowId = dedupKey(request.target);
+  const jobId = newId(request.owner.kind === 'org' ? 'oj' : 'pj');
+  let run: StartedRun;
+  try {
+    const tuning = { pageSize: env.REVOKE_PAGE_SIZE, pageParallelism: env.REVOKE_PAGE_PARALLELISM, snapshotPageSize: env.REVOKE_SNAPSHOT_PAGE_SIZE };
+    run = await startOrJoin(temporal, env.TEMPORAL_TASK_QUEUE, workflowId, jobId, request, tuning);
+  } catch (error) {
+    throw new DependencyUnavailableError('temporal', { cause: error });
+  }
+  const ownerId = ownerIdOf(request.owner);
+  const metadata: JobMetadata = { scope: request.scope, trigger: request.trigger };
+  await db.job.createMany({
+    data: [
+      {
+        id: jobId,
+        orgId: request.owner.orgId,
+        projectId: request.owner.kind === 'project' ? request.owner.projectId : null,
+        ownerId,
+        workflowId,
+        runId: run.runId,
+        metadata,
+        retryOfId: request.retryOf ?? null,
+      },
+    ],
+    skipDuplicates: true,
+  });
+  const job = await db.job.findUniqueOrThrow({ where: { ownerId_workflowId_runId: { ownerId, workflowId, runId: run.runId } } });
+  return { job, created: run.created };
+}
