@@ -1,5 +1,5 @@
 /** Typed predicates over the errors Prisma and node-postgres throw. */
-type WithCode = { code?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; kind?: unknown } } } };
+type WithCode = { code?: unknown; severity?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; kind?: unknown; severity?: unknown } } } };
 
 function prismaCode(error: unknown): string | undefined {
   const code = (error as WithCode | null)?.code;
@@ -10,6 +10,10 @@ function pgCode(error: unknown): string | undefined {
   const cause = (error as WithCode | null)?.meta?.driverAdapterError?.cause;
   const original = cause?.originalCode ?? (error as WithCode | null)?.code;
   return typeof original === 'string' ? original : undefined;
+}
+
+function pgSeverity(error: unknown): unknown {
+  return (error as WithCode | null)?.meta?.driverAdapterError?.cause?.severity ?? (error as WithCode | null)?.severity;
 }
 
 export function isUniqueConstraintError(error: unknown): boolean {
@@ -35,6 +39,9 @@ export function isConnectionError(error: unknown): boolean {
     pg.startsWith('08') ||
     pg === '57P01' ||
     pg === '57P03' ||
+    // refused at connect: too many clients, or the database does not accept connections (ALLOW_CONNECTIONS false, being dropped)
+    pg === '53300' ||
+    (pg === '55000' && pgSeverity(error) === 'FATAL') ||
     /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|DatabaseNotReachable|timeout exceeded when trying to connect/i.test(message)
   );
 }
