@@ -82,7 +82,7 @@ export async function allResults(stack: Stack, jobPath: string, headers: Record<
   const items: Array<Record<string, unknown>> = [];
   let cursor: string | null = null;
   do {
-    const query = new URLSearchParams({ limit: '100', ...(outcome ? { outcome } : {}), ...(cursor ? { cursor } : {}) });
+    const query: URLSearchParams = new URLSearchParams({ limit: '100', ...(outcome ? { outcome } : {}), ...(cursor ? { cursor } : {}) });
     const res = await stack.request<{ items: Array<Record<string, unknown>>; next_cursor: string | null }>('GET', `${jobPath}/results?${query}`, { headers });
     if (res.status !== 200) throw new Error(`results: ${res.status} ${JSON.stringify(res.body)}`);
     items.push(...res.body.items);
