@@ -3,8 +3,10 @@ import { newId } from '@at/common';
 import { defineRoute } from '@at/http';
 import type { ApolloContext } from '../../../../context';
 import { generateSecret, hashSecret, SECRET_PREFIX } from '../../../../auth/secret-tokens';
+import { plainText } from '../../../schemas';
 
-export const postOrgsBody = z.strictObject({ name: z.string().trim().min(1).max(200) });
+// plainText, like project names: a NUL byte used to reach Postgres (a 500), other controls the logs
+export const postOrgsBody = z.strictObject({ name: plainText(200) });
 export const postOrgsResponse = z.object({ id: z.string(), name: z.string(), admin_token: z.string().describe('shown once') });
 
 /** Creates an org and its first org admin token (returned once, stored hashed). */

@@ -10,7 +10,9 @@ const toolkits = Object.keys(PROVIDER_CATALOG);
 
 /** Absolute http(s) URL; credentials in it would be a secret stored in a non-secret column. */
 function isRevocationUrl(value: string): boolean {
-  if (!URL.canParse(value)) return false;
+  // the URL parser strips or escapes control characters, but the raw string is what is stored:
+  // a NUL byte made Postgres fail the insert (a 500)
+  if (/\p{Cc}/u.test(value) || !URL.canParse(value)) return false;
   const url = new URL(value);
   return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '';
 }
@@ -35,7 +37,7 @@ export const postAuthConfigsBody = z
       .string()
       .trim()
       .max(2048)
-      .refine(isRevocationUrl, 'must be an absolute http(s) URL without credentials')
+      .refine(isRevocationUrl, 'must be an absolute http(s) URL without credentials or control characters')
       .optional()
       .describe('RFC 7009 revocation endpoint; required for toolkit oauth2'),
   })
