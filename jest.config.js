@@ -4,6 +4,9 @@ const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser
 const common = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
 module.exports = {
   testTimeout: 120000,
+  // the Temporal SDK's native runtime can outlive a test file that ran in band; tests close
+  // their own workers, servers and connections, so nothing is lost by exiting
+  forceExit: true,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,packages}/*/src/**/*.unit.test.ts'] },
     {

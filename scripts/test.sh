@@ -6,4 +6,11 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 ./scripts/install.sh
 TURBO_TELEMETRY_DISABLED=1 pnpm exec turbo run lint typecheck --output-logs=errors-only
-pnpm exec jest --ci "$@"
+pnpm exec tsc --noEmit -p tsconfig.json
+pnpm exec eslint --cache --cache-location node_modules/.cache/eslint-root test scripts bench
+results=$(mktemp)
+status=0
+pnpm exec jest --ci --json --outputFile="$results" "$@" || status=$?
+node -e "const r = require(process.argv[1]); console.log('tests: ' + r.numPassedTests + ' passed, ' + r.numFailedTests + ' failed, ' + r.numPendingTests + ' skipped')" "$results" || true
+rm -f "$results"
+exit "$status"
