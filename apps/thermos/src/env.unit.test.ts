@@ -1,0 +1,23 @@
+import { EnvError } from '@at/common';
+import { parseThermosEnv } from './env';
+
+const valid = { DATABASE_URL: 'postgresql://localhost/x', THERMOS_SERVICE_TOKEN: 'x'.repeat(24), CURSOR_SECRET: 'c'.repeat(32), VAULT_KEYS: 'k1:abc' };
+
+test('defaults apply and JSON maps parse', () => {
+  const env = parseThermosEnv({ ...valid, PROVIDER_RATE_LIMITS: '{"google":5,"oauth2":0}' });
+  expect(env).toMatchObject({ THERMOS_PORT: 3001, REVOKE_CONCURRENCY: 64, PROVIDER_RATE_LIMITS: { google: 5, oauth2: 0 }, THERMOS_ROLE: 'all' });
+});
+
+test('a bad value names the variable', () => {
+  expect(() => parseThermosEnv({ ...valid, THERMOS_PORT: 'eighty', PROVIDER_BASE_URLS: 'not json' })).toThrow(EnvError);
+  try {
+    parseThermosEnv({ ...valid, THERMOS_PORT: 'eighty', PROVIDER_BASE_URLS: 'not json', THERMOS_SERVICE_TOKEN: 'short' });
+  } catch (error) {
+    const issues = (error as EnvError).issues.join('\n');
+    expect(issues).toContain('THERMOS_PORT');
+    expect(issues).toContain('PROVIDER_BASE_URLS');
+    expect(issues).toContain('THERMOS_SERVICE_TOKEN');
+    // the offending secret value itself is never echoed
+    expect(issues).not.toContain('short');
+  }
+});
