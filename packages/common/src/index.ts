@@ -5,3 +5,4 @@ export * from './logger';
 export * from './env';
 export * from './scope';
 export * from './temporal-contract';
+export * from './run-schemas';

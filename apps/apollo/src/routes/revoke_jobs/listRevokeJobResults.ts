@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RUN_OUTCOMES, runResultSchema } from '@at/common';
 import { defineRoute, errorResponseSchema } from '@at/http';
 import type { ApolloContext } from '../../context';
 import { loadOwnedJob } from '../../use-cases/revoke-jobs/job-view';
@@ -6,18 +7,7 @@ import { ownerIdOf, type JobSurface } from '../../use-cases/revoke-jobs/owner';
 import { pageQueryShape } from '../paging';
 import { jobIdParams } from './params';
 
-export const OUTCOMES = ['pending', 'revoked', 'already_revoked', 'unsupported_by_provider', 'failed'] as const;
-
-export const resultsQuery = z.strictObject({ ...pageQueryShape, outcome: z.enum(OUTCOMES).optional() });
-
-export const resultSchema = z.object({
-  connected_account_id: z.string(),
-  outcome: z.enum(OUTCOMES),
-  revoked_tokens: z.array(z.string()),
-  error_code: z.string().nullable(),
-  error_message: z.string().nullable(),
-  finished_at: z.string().nullable(),
-});
+export const resultsQuery = z.strictObject({ ...pageQueryShape, outcome: z.enum(RUN_OUTCOMES).optional() });
 
 /**
  * Per-connection results, served by thermos's run API. thermos's cursor travels inside one of
@@ -35,7 +25,7 @@ export const listRevokeJobResults = (ctx: ApolloContext, surface: JobSurface) =>
     params: jobIdParams(surface),
     query: resultsQuery,
     responses: {
-      200: { description: 'a page of results', schema: z.object({ items: z.array(resultSchema), next_cursor: z.string().nullable() }) },
+      200: { description: 'a page of results', schema: z.object({ items: z.array(runResultSchema), next_cursor: z.string().nullable() }) },
       404: { description: 'not found', schema: errorResponseSchema },
     },
     handler: async ({ auth: owner, params, query }) => {

@@ -1,20 +1,11 @@
 import { z } from 'zod';
-import { NotFoundError, scopeSchema } from '@at/common';
+import { NotFoundError, RUN_STATUSES, runCountsSchema, scopeSchema } from '@at/common';
 import type { Job, PrismaClient } from '@at/db';
 import type { RunView, ThermosClient } from '../../clients/thermos-client';
 import type { JobMetadata } from './start-revoke-job';
 import { ownerIdOf, type JobOwner } from './owner';
 
 export const TRIGGERS = ['api', 'dashboard', 'delete', 'retry', 'admin'] as const;
-
-export const countsSchema = z.object({
-  total: z.number().int(),
-  pending: z.number().int(),
-  revoked: z.number().int(),
-  already_revoked: z.number().int(),
-  unsupported_by_provider: z.number().int(),
-  failed: z.number().int(),
-});
 
 export const jobSummarySchema = z.object({
   id: z.string(),
@@ -25,8 +16,8 @@ export const jobSummarySchema = z.object({
 });
 
 export const jobSchema = jobSummarySchema.extend({
-  status: z.enum(['running', 'completed', 'failed']).describe("thermos's run status, verbatim"),
-  counts: countsSchema,
+  status: z.enum(RUN_STATUSES).describe("thermos's run status, verbatim"),
+  counts: runCountsSchema,
   finished_at: z.string().nullable(),
 });
 

@@ -3,10 +3,11 @@ import { NotFoundError } from '@at/common';
 import { defineRoute, errorResponseSchema } from '@at/http';
 import { listItems } from '../../../runs/run-store';
 import type { ThermosHttpContext } from '../../context';
-import { itemSchema, OUTCOMES, runParams } from './schemas';
+import { RUN_OUTCOMES } from '@at/common';
+import { itemSchema, runParams } from './schemas';
 
 export const listRunItemsQuery = z.strictObject({
-  outcome: z.enum(OUTCOMES).optional(),
+  outcome: z.enum(RUN_OUTCOMES).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   cursor: z.string().min(1).max(1024).optional(),
 });
