@@ -16,4 +16,5 @@ export const runSchema = z.object({
   finished_at: z.string().nullable(),
 }).openapi('Run');
 
-export const itemSchema = runResultSchema.openapi('RunItem');
+// a fresh object: schemas built before @at/http extended zod have no .openapi()
+export const itemSchema = z.object(runResultSchema.shape).openapi('RunItem');
