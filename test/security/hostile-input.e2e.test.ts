@@ -11,7 +11,7 @@ import { changedTables, databaseState, type DatabaseState } from '../support/dat
 import { startStack, type Stack } from '../support/stack';
 import { seedSecurityFixture, type SecurityFixture } from './support/fixture';
 import { waitForQuiet } from './support/quiet';
-import { closeRawAgent, errorShapeProblems, rawRequest, type RawRequest, type RawResponse } from './support/raw-http';
+import { closeRawAgent, errorShapeProblems, rawRequest, rawSocket, type RawRequest, type RawResponse } from './support/raw-http';
 
 let stack: Stack;
 let f: SecurityFixture;
@@ -244,13 +244,24 @@ describe('ids and queries', () => {
     await rejected({ method: 'GET', path: '/api/v1/connected_accounts?__proto__[x]=1', headers: key() }, 400, 'invalid_request');
   });
 
-  test('a very long URL is refused in the error shape (or by the HTTP parser with 431), never a 5xx', async () => {
+  test('a very long URL is refused in the error shape, never a 5xx', async () => {
     // under the 16 KiB header limit: the route answers
     await rejected({ method: 'GET', path: `/api/v1/connected_accounts?user_id=${'u'.repeat(12_000)}`, headers: key() }, 400, 'invalid_request');
     await rejected({ method: 'GET', path: `/api/v1/${'a/'.repeat(6_000)}`, headers: key() }, 404, 'not_found');
-    // over it: Node's HTTP parser answers before any application code
-    const res = await send({ method: 'GET', path: `/api/v1/connected_accounts?cursor=${'c'.repeat(70_000)}`, headers: key() });
-    expect(res.status).toBe(431);
+    // over it: Node's HTTP parser refuses it before any route runs
+    for (const base of ['apollo', 'thermos'] as const) {
+      const res = await send({ method: 'GET', path: `/api/v1/connected_accounts?cursor=${'c'.repeat(70_000)}`, headers: key() }, base);
+      expect({ base, status: res.status, problems: errorShapeProblems(res) }).toEqual({ base, status: 431, problems: [] });
+    }
+  });
+
+  test('requests the HTTP parser refuses are answered in the error shape too', async () => {
+    for (const bytes of ['GET /api/v1/connected_accounts\u0000 HTTP/1.1\r\nhost: x\r\n\r\n', 'NOT-HTTP\r\n\r\n', `GET / HTTP/1.1\r\nhost: x\r\nx-big: ${'h'.repeat(20_000)}\r\n\r\n`, 'GET / HTTP/1.1\r\nhost: x\r\ncontent-length: 1\r\ntransfer-encoding: chunked\r\n\r\n']) {
+      const res = await rawSocket(stack.apollo.url, bytes);
+      exchanges.push({ request: bytes.slice(0, 40), status: res.status });
+      expect({ sent: bytes.slice(0, 40), status: res.status >= 400 && res.status < 500, problems: errorShapeProblems(res) }).toEqual({ sent: bytes.slice(0, 40), status: true, problems: [] });
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+    }
   });
 });
 

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from '@at/common';
+import { API_SECURITY_HEADERS } from './security-headers';
 
 export type ReadinessCheck = { name: string; check: () => Promise<void> };
 
@@ -35,12 +37,34 @@ export function healthRoutes(checks: ReadinessCheck[], isDraining: () => boolean
 
 export type RunningServer = { port: number; url: string; close: (graceMs?: number) => Promise<void> };
 
+/**
+ * Requests Node's HTTP parser refuses (oversized headers or URL, malformed request line, both
+ * content-length and transfer-encoding) never reach Express, and Node answers them with an empty
+ * body: answer in the one error shape instead, with the usual headers.
+ */
+function answerClientError(logger: Logger) {
+  return (error: Error & { code?: string }, socket: Socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const code = status === 431 ? 'headers_too_large' : status === 408 ? 'request_timeout' : 'malformed_request';
+    const requestId = randomUUID();
+    const body = JSON.stringify({ error: { code, message: status === 431 ? 'request line or headers are too large' : status === 408 ? 'request timed out' : 'malformed HTTP request', request_id: requestId } });
+    const headers = { ...API_SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), 'x-request-id': requestId, connection: 'close' };
+    logger.warn('request refused by the HTTP parser', { request_id: requestId, status, code: error.code });
+    socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${body}`);
+  };
+}
+
 /** Listens, and closes gracefully: stop accepting, let in-flight requests finish, then cut. */
 export async function listen(app: Express, port: number, host: string, logger: Logger): Promise<RunningServer> {
   const server = http.createServer(app);
   server.keepAliveTimeout = 5_000;
   server.headersTimeout = 10_000;
   server.requestTimeout = 60_000;
+  server.on('clientError', answerClientError(logger));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 
 export type RawRequest = {
   method: string;
@@ -75,4 +76,36 @@ export function errorShapeProblems(res: RawResponse): string[] {
   if (error['request_id'] !== res.headers['x-request-id']) problems.push('error.request_id differs from x-request-id');
   if (/\bat .+:\d+:\d+\)?/.test(res.text)) problems.push('stack trace in body');
   return problems;
+}
+
+/**
+ * Bytes straight onto a socket, for requests no HTTP client will send (malformed request lines,
+ * oversized headers); the response is parsed by hand, so Node's own answers are seen as they are.
+ */
+export function rawSocket(baseUrl: string, bytes: string | Buffer): Promise<RawResponse> {
+  const url = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: url.hostname, port: Number(url.port) }, () => socket.end(bytes));
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const [head = '', ...rest] = raw.split('\r\n\r\n');
+      const [statusLine = '', ...headerLines] = head.split('\r\n');
+      const headers: http.IncomingHttpHeaders = {};
+      for (const line of headerLines) {
+        const colon = line.indexOf(':');
+        if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      const text = rest.join('\r\n\r\n');
+      let json: unknown = undefined;
+      try {
+        json = text ? JSON.parse(text) : undefined;
+      } catch {
+        json = undefined;
+      }
+      resolve({ status: Number(statusLine.split(' ')[1] ?? 0), headers, text, json });
+    });
+  });
 }
