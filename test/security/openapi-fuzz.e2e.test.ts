@@ -4,7 +4,7 @@
  * the operation's schemas and sent with a valid, another tenant's or an invalid credential.
  *
  * For every case: no 5xx; a status of the right class (401 for a bad credential, 400 for a
- * schema violation, a documented status otherwise); errors in the one documented shape;
+ * schema violation), documented for the operation; errors in the one documented shape;
  * successful bodies conform to the documented response schema; no known secret in any
  * response; and a rejected request (or any GET) leaves every table exactly as it was.
  *
@@ -83,6 +83,8 @@ async function check(surface: Surface, doc: OpenApiDocument, endpoint: Endpoint,
   const problems: string[] = [];
   const expected = expectedStatuses(endpoint, c, badCredential, body, surface.bodyLimit);
   if (!expected.includes(res.status)) problems.push(`status ${res.status}, expected ${expected.join('|')}`);
+  // clients are generated from the document: every status they can meet must be in it
+  if (!endpoint.documented.includes(res.status)) problems.push(`status ${res.status} is not documented for this operation (${endpoint.documented.join(', ')})`);
   if (res.status >= 400) {
     problems.push(...errorShapeProblems(res));
     if (res.status === 401 && (res.json as { error?: { code?: string } } | undefined)?.error?.code !== 'unauthenticated') problems.push('401 without code unauthenticated');

@@ -2,6 +2,7 @@ import type { Request, Response, Router } from 'express';
 import type { z } from 'zod';
 import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { ValidationError, type FieldIssue } from '@at/common';
+import { errorResponseSchema } from './openapi';
 import { requestIdOf } from './request-context';
 
 export type HttpMethod = 'get' | 'post' | 'delete' | 'patch' | 'put';
@@ -85,12 +86,30 @@ export function mountRoutes(router: Router, registry: OpenAPIRegistry, routes: A
   }
 }
 
+/**
+ * The errors every route of its kind can answer, whatever its handler does: documented so that
+ * generated clients and API fuzzers know them. A route's own entry for a status wins.
+ */
+function standardErrors(route: AnyRoute): Record<number, string> {
+  const errors: Record<number, string> = { 400: 'invalid request: a path, query or body value that does not validate, or malformed JSON' };
+  if (route.security) errors[401] = 'missing or invalid credentials';
+  if (route.path.includes('{')) errors[404] = "not found, or not the caller's";
+  if (route.method === 'post' || route.method === 'put' || route.method === 'patch') {
+    errors[413] = 'request body over the size limit';
+    errors[415] = 'request body is not application/json';
+  }
+  return errors;
+}
+
 function toOpenApi(route: AnyRoute): RouteConfig {
   const request: NonNullable<RouteConfig['request']> = {};
   if (route.params) request.params = route.params as never;
   if (route.query) request.query = route.query as never;
   if (route.body) request.body = { required: false, content: { 'application/json': { schema: route.body } } };
   const responses: RouteConfig['responses'] = {};
+  for (const [status, description] of Object.entries(standardErrors(route))) {
+    responses[status] = { description, content: { 'application/json': { schema: errorResponseSchema } } };
+  }
   for (const [status, response] of Object.entries(route.responses)) {
     responses[status] = response.schema
       ? { description: response.description, content: { 'application/json': { schema: response.schema } } }

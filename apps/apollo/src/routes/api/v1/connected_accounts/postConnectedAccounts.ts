@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRoute } from '@at/http';
+import { defineRoute, errorResponseSchema } from '@at/http';
 import type { Credential } from '@at/providers';
 import type { ApolloContext } from '../../../../context';
 import { createConnectedAccount } from '../../../../use-cases/create-connected-account';
@@ -54,7 +54,10 @@ export const postConnectedAccounts = (ctx: ApolloContext) =>
     security: 'apiKey',
     auth: ctx.auth.project,
     body: postConnectedAccountsBody,
-    responses: { 201: { description: 'created (credentials are never returned)', schema: connectedAccountView } },
+    responses: {
+      201: { description: 'created (credentials are never returned)', schema: connectedAccountView },
+      404: { description: "the auth config is not the caller's, or was deleted", schema: errorResponseSchema },
+    },
     handler: async ({ auth, body }) => {
       const account = await createConnectedAccount(ctx, auth, { authConfigId: body.auth_config_id, userId: body.user_id, credential: toCredential(body.credentials) });
       return { status: 201, body: presentConnectedAccount(account) };
