@@ -4,7 +4,8 @@ import type { Logger } from '@at/common';
 import type { PrismaClient } from '@at/db';
 import type { createRevoker } from '@at/providers';
 import type { Vault } from '@at/vault';
-import { loadAuthFailures, loadPendingItems, markRevoking, recordAuthFailure, recordOutcome, recountPage, type ItemResult, type PendingItem } from '../runs/item-store';
+import { groupCommit } from '../runs/group-commit';
+import { loadAuthFailures, loadPendingItems, markRevoking, recordAuthFailure, recordOutcomes, recountPage, type ItemResult, type OutcomeRecord, type PendingItem } from '../runs/item-store';
 import { decide, toItemResult } from './revoke-connection';
 
 export type RevokePageInput = { runId: string; page: number; pageSize: number };
@@ -55,11 +56,17 @@ export async function revokePage(deps: RevokePageDeps, input: RevokePageInput): 
     }
   };
 
+  // the page's concurrent connections share database round trips (see group-commit.ts)
+  const writes: PageWrites = {
+    markRevoking: groupCommit((ids: string[]) => markRevoking(deps.db, ids)),
+    recordOutcome: groupCommit((records: OutcomeRecord[]) => recordOutcomes(deps.db, input.runId, records)),
+  };
+
   const processOne = async (item: PendingItem): Promise<void> => {
-    const result = await revokeOne(deps, input.runId, item, authFailures, ctx.cancellationSignal);
+    const result = await revokeOne(deps, writes, input.runId, item, authFailures, ctx.cancellationSignal);
     // a cancelled call's fate at the provider is unknown: leave the item pending for the retry
     ctx.cancellationSignal.throwIfAborted();
-    if (await recordOutcome(deps.db, input.runId, item.seq, item.connectedAccountId, result)) {
+    if (await writes.recordOutcome({ seq: item.seq, connectedAccountId: item.connectedAccountId, result })) {
       counts.processed += 1;
       counts[result.outcome] += 1;
     }
@@ -82,8 +89,11 @@ export async function revokePage(deps: RevokePageDeps, input: RevokePageInput): 
   return counts;
 }
 
+type PageWrites = { markRevoking: (id: string) => Promise<boolean>; recordOutcome: (record: OutcomeRecord) => Promise<boolean> };
+
 async function revokeOne(
   deps: RevokePageDeps,
+  writes: PageWrites,
   runId: string,
   item: PendingItem,
   authFailures: Map<string, { errorCode: string; errorMessage: string }>,
@@ -97,7 +107,7 @@ async function revokeOne(
     return { outcome: 'failed', revokedTokens: [], errorCode: 'credential_unreadable', errorMessage: 'the sealed credential could not be opened', attempts: 0 };
   }
   if (decision.kind === 'skip') return decision.result;
-  if (!(await markRevoking(deps.db, item.connectedAccountId))) {
+  if (!(await writes.markRevoking(item.connectedAccountId))) {
     return { outcome: 'already_revoked', revokedTokens: [], errorCode: null, errorMessage: null, attempts: 0 };
   }
   const result = await deps.revoker.revoke(decision.request, signal);

@@ -47,37 +47,55 @@ export async function loadPendingItems(db: PrismaClient, runId: string, fromSeq:
 }
 
 /**
- * Marks a connection `revoking` before its provider is called, so no token refresh can write a
- * fresh credential back meanwhile. Returns false when it is already revoked.
+ * Marks connections `revoking` before their provider is called, so no token refresh can write
+ * a fresh credential back meanwhile. Returns, in input order, false for those already revoked.
+ * Rows are locked in id order, so concurrent batches of overlapping runs cannot deadlock.
  */
-export async function markRevoking(db: PrismaClient, connectedAccountId: string): Promise<boolean> {
-  const n = await db.$executeRaw`UPDATE connected_accounts SET status = 'revoking' WHERE id = ${connectedAccountId} AND status <> 'revoked'`;
-  return n > 0;
+export async function markRevoking(db: PrismaClient, connectedAccountIds: string[]): Promise<boolean[]> {
+  const rows = await db.$queryRaw<Array<{ id: string }>>`
+    WITH target AS (
+      SELECT id FROM connected_accounts WHERE id = ANY(${connectedAccountIds}::text[]) AND status <> 'revoked' ORDER BY id FOR UPDATE)
+    UPDATE connected_accounts ca SET status = 'revoking' FROM target WHERE ca.id = target.id
+    RETURNING ca.id`;
+  const marked = new Set(rows.map((r) => r.id));
+  return connectedAccountIds.map((id) => marked.has(id));
 }
 
+export type OutcomeRecord = { seq: number; connectedAccountId: string; result: ItemResult };
+
 /**
- * Records one connection's outcome in a single statement: the item (only if still pending, so
- * a re-run never overwrites a result), and, when the credential is dead or unusable upstream,
- * crypto-shreds the sealed credential and marks the connection revoked.
+ * Records outcomes in a single statement: each item (only if still pending, so a re-run never
+ * overwrites a result), and, where the credential is dead or unusable upstream, crypto-shreds
+ * the sealed credential and marks the connection revoked. Returns, in input order, whether
+ * each item was recorded by this call.
  */
-export async function recordOutcome(db: PrismaClient, runId: string, seq: number, connectedAccountId: string, result: ItemResult): Promise<boolean> {
-  const shred = result.outcome !== 'failed';
-  const [row] = await db.$queryRaw<Array<{ n: number }>>`
-    WITH item AS (
-      UPDATE revoke_items SET outcome = ${result.outcome}::revoke_outcome, revoked_tokens = ${result.revokedTokens}::text[],
-        error_code = ${result.errorCode}, error_message = ${result.errorMessage}, attempts = attempts + ${result.attempts}, finished_at = CURRENT_TIMESTAMP
-      WHERE run_id = ${runId} AND seq = ${seq} AND outcome = 'pending'
-      RETURNING connected_account_id),
+export async function recordOutcomes(db: PrismaClient, runId: string, records: OutcomeRecord[]): Promise<boolean[]> {
+  // one array per column; revoked tokens ('access', 'refresh') travel comma-joined, and '' stands for a null code or message
+  const column = <T>(pick: (r: OutcomeRecord) => T) => records.map(pick);
+  const seqs = column((r) => r.seq);
+  const rows = await db.$queryRaw<Array<{ seq: number }>>`
+    WITH input AS (
+      SELECT * FROM unnest(${seqs}::int[], ${column((r) => r.result.outcome)}::text[], ${column((r) => r.result.revokedTokens.join(','))}::text[],
+        ${column((r) => r.result.errorCode ?? '')}::text[], ${column((r) => r.result.errorMessage ?? '')}::text[], ${column((r) => r.result.attempts)}::int[])
+        AS t(seq, outcome, revoked_tokens, error_code, error_message, attempts)),
+    item AS (
+      UPDATE revoke_items i SET outcome = input.outcome::revoke_outcome, revoked_tokens = string_to_array(input.revoked_tokens, ','),
+        error_code = NULLIF(input.error_code, ''), error_message = NULLIF(input.error_message, ''), attempts = i.attempts + input.attempts, finished_at = CURRENT_TIMESTAMP
+      -- seq = ANY: right after a snapshot the items have no statistics yet, and the planner would
+      -- otherwise hash every pending item of the run for each batch
+      FROM input WHERE i.run_id = ${runId} AND i.seq = ANY(${seqs}::int[]) AND i.seq = input.seq AND i.outcome = 'pending'
+      RETURNING i.seq, i.connected_account_id, input.outcome <> 'failed' AS shred),
     cred AS (
       UPDATE credentials SET sealed = NULL, destroyed_at = CURRENT_TIMESTAMP
-      WHERE ${shred} AND connected_account_id = ${connectedAccountId} AND EXISTS (SELECT 1 FROM item) AND destroyed_at IS NULL
+      WHERE connected_account_id IN (SELECT connected_account_id FROM item WHERE shred) AND destroyed_at IS NULL
       RETURNING 1),
     conn AS (
       UPDATE connected_accounts SET status = 'revoked', revoked_at = coalesce(revoked_at, CURRENT_TIMESTAMP)
-      WHERE ${shred} AND id = ${connectedAccountId} AND EXISTS (SELECT 1 FROM item)
+      WHERE id IN (SELECT connected_account_id FROM item WHERE shred)
       RETURNING 1)
-    SELECT (SELECT count(*) FROM item)::int AS n`;
-  return (row?.n ?? 0) > 0;
+    SELECT seq FROM item`;
+  const recorded = new Set(rows.map((r) => Number(r.seq)));
+  return records.map((r) => recorded.has(r.seq));
 }
 
 /** Recounts a page's outcomes from its items: exact whatever ran before, however often. */
