@@ -1,0 +1,44 @@
+import { type Client, type WorkflowHandle } from '@temporalio/client';
+
+type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
+
+type Timestamp = { seconds?: { toString(): string } | number | null; nanos?: number | null } | null | undefined;
+const toMs = (t: Timestamp): number => (t ? Number(t.seconds?.toString() ?? 0) * 1000 + (t.nanos ?? 0) / 1e6 : Number.NaN);
+
+export type HistoryFigures = {
+  /** Executions in the continue-as-new chain. */
+  runs: number;
+  /** History events summed over the chain. */
+  events: number;
+  /** snapshotRun activity: started and completed, Temporal server time (epoch ms). */
+  snapshotStartedAt: number;
+  snapshotCompletedAt: number;
+};
+
+/**
+ * Follows the continue-as-new chain from the first execution (each closing event names the
+ * next run), summing history events, and finds the snapshot activity's start and completion.
+ */
+export async function historyFigures(client: Client, workflowId: string, firstRunId: string): Promise<HistoryFigures> {
+  let runId: string | undefined = firstRunId;
+  const figures: HistoryFigures = { runs: 0, events: 0, snapshotStartedAt: Number.NaN, snapshotCompletedAt: Number.NaN };
+  while (runId) {
+    const history: History = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const events: NonNullable<History['events']> = history.events ?? [];
+    figures.runs += 1;
+    figures.events += events.length;
+    runId = undefined;
+    const snapshotScheduled = new Set<string>();
+    for (const event of events) {
+      const id = String(event.eventId ?? '');
+      if (event.activityTaskScheduledEventAttributes?.activityType?.name === 'snapshotRun') snapshotScheduled.add(id);
+      const started = event.activityTaskStartedEventAttributes;
+      if (started && snapshotScheduled.has(String(started.scheduledEventId ?? ''))) figures.snapshotStartedAt = toMs(event.eventTime);
+      const completed = event.activityTaskCompletedEventAttributes;
+      if (completed && snapshotScheduled.has(String(completed.scheduledEventId ?? ''))) figures.snapshotCompletedAt = toMs(event.eventTime);
+      const next: string | null | undefined = event.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+      if (next) runId = next;
+    }
+  }
+  return figures;
+}

@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { migrate } from '@at/db';
+import {
+  freePort,
+  spawnProviderServer,
+  spawnService,
+  startEmbeddedPostgres,
+  startTemporalServer,
+  type ProviderFaults,
+  type ServiceProcess,
+  type SpawnedProviderServer,
+} from '@at/testkit';
+import { type Lifecycle } from './lifecycle';
+import { findProcess } from './process-stats';
+import { type Tuning } from './options';
+
+export const PROVIDER_CLIENTS = {
+  system: { clientId: 'bench-system', clientSecret: 'bench-system-secret-0123456789' },
+  plain: { clientId: 'bench-plain', clientSecret: 'bench-plain-secret-0123456789' },
+  realistic: { clientId: 'bench-realistic', clientSecret: 'bench-realistic-secret-0123456789' },
+} as const;
+
+export type Infra = {
+  databaseUrl: string;
+  postgresPid: number | undefined;
+  temporalAddress: string;
+  temporalPid: number | undefined;
+  secrets: { VAULT_KEYS: string; CURSOR_SECRET: string; THERMOS_SERVICE_TOKEN: string; ADMIN_TOKEN: string };
+};
+
+/** An embedded Postgres in a temporary directory (migrated) and an in-memory Temporal dev server. */
+export async function startInfra(life: Lifecycle, log: (line: string) => void): Promise<Infra> {
+  const parent = life.own('temporary directory', mkdtempSync(path.join(os.tmpdir(), 'at-bench-')), async (dir) => rmSync(dir, { recursive: true, force: true }));
+  chmodSync(parent, 0o755); // initdb runs as the unprivileged postgres user
+  const dataDir = path.join(parent, 'postgres');
+  log('starting embedded Postgres');
+  const pg = life.own('postgres', await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false, database: 'bench' }), (handle) => handle.stop());
+  await migrate(pg.url);
+  log('starting the Temporal dev server (in memory, headless)');
+  const temporal = life.own('temporal', await startTemporalServer({ port: await freePort() }), (handle) => handle.stop());
+  return {
+    databaseUrl: pg.url,
+    postgresPid: findProcess(dataDir),
+    temporalAddress: temporal.address,
+    temporalPid: temporal.process.pid,
+    secrets: {
+      VAULT_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+      CURSOR_SECRET: randomBytes(32).toString('hex'),
+      THERMOS_SERVICE_TOKEN: randomBytes(24).toString('hex'),
+      ADMIN_TOKEN: randomBytes(24).toString('hex'),
+    },
+  };
+}
+
+/** The local RFC 7009 provider, in a process of its own. */
+export function startProvider(life: Lifecycle, name: string, faults: ProviderFaults = {}): Promise<SpawnedProviderServer> {
+  return spawnProviderServer({ clients: Object.values(PROVIDER_CLIENTS), faults }).then((server) => life.own(name, server, (s) => s.stop()));
+}
+
+export type Services = { apollo: ServiceProcess; thermos: ServiceProcess; apolloUrl: string };
+
+/**
+ * thermos (worker + run API) and apollo as child processes, like a deployment. `rateLimits` is
+ * thermos PROVIDER_RATE_LIMITS; the tuning goes to the variables that carry it.
+ */
+export async function startServices(life: Lifecycle, infra: Infra, tuning: Tuning, rateLimits: Record<string, number>): Promise<Services> {
+  const [thermosPort, apolloPort] = [await freePort(), await freePort()];
+  const shared = { DATABASE_URL: infra.databaseUrl, TEMPORAL_ADDRESS: infra.temporalAddress, ...infra.secrets, LOG_LEVEL: 'info' };
+  const thermos = life.own(
+    'thermos',
+    spawnService('thermos', 'apps/thermos/src/main.ts', {
+      ...shared,
+      THERMOS_PORT: String(thermosPort),
+      PROVIDER_RATE_LIMITS: JSON.stringify(rateLimits),
+      REVOKE_CONCURRENCY: String(tuning.revokeConcurrency),
+      MAX_CONCURRENT_ACTIVITIES: String(tuning.maxActivities),
+      DATABASE_POOL_SIZE: String(tuning.poolSize),
+    }),
+    (service) => service.stop(),
+  );
+  await thermos.waitForLine(/"message":"listening"/, 120_000);
+  await thermos.waitForLine(/"message":"worker started"/, 120_000);
+  const apollo = life.own(
+    'apollo',
+    spawnService('apollo', 'apps/apollo/src/main.ts', {
+      ...shared,
+      APOLLO_PORT: String(apolloPort),
+      THERMOS_URL: `http://127.0.0.1:${thermosPort}`,
+      // the benchmark polls and pages far faster than a tenant is allowed to
+      RATE_LIMIT_PER_MINUTE: '10000000',
+      REVOKE_PAGE_SIZE: String(tuning.pageSize),
+      REVOKE_PAGE_PARALLELISM: String(tuning.pageParallelism),
+      REVOKE_SNAPSHOT_PAGE_SIZE: String(tuning.snapshotPageSize),
+    }),
+    (service) => service.stop(),
+  );
+  await apollo.waitForLine(/"message":"listening"/, 120_000);
+  return { apollo, thermos, apolloUrl: `http://127.0.0.1:${apolloPort}` };
+}

@@ -1,0 +1,49 @@
+/**
+ * Everything the benchmark starts is registered here and stopped in reverse order: at the end,
+ * on an error, and on Ctrl-C / SIGTERM (the second signal gives up waiting).
+ */
+type Stop = { name: string; stop: () => Promise<void> };
+
+export class Lifecycle {
+  private readonly stops: Stop[] = [];
+  private stopping: Promise<void> | undefined;
+  /** Aborted on the first signal: long phases check it between steps. */
+  readonly interrupted = new AbortController();
+
+  constructor(private readonly log: (line: string) => void) {}
+
+  /** Registers `stop` and returns `value`, so a start can be wrapped in one expression. */
+  own<T>(name: string, value: T, stop: (value: T) => Promise<void>): T {
+    this.stops.push({ name, stop: () => stop(value) });
+    return value;
+  }
+
+  stopAll(): Promise<void> {
+    this.stopping ??= (async () => {
+      for (const { name, stop } of this.stops.splice(0).reverse()) {
+        await stop().catch((error: unknown) => this.log(`  stopping ${name} failed: ${error instanceof Error ? error.message : String(error)}`));
+      }
+    })();
+    return this.stopping;
+  }
+
+  installSignalHandlers(): void {
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      signals += 1;
+      if (signals > 1) {
+        this.log(`${signal} again: exiting without waiting`);
+        process.exit(130);
+      }
+      this.log(`\n${signal}: stopping every process the benchmark started…`);
+      this.interrupted.abort(new Error(`interrupted by ${signal}`));
+      void this.stopAll().then(() => process.exit(130));
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
+
+  throwIfInterrupted(): void {
+    this.interrupted.signal.throwIfAborted();
+  }
+}

@@ -1,0 +1,123 @@
+import { parseArgs } from 'node:util';
+
+/** Knobs of the system under test; the defaults are the settings chosen by measurement (docs/performance.md). */
+export type Tuning = {
+  /** apollo REVOKE_PAGE_SIZE: connections per page activity. */
+  pageSize: number;
+  /** apollo REVOKE_PAGE_PARALLELISM: page activities in flight per run. */
+  pageParallelism: number;
+  /** apollo REVOKE_SNAPSHOT_PAGE_SIZE: connections per snapshot transaction. */
+  snapshotPageSize: number;
+  /** thermos REVOKE_CONCURRENCY: connections in flight inside one page activity. */
+  revokeConcurrency: number;
+  /** thermos MAX_CONCURRENT_ACTIVITIES. */
+  maxActivities: number;
+  /** thermos DATABASE_POOL_SIZE. */
+  poolSize: number;
+};
+
+export type BenchOptions = {
+  connections: number;
+  realisticConnections: number;
+  /** Connections of the plain-script phase (default: the same as --connections). */
+  plainConnections: number;
+  /** HTTP client of the plain script: a keep-alive http.Agent like thermos, or fetch. */
+  plainHttp: 'agent' | 'fetch';
+  /** Seconds of the raw-capacity load test. */
+  limitSeconds: number;
+  /** Requests per latency measurement. */
+  latencyRequests: number;
+  realisticLatencyMs: number;
+  realisticCeiling: number;
+  skip: Set<Phase>;
+  tuning: Tuning;
+  /** Free text stored with the results (e.g. what a tuning run varies). */
+  label: string;
+};
+
+export const PHASES = ['limit', 'plain', 'system', 'realistic'] as const;
+export type Phase = (typeof PHASES)[number];
+
+export const DEFAULT_TUNING: Tuning = { pageSize: 500, pageParallelism: 4, snapshotPageSize: 10_000, revokeConcurrency: 64, maxActivities: 8, poolSize: 40 };
+
+const USAGE = `pnpm bench [--connections N] [--realistic-connections N] [--plain-connections N] [--plain-http agent|fetch]
+  [--page-size N] [--page-parallelism N] [--snapshot-page-size N] [--revoke-concurrency N]
+  [--max-activities N] [--pool-size N] [--limit-seconds S] [--latency-requests N]
+  [--skip limit,plain,system,realistic] [--label TEXT]`;
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+  constructor(message: string) {
+    super(`${message}\nusage: ${USAGE}`);
+  }
+}
+
+function count(flag: string, value: string | undefined, fallback: number, min = 1): number {
+  if (value === undefined) return fallback;
+  // 1,000,000 and 1_000_000 read as numbers too
+  const parsed = Number(value.replace(/[,_]/g, ''));
+  if (!Number.isInteger(parsed) || parsed < min) throw new UsageError(`--${flag} must be an integer >= ${min}`);
+  return parsed;
+}
+
+export function parseOptions(argv: string[]): BenchOptions {
+  // `pnpm bench -- --connections 5` passes the separator through
+  const args = argv.filter((arg) => arg !== '--');
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      connections: { type: 'string' },
+      'realistic-connections': { type: 'string' },
+      'plain-connections': { type: 'string' },
+      'plain-http': { type: 'string' },
+      'page-size': { type: 'string' },
+      'page-parallelism': { type: 'string' },
+      'snapshot-page-size': { type: 'string' },
+      'revoke-concurrency': { type: 'string' },
+      'max-activities': { type: 'string' },
+      'pool-size': { type: 'string' },
+      'limit-seconds': { type: 'string' },
+      'latency-requests': { type: 'string' },
+      'realistic-latency-ms': { type: 'string' },
+      'realistic-ceiling': { type: 'string' },
+      skip: { type: 'string' },
+      label: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) throw new UsageError('help');
+  const skip = new Set<Phase>();
+  for (const name of (values.skip ?? '').split(',').filter(Boolean)) {
+    if (!(PHASES as readonly string[]).includes(name)) throw new UsageError(`--skip takes ${PHASES.join(', ')}`);
+    skip.add(name as Phase);
+  }
+  const connections = count('connections', values.connections, 100_000);
+  const plainHttp = values['plain-http'] ?? 'agent';
+  if (plainHttp !== 'agent' && plainHttp !== 'fetch') throw new UsageError('--plain-http takes agent or fetch');
+  return {
+    connections,
+    realisticConnections: count('realistic-connections', values['realistic-connections'], 10_000),
+    plainConnections: count('plain-connections', values['plain-connections'], connections),
+    plainHttp,
+    limitSeconds: count('limit-seconds', values['limit-seconds'], 10),
+    latencyRequests: count('latency-requests', values['latency-requests'], 500),
+    realisticLatencyMs: count('realistic-latency-ms', values['realistic-latency-ms'], 100, 0),
+    realisticCeiling: count('realistic-ceiling', values['realistic-ceiling'], 200),
+    skip,
+    label: values.label ?? '',
+    tuning: {
+      pageSize: count('page-size', values['page-size'], DEFAULT_TUNING.pageSize),
+      pageParallelism: count('page-parallelism', values['page-parallelism'], DEFAULT_TUNING.pageParallelism),
+      snapshotPageSize: count('snapshot-page-size', values['snapshot-page-size'], DEFAULT_TUNING.snapshotPageSize),
+      revokeConcurrency: count('revoke-concurrency', values['revoke-concurrency'], DEFAULT_TUNING.revokeConcurrency),
+      maxActivities: count('max-activities', values['max-activities'], DEFAULT_TUNING.maxActivities),
+      poolSize: count('pool-size', values['pool-size'], DEFAULT_TUNING.poolSize),
+    },
+  };
+}
+
+/** Provider calls the worker has in flight at most: pages in flight times connections per page. */
+export function workerConcurrency(tuning: Tuning): number {
+  return Math.min(tuning.pageParallelism, tuning.maxActivities) * tuning.revokeConcurrency;
+}

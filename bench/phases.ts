@@ -1,0 +1,182 @@
+import { type Client } from '@temporalio/client';
+import { spawnService, type SpawnedProviderServer } from '@at/testkit';
+import { type PrismaClient } from '@at/db';
+import { type Api } from './api';
+import { dbCounters, dbDelta, type DbCounters } from './db-stats';
+import { type Infra, type Services } from './infra';
+import { jobFigures, runJob, type JobFigures } from './job';
+import { type Lifecycle } from './lifecycle';
+import { summarize, type LatencyFigures } from './latency';
+import { CpuMeter, loadAverage, peakRssMb, round } from './process-stats';
+import { type SeededProject } from './seed';
+
+/** What every phase shares. */
+export type BenchContext = {
+  life: Lifecycle;
+  infra: Infra;
+  services: Services;
+  api: Api;
+  db: PrismaClient;
+  temporal: Client;
+  log: (line: string) => void;
+  progress: (line: string) => void;
+};
+
+const cpuRoots = (ctx: BenchContext, provider: SpawnedProviderServer, extra: Record<string, number | undefined> = {}) => ({
+  thermos: ctx.services.thermos.child.pid,
+  apollo: ctx.services.apollo.child.pid,
+  postgres: ctx.infra.postgresPid,
+  temporal: ctx.infra.temporalPid,
+  provider: provider.pid,
+  ...extra,
+});
+
+export type PlainFigures = {
+  httpClient: 'agent' | 'fetch';
+  connections: number;
+  requests: number;
+  failures: number;
+  seconds: number;
+  connectionsPerSecond: number;
+  requestsPerSecond: number;
+  load: string;
+  cpu: ReturnType<CpuMeter['stop']>;
+};
+
+/** The plain script (bench/plain-script.ts) as its own process, over the `plain` project. */
+export async function plainPhase(ctx: BenchContext, provider: SpawnedProviderServer, project: SeededProject, concurrency: number, httpClient: 'agent' | 'fetch'): Promise<PlainFigures> {
+  const load = loadAverage();
+  await provider.control.resetStats();
+  const script = ctx.life.own(
+    'plain script',
+    spawnService('plain-script', 'bench/plain-script.ts', { DATABASE_URL: ctx.infra.databaseUrl, VAULT_KEYS: ctx.infra.secrets.VAULT_KEYS, PROJECT_ID: project.projectId, CONCURRENCY: String(concurrency), HTTP_CLIENT: httpClient }),
+    (s) => s.stop(),
+  );
+  const cpu = new CpuMeter(cpuRoots(ctx, provider, { script: script.child.pid }));
+  const line = await script.waitForLine(/^\{"connections"/, 6 * 3600_000);
+  const usage = cpu.stop();
+  await script.exited;
+  const result = JSON.parse(line) as { connections: number; requests: number; failures: number; ms: number };
+  const seconds = result.ms / 1000;
+  return {
+    httpClient,
+    connections: result.connections,
+    requests: result.requests,
+    failures: result.failures,
+    seconds: round(seconds, 1),
+    connectionsPerSecond: round(result.connections / seconds),
+    requestsPerSecond: round(result.requests / seconds),
+    load,
+    cpu: usage,
+  };
+}
+
+export type ProviderFigures = { requests: number; revoked: number; maxPerSecond: number; maxPerSlidingSecond: number; ceilingViolations: number; byStatus: Record<string, number> };
+
+export type RunFigures = JobFigures & {
+  load: string;
+  /** POST → run finished. */
+  e2eSeconds: number;
+  /** snapshotRun activity, started → completed (Temporal history). */
+  snapshotSeconds: number;
+  /** revoke_runs.created_at → first item finished (bounds the snapshot from above). */
+  snapshotUpperBoundSeconds: number;
+  /** Snapshot completed → last item finished. */
+  revokeSeconds: number;
+  e2eConnectionsPerSecond: number;
+  revokeConnectionsPerSecond: number;
+  /** Provider requests answered 200, per second of the revocation phase. */
+  providerRequestsPerSecond: number;
+  historyEventsPer1000: number;
+  provider: ProviderFigures;
+  cpu: ReturnType<CpuMeter['stop']>;
+  /** Postgres counters over the job (commits, WAL, updates and how many were HOT). */
+  postgres: DbCounters;
+};
+
+/** A project-scope job end to end through the public API, with its timings and the provider's view. */
+export async function jobPhase(ctx: BenchContext, provider: SpawnedProviderServer, project: SeededProject, name: string): Promise<RunFigures> {
+  const load = loadAverage();
+  await provider.control.resetStats();
+  const dbBefore = await dbCounters(ctx.db);
+  const cpu = new CpuMeter(cpuRoots(ctx, provider));
+  const started = Date.now();
+  const job = await runJob(ctx.api, project.apiKey, ctx.life.interrupted.signal, (counts) => {
+    const done = (counts['total'] ?? 0) - (counts['pending'] ?? 0);
+    ctx.progress(`${name}: ${done.toLocaleString('en-US')}/${(counts['total'] ?? 0).toLocaleString('en-US')} after ${Math.round((Date.now() - started) / 1000)} s`);
+  });
+  const usage = cpu.stop();
+  ctx.progress('');
+  const postgres = dbDelta(dbBefore, await dbCounters(ctx.db));
+  const figures = await jobFigures(ctx.db, ctx.temporal, job);
+  const stats = await provider.control.stats();
+  const total = figures.counts['total'] ?? 0;
+  const e2eSeconds = (figures.finishedAt - figures.createdAt) / 1000;
+  const revokeSeconds = (figures.lastItemFinishedAt - figures.history.snapshotCompletedAt) / 1000;
+  return {
+    ...figures,
+    load,
+    e2eSeconds: round(e2eSeconds, 2),
+    snapshotSeconds: round((figures.history.snapshotCompletedAt - figures.history.snapshotStartedAt) / 1000, 2),
+    snapshotUpperBoundSeconds: round((figures.firstItemFinishedAt - figures.runRowCreatedAt) / 1000, 2),
+    revokeSeconds: round(revokeSeconds, 2),
+    e2eConnectionsPerSecond: round(total / e2eSeconds),
+    revokeConnectionsPerSecond: round(total / revokeSeconds),
+    providerRequestsPerSecond: round((stats.byStatus['200'] ?? 0) / revokeSeconds, 1),
+    historyEventsPer1000: total > 0 ? round((figures.history.events / total) * 1000, 1) : 0,
+    provider: {
+      requests: stats.revokeRequests,
+      revoked: stats.revoked,
+      maxPerSecond: stats.maxPerSecond,
+      maxPerSlidingSecond: stats.maxPerSlidingSecond,
+      ceilingViolations: stats.ceilingViolations,
+      byStatus: stats.byStatus,
+    },
+    cpu: usage,
+    postgres,
+  };
+}
+
+const WARM_UP = 50;
+
+export type ServingFigures = { status: LatencyFigures; resultsPage: LatencyFigures; resultsPageByOutcome: LatencyFigures; itemsTableMb: number; thermosPeakRssMb: number; apolloPeakRssMb: number };
+
+/**
+ * Once every item exists: sequential GET /revoke_jobs/{id}, and 100-item results pages following
+ * next_cursor through the run (wrapping around), unfiltered and filtered by outcome.
+ */
+export async function servingPhase(ctx: BenchContext, project: SeededProject, jobId: string, requests: number): Promise<ServingFigures> {
+  const headers = { 'x-api-key': project.apiKey };
+  const timed = async (route: string) => {
+    const res = await ctx.api.request<{ next_cursor?: string | null }>('GET', route, headers);
+    if (res.status !== 200) throw new Error(`GET ${route} answered ${res.status}`);
+    return res;
+  };
+  // a first round unmeasured: steady state, not the first JIT compilations
+  const status: number[] = [];
+  for (let i = 0; i < WARM_UP + requests; i += 1) {
+    const { ms } = await timed(`/api/v1/revoke_jobs/${jobId}`);
+    if (i >= WARM_UP) status.push(ms);
+  }
+  const pages = async (query: string) => {
+    const samples: number[] = [];
+    let cursor: string | null = null;
+    for (let i = -WARM_UP; i < requests; i += 1) {
+      const res = await timed(`/api/v1/revoke_jobs/${jobId}/results?limit=100${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      if (i >= 0) samples.push(res.ms);
+      cursor = res.body.next_cursor ?? null;
+    }
+    return summarize(samples);
+  };
+  const resultsPage = await pages('');
+  const resultsPageByOutcome = await pages('&outcome=revoked');
+  const [size] = await ctx.db.$queryRaw<Array<{ bytes: bigint }>>`SELECT pg_total_relation_size('revoke_items') AS bytes`;
+  return {
+    status: summarize(status),
+    resultsPage,
+    resultsPageByOutcome,
+    itemsTableMb: round(Number(size?.bytes ?? 0) / 1024 / 1024, 1),
+    thermosPeakRssMb: round(peakRssMb(ctx.services.thermos.child.pid as number)),
+    apolloPeakRssMb: round(peakRssMb(ctx.services.apollo.child.pid as number)),
+  };
+}

@@ -1,0 +1,72 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { type LimitResult } from './limit';
+import { type BenchOptions } from './options';
+import { type PlainFigures, type RunFigures, type ServingFigures } from './phases';
+import { round } from './process-stats';
+
+export type BenchResults = {
+  startedAt: string;
+  finishedAt?: string;
+  machine: { nproc: number; cpuModel: string; memoryGb: number; node: string };
+  options: Omit<BenchOptions, 'skip'> & { skip: string[]; workerConcurrency: number };
+  load: Record<string, string>;
+  seed?: { connections: number; seconds: number };
+  limit?: LimitResult & { connectionsPerSecond: number };
+  plain?: PlainFigures;
+  system?: RunFigures & { serving: ServingFigures; vsPlain: number | null; vsLimit: number | null };
+  realistic?: RunFigures & { ceiling: number; latencyMs: number; shareOfCeiling: number };
+};
+
+/** Provider requests per connection: RFC 7009 revokes the refresh token, then the access token. */
+export const REQUESTS_PER_CONNECTION = 2;
+
+const num = (value: number | undefined | null, digits = 0) => (value === undefined || value === null || Number.isNaN(value) ? 'n/a' : round(value, digits).toLocaleString('en-US'));
+const pct = (value: number | null | undefined) => (value === null || value === undefined || Number.isNaN(value) ? 'n/a' : `${Math.round(value * 100)}%`);
+
+/** The table printed at the end: figure, value, and the target it is read against. */
+export function table(r: BenchResults): string {
+  const rows: Array<[string, string, string]> = [];
+  const add = (name: string, value: string, target = '') => rows.push([name, value, target]);
+  const o = r.options;
+  add('connections', num(o.connections));
+  add('worker concurrency', `${num(o.workerConcurrency)} (${Math.min(o.tuning.pageParallelism, o.tuning.maxActivities)} pages × ${o.tuning.revokeConcurrency})`);
+  add('tuning', `page ${o.tuning.pageSize}, parallelism ${o.tuning.pageParallelism}, snapshot page ${o.tuning.snapshotPageSize}, activities ${o.tuning.maxActivities}, pool ${o.tuning.poolSize}`);
+  if (r.seed) add('seeded', `${num(r.seed.connections)} in ${num(r.seed.seconds, 1)} s`);
+  if (r.limit) add('(1) limit: provider raw capacity', `${num(r.limit.requestsPerSecond)} req/s = ${num(r.limit.connectionsPerSecond)} conn/s (p99 ${num(r.limit.latencyP99Ms)} ms)`);
+  if (r.plain) add(`(2) plain script (p-limit, ${r.plain.httpClient})`, `${num(r.plain.connectionsPerSecond)} conn/s (${num(r.plain.connections)} in ${num(r.plain.seconds, 1)} s)`);
+  const s = r.system;
+  if (s) {
+    add('(3) system: status', `${s.status}, ${num(s.counts['revoked'])} revoked, ${num(s.counts['failed'])} failed`);
+    add('(3) system: end to end', `${num(s.e2eConnectionsPerSecond)} conn/s (${num(s.e2eSeconds, 1)} s, create → completed)`);
+    add('(3) system: revocation phase', `${num(s.revokeConnectionsPerSecond)} conn/s (${num(s.revokeSeconds, 1)} s, snapshot done → last item)`);
+    add('(3) ÷ (2) plain script', pct(s.vsPlain), '≥ 80%');
+    add('(3) ÷ (1) limit', pct(s.vsLimit), '≥ 60%');
+    add('snapshot (enumeration)', `${num(s.snapshotSeconds, 2)} s (≤ ${num(s.snapshotUpperBoundSeconds, 2)} s to first result)`, '1M: < 30 s');
+    add('history events / 1,000 connections', `${num(s.historyEventsPer1000, 1)} (${num(s.history.events)} events, ${s.history.runs} runs)`, '< 50');
+    add('thermos peak RSS', `${num(s.serving.thermosPeakRssMb)} MB`, '1M ≤ 1.5 × 100k');
+    add('apollo peak RSS', `${num(s.serving.apolloPeakRssMb)} MB`, '1M ≤ 1.5 × 100k');
+    add('revoke_items size', `${num(s.serving.itemsTableMb, 1)} MB`);
+    add('GET /revoke_jobs/{id}', `p50 ${num(s.serving.status.p50Ms, 1)} ms, p99 ${num(s.serving.status.p99Ms, 1)} ms`);
+    add('results page (100)', `p50 ${num(s.serving.resultsPage.p50Ms, 1)} ms, p99 ${num(s.serving.resultsPage.p99Ms, 1)} ms`, 'p99 < 25 ms');
+    add('results page (100, by outcome)', `p50 ${num(s.serving.resultsPageByOutcome.p50Ms, 1)} ms, p99 ${num(s.serving.resultsPageByOutcome.p99Ms, 1)} ms`, 'p99 < 25 ms');
+    add('CPU seconds during the run', Object.entries(s.cpu.cpuSeconds).map(([k, v]) => `${k} ${v}`).join(', ') + ` (wall ${s.cpu.wallSeconds})`);
+  }
+  const x = r.realistic;
+  if (x) {
+    add('(4) realistic: provider', `${x.latencyMs} ms latency, ceiling ${x.ceiling}/s, ${num(x.counts['total'])} connections`);
+    add('(4) achieved provider rate', `${num(x.providerRequestsPerSecond, 1)} req/s = ${pct(x.shareOfCeiling)} of the ceiling`, '≥ 95%');
+    add('(4) max per second at the provider', `${x.provider.maxPerSecond} (sliding ${x.provider.maxPerSlidingSecond}), ${x.provider.ceilingViolations} over the ceiling`, `≤ ${x.ceiling}`);
+  }
+  add('load average (1/5/15 min)', Object.entries(r.load).map(([k, v]) => `${k}: ${v}`).join('; '));
+  const width = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i]?.length ?? 0)));
+  const line = (row: [string, string, string]) => row.map((cell, i) => cell.padEnd(width[i] ?? 0)).join('  ').trimEnd();
+  return [line(['figure', 'value', 'target']), width.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export function writeResults(r: BenchResults, dir = path.resolve(__dirname, 'results')): string {
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${r.startedAt.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(r, null, 2)}\n`);
+  return file;
+}
