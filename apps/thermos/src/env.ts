@@ -40,8 +40,11 @@ export const thermosEnvSchema = z.object({
   MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(200).default(8),
   /** Provider base URLs overriding the catalog, JSON: {"google":"http://127.0.0.1:9000"}. */
   PROVIDER_BASE_URLS: jsonRecord(z.string().url()).default({}),
-  /** Per-provider request ceilings (req/s) overriding the catalog, JSON: {"google":50}. */
-  PROVIDER_RATE_LIMITS: jsonRecord(z.number().positive()).default({}),
+  /**
+   * Per-provider request ceilings (req/s) overriding the catalog, held across all workers, JSON:
+   * {"google":50,"oauth2:https://idp.example.com":100}; 0 removes the ceiling.
+   */
+  PROVIDER_RATE_LIMITS: jsonRecord(z.number().min(0)).default({}),
   /** Per-request provider timeout and the retry budget of one connection. */
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   PROVIDER_RETRY_BUDGET_MS: z.coerce.number().int().min(0).default(120_000),

@@ -47,7 +47,8 @@ export function createRevoker(options: RevokerOptions = {}): Revoker {
     async function send(call: ProviderCall): Promise<CallOutcome> {
       for (let attempt = 1; ; attempt += 1) {
         if (signal?.aborted) throw abortReason(signal);
-        if (options.rateLimiter && ceiling !== null) await options.rateLimiter.acquire(providerKey, ceiling, signal);
+        // a ceiling of 0 (set by configuration) means none
+        if (options.rateLimiter && ceiling !== null && ceiling > 0) await options.rateLimiter.acquire(providerKey, ceiling, signal);
         attempts += 1;
         let classification: Classification;
         try {

@@ -75,15 +75,29 @@ export async function revokePage(deps: RevokePageDeps, input: RevokePageInput): 
   };
 
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const workers = Array.from({ length: Math.min(deps.concurrency, items.length) }, async () => {
-    while (next < items.length) {
+    // after one failure the others stop taking items: the retried attempt will own them
+    while (next < items.length && failure === undefined) {
       ctx.cancellationSignal.throwIfAborted();
       const item = items[next] as PendingItem;
       next += 1;
-      await processOne(item);
+      try {
+        await processOne(item);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   });
-  await Promise.all(workers);
+  // Heartbeat on a timer too: a provider's long Retry-After must not look like a dead worker
+  // (which would restart the page, and with it every in-flight connection's retry budget).
+  const alive = setInterval(() => beat(true), HEARTBEAT_EVERY_MS * 2);
+  try {
+    await Promise.all(workers);
+  } finally {
+    clearInterval(alive);
+  }
+  if (failure) throw failure.error;
   await recountPage(deps.db, input.runId, input.page, first, last);
   beat(true);
   return counts;

@@ -4,14 +4,15 @@ import type { RevokeActivities } from '../activities';
 
 const { snapshotRun } = proxyActivities<RevokeActivities>({
   startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
 });
 
 // A page holds at most a few hundred connections, each with its own bounded provider retries.
 const { revokePage } = proxyActivities<RevokeActivities>({
   startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '45 seconds',
+  // a killed worker's page is handed to another worker this long after its last heartbeat
+  heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
 });
 
