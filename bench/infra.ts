@@ -34,6 +34,7 @@ export type Infra = {
 /** An embedded Postgres in a temporary directory (migrated) and an in-memory Temporal dev server. */
 export async function startInfra(life: Lifecycle, log: (line: string) => void): Promise<Infra> {
   const parent = life.own('temporary directory', mkdtempSync(path.join(os.tmpdir(), 'at-bench-')), async (dir) => rmSync(dir, { recursive: true, force: true }));
+  life.watchDir(parent);
   chmodSync(parent, 0o755); // initdb runs as the unprivileged postgres user
   const dataDir = path.join(parent, 'postgres');
   log('starting embedded Postgres');
@@ -41,9 +42,12 @@ export async function startInfra(life: Lifecycle, log: (line: string) => void): 
   await migrate(pg.url);
   log('starting the Temporal dev server (in memory, headless)');
   const temporal = life.own('temporal', await startTemporalServer({ port: await freePort() }), (handle) => handle.stop());
+  const postgresPid = findProcess(dataDir);
+  life.watch(postgresPid, 'SIGINT');
+  life.watch(temporal.process.pid);
   return {
     databaseUrl: pg.url,
-    postgresPid: findProcess(dataDir),
+    postgresPid,
     temporalAddress: temporal.address,
     temporalPid: temporal.process.pid,
     secrets: {
@@ -57,7 +61,10 @@ export async function startInfra(life: Lifecycle, log: (line: string) => void): 
 
 /** The local RFC 7009 provider, in a process of its own. */
 export function startProvider(life: Lifecycle, name: string, faults: ProviderFaults = {}): Promise<SpawnedProviderServer> {
-  return spawnProviderServer({ clients: Object.values(PROVIDER_CLIENTS), faults }).then((server) => life.own(name, server, (s) => s.stop()));
+  return spawnProviderServer({ clients: Object.values(PROVIDER_CLIENTS), faults }).then((server) => {
+    life.watch(server.pid);
+    return life.own(name, server, (s) => s.stop());
+  });
 }
 
 export type Services = { apollo: ServiceProcess; thermos: ServiceProcess; apolloUrl: string };
@@ -81,6 +88,7 @@ export async function startServices(life: Lifecycle, infra: Infra, tuning: Tunin
     }),
     (service) => service.stop(),
   );
+  life.watch(thermos.child.pid);
   await thermos.waitForLine(/"message":"listening"/, 120_000);
   await thermos.waitForLine(/"message":"worker started"/, 120_000);
   const apollo = life.own(
@@ -97,6 +105,7 @@ export async function startServices(life: Lifecycle, infra: Infra, tuning: Tunin
     }),
     (service) => service.stop(),
   );
+  life.watch(apollo.child.pid);
   await apollo.waitForLine(/"message":"listening"/, 120_000);
   return { apollo, thermos, apolloUrl: `http://127.0.0.1:${apolloPort}` };
 }

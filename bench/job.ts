@@ -11,8 +11,6 @@ export type JobFigures = {
   createdAt: number;
   /** revoke_runs.finished_at: the run's completeRun activity. */
   finishedAt: number;
-  /** revoke_runs.created_at: the snapshot activity's first statement. */
-  runRowCreatedAt: number;
   firstItemFinishedAt: number;
   lastItemFinishedAt: number;
   history: HistoryFigures;
@@ -37,8 +35,8 @@ export async function runJob(api: Api, apiKey: string, signal: AbortSignal, onPr
 
 /** Timings of a finished job from Postgres (run row, items) and from its Temporal histories. */
 export async function jobFigures(db: PrismaClient, temporal: Client, job: Awaited<ReturnType<typeof runJob>>): Promise<JobFigures> {
-  const [row] = await db.$queryRaw<Array<{ workflow_id: string; run_id: string; created_at: Date; finished_at: Date | null }>>`
-    SELECT j.workflow_id, j.run_id, r.created_at, r.finished_at FROM jobs j JOIN revoke_runs r ON r.id = j.run_id WHERE j.id = ${job.jobId}`;
+  const [row] = await db.$queryRaw<Array<{ workflow_id: string; run_id: string; finished_at: Date | null }>>`
+    SELECT j.workflow_id, j.run_id, r.finished_at FROM jobs j JOIN revoke_runs r ON r.id = j.run_id WHERE j.id = ${job.jobId}`;
   if (!row) throw new Error(`job ${job.jobId} has no run row`);
   const [items] = await db.$queryRaw<Array<{ first: Date | null; last: Date | null }>>`
     SELECT min(finished_at) AS first, max(finished_at) AS last FROM revoke_items WHERE run_id = ${row.run_id}`;
@@ -48,7 +46,6 @@ export async function jobFigures(db: PrismaClient, temporal: Client, job: Awaite
     counts: job.counts,
     createdAt: job.createdAt,
     finishedAt: row.finished_at?.getTime() ?? Number.NaN,
-    runRowCreatedAt: row.created_at.getTime(),
     firstItemFinishedAt: items?.first?.getTime() ?? Number.NaN,
     lastItemFinishedAt: items?.last?.getTime() ?? Number.NaN,
     history: await historyFigures(temporal, row.workflow_id, row.run_id),

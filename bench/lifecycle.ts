@@ -2,10 +2,18 @@
  * Everything the benchmark starts is registered here and stopped in reverse order: at the end,
  * on an error, and on Ctrl-C / SIGTERM (the second signal gives up waiting).
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { processTree } from './process-stats';
+import { Reaper } from './reaper';
+
 type Stop = { name: string; stop: () => Promise<void> };
+
+const alive = (pid: number) => existsSync(`/proc/${pid}`) && !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
 
 export class Lifecycle {
   private readonly stops: Stop[] = [];
+  private readonly roots: number[] = [];
+  private readonly reaper = new Reaper();
   private stopping: Promise<void> | undefined;
   /** Aborted on the first signal: long phases check it between steps. */
   readonly interrupted = new AbortController();
@@ -18,11 +26,30 @@ export class Lifecycle {
     return value;
   }
 
+  /**
+   * A process (and its descendants) that must be gone once everything is stopped; should this
+   * process be killed outright, the reaper sends it `signal`.
+   */
+  watch(pid: number | undefined, signal: NodeJS.Signals = 'SIGTERM'): void {
+    if (pid === undefined) return;
+    this.roots.push(pid);
+    this.reaper.process(pid, signal);
+  }
+
+  /** A directory removed by the reaper should this process be killed outright. */
+  watchDir(dir: string): void {
+    this.reaper.dir(dir);
+  }
+
   stopAll(): Promise<void> {
     this.stopping ??= (async () => {
+      const pids = this.roots.flatMap((root) => processTree(root));
       for (const { name, stop } of this.stops.splice(0).reverse()) {
         await stop().catch((error: unknown) => this.log(`  stopping ${name} failed: ${error instanceof Error ? error.message : String(error)}`));
       }
+      const left = pids.filter(alive);
+      if (left.length > 0) this.log(`  still running after stop: ${left.join(', ')}`);
+      else this.reaper.dismiss();
     })();
     return this.stopping;
   }
