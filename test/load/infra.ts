@@ -43,7 +43,7 @@ export type LoadInfra = {
  * An embedded Postgres (temporary, migrated), an in-memory Temporal dev server, the RFC 7009
  * provider server, then thermos and apollo, each in a process of its own like a deployment.
  */
-export async function startInfra(stops: Stops, log: (line: string) => void, rateLimitPerMinute: number): Promise<LoadInfra> {
+export async function startInfra(stops: Stops, log: (line: string) => void, rateLimitPerMinute: number, thermosMode: 'split' | 'all' = 'split'): Promise<LoadInfra> {
   const parent = stops.own('temporary directory', mkdtempSync(path.join(os.tmpdir(), 'at-load-')), async (dir) => rmSync(dir, { recursive: true, force: true }));
   chmodSync(parent, 0o755); // initdb runs as the unprivileged postgres user
   log('starting embedded Postgres');
@@ -62,7 +62,13 @@ export async function startInfra(stops: Stops, log: (line: string) => void, rate
   const shared = { DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, ...secrets, LOG_LEVEL: 'warn' };
   const [thermosPort, apolloPort] = [await freePort(), await freePort()];
   // the generic-OAuth ceiling (20/s per origin) would make every job the provider's queue
-  const thermos = stops.own('thermos', spawnService('thermos', 'apps/thermos/src/main.ts', { ...shared, THERMOS_PORT: String(thermosPort), PROVIDER_RATE_LIMITS: JSON.stringify({ oauth2: 0 }) }), (s) => s.stop());
+  const thermosEnv = { ...shared, THERMOS_PORT: String(thermosPort), PROVIDER_RATE_LIMITS: JSON.stringify({ oauth2: 0 }) };
+  // split: the run API answers apollo from its own event loop and database pool, as deployed
+  const thermos = stops.own('thermos', spawnService('thermos', 'apps/thermos/src/main.ts', { ...thermosEnv, THERMOS_ROLE: thermosMode === 'split' ? 'api' : 'all' }), (s) => s.stop());
+  if (thermosMode === 'split') {
+    const worker = stops.own('thermos worker', spawnService('thermos-worker', 'apps/thermos/src/main.ts', { ...thermosEnv, THERMOS_ROLE: 'worker', LOG_LEVEL: 'info' }), (s) => s.stop());
+    await worker.waitForLine(/"message":"worker started"/, 120_000);
+  }
   const apollo = stops.own(
     'apollo',
     spawnService('apollo', 'apps/apollo/src/main.ts', { ...shared, APOLLO_PORT: String(apolloPort), THERMOS_URL: `http://127.0.0.1:${thermosPort}`, RATE_LIMIT_PER_MINUTE: String(rateLimitPerMinute) }),

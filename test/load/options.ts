@@ -11,17 +11,19 @@ export type LoadOptions = {
   rateLimitPerMinute: number;
   /** Write the figures as JSON here as well. */
   json: string | undefined;
+  /** `split`: thermos's run API and its worker in two processes (as deployed); `all`: one process. */
+  thermos: 'split' | 'all';
 };
 
-const DEFAULTS: LoadOptions = { seconds: 60, concurrency: 200, projects: 4, connections: 20_000, rateLimitPerMinute: 10_000_000, json: undefined };
+const DEFAULTS: LoadOptions = { seconds: 60, concurrency: 200, projects: 4, connections: 20_000, rateLimitPerMinute: 10_000_000, json: undefined, thermos: 'split' };
 
 export class UsageError extends Error {}
 
-const USAGE = 'usage: pnpm load [--seconds 60] [--concurrency 200] [--projects 4] [--connections 20000] [--rate-limit 10000000] [--json file]';
+const USAGE = 'usage: pnpm load [--seconds 60] [--concurrency 200] [--projects 4] [--connections 20000] [--rate-limit 10000000] [--thermos split|all] [--json file]';
 
 export function parseOptions(argv: string[]): LoadOptions {
   const options = { ...DEFAULTS };
-  const numbers: Record<string, keyof Omit<LoadOptions, 'json'>> = {
+  const numbers: Record<string, keyof Omit<LoadOptions, 'json' | 'thermos'>> = {
     '--seconds': 'seconds',
     '--concurrency': 'concurrency',
     '--projects': 'projects',
@@ -34,6 +36,11 @@ export function parseOptions(argv: string[]): LoadOptions {
     if (value === undefined) throw new UsageError(`${flag} needs a value\n${USAGE}`);
     if (flag === '--json') {
       options.json = value;
+      continue;
+    }
+    if (flag === '--thermos') {
+      if (value !== 'split' && value !== 'all') throw new UsageError(`--thermos is split or all\n${USAGE}`);
+      options.thermos = value;
       continue;
     }
     const key = numbers[flag];

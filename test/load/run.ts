@@ -5,8 +5,9 @@
  * server, the RFC 7009 provider server, thermos and apollo as child processes), seeds the
  * connections, starts one large revoke job per project, then keeps `concurrency` requests in
  * flight: creates (connection scope, dry runs, a large scope joining its run), status polls,
- * result pages and listings. Afterwards it waits for every job to finish and prints what the
- * provider saw. The bar: zero 5xx and every job completed (exit code 1 otherwise).
+ * result pages and listings. Two measured phases: while the large jobs revoke (sharing the
+ * machine with the API), and again once they are done; after each, every job created must
+ * finish. The bar: zero 5xx and every job completed (exit code 1 otherwise).
  * Not part of CI; figures go in docs/reliability.md.
  */
 import { writeFileSync } from 'node:fs';
@@ -15,8 +16,8 @@ import { LoadClient } from './client';
 import { startInfra, Stops } from './infra';
 import { parseOptions, UsageError, type LoadOptions } from './options';
 import { seedLoad } from './seed';
-import { Recorder, round, table } from './stats';
-import { runWorkload } from './workload';
+import { Recorder, round, table, type EndpointFigures } from './stats';
+import { runWorkload, startLargeJobs } from './workload';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -47,36 +48,42 @@ async function drain(client: LoadClient, jobs: Array<{ id: string; headers: Reco
 }
 
 async function load(options: LoadOptions, stops: Stops): Promise<boolean> {
-  say(`load: ${options.seconds} s, ${options.concurrency} in flight, ${options.projects} projects, ${options.connections.toLocaleString('en-US')} connections, RATE_LIMIT_PER_MINUTE ${options.rateLimitPerMinute}`);
+  say(`load: ${options.seconds} s, ${options.concurrency} in flight, ${options.projects} projects, ${options.connections.toLocaleString('en-US')} connections, RATE_LIMIT_PER_MINUTE ${options.rateLimitPerMinute}, thermos ${options.thermos}`);
   say(`machine: ${os.availableParallelism()} cores, ${round(os.totalmem() / 1024 ** 3)} GiB, node ${process.version}, load average ${os.loadavg().map((l) => round(l, 2)).join(' ')}`);
-  const infra = await startInfra(stops, say, options.rateLimitPerMinute);
+  const infra = await startInfra(stops, say, options.rateLimitPerMinute, options.thermos);
   const client = stops.own('http client', new LoadClient(infra.apolloUrl, options.concurrency), async (c) => c.close());
   say('seeding');
   const seedStarted = Date.now();
   const projects = await seedLoad(infra, client, options.projects, options.connections, say);
   say(`seeded in ${round((Date.now() - seedStarted) / 1000)} s; running the workload`);
 
-  const recorder = new Recorder();
-  const { seconds, jobs } = await runWorkload(client, projects, options.concurrency, options.seconds, recorder, say);
-  const figures = recorder.figures(seconds);
-  say();
-  say(table(figures, seconds));
-
-  const all = jobs.flatMap((ids, p) => ids.map((id) => ({ id, headers: (projects[p] as (typeof projects)[number]).headers })));
-  say();
-  say(`waiting for the ${all.length} jobs created to finish`);
-  const drained = await drain(client, all, 300_000);
+  const states = await startLargeJobs(client, projects);
+  const allJobs = () => states.flatMap((state) => state.jobs.map((id) => ({ id, headers: state.project.headers })));
+  const phases: Array<{ name: string; seconds: number; endpoints: EndpointFigures[]; drain: Drain }> = [];
+  // busy: the large jobs revoke at full speed on the same machine; then quiet: they are done
+  for (const name of ['while the large jobs run', 'after the large jobs finished']) {
+    say(`\nphase: ${name}`);
+    const recorder = new Recorder();
+    const seconds = await runWorkload(client, states, options.concurrency, options.seconds, recorder, say);
+    const endpoints = recorder.figures(seconds);
+    say();
+    say(table(endpoints, seconds));
+    const jobs = allJobs();
+    say(`waiting for the ${jobs.length} jobs created so far to finish`);
+    const drained = await drain(client, jobs, 300_000);
+    say(`jobs: ${drained.completed} completed, ${drained.failed} failed, ${drained.stillRunning} still running after ${drained.seconds} s; ${drained.failedConnections} connections failed`);
+    phases.push({ name, seconds: round(seconds), endpoints, drain: drained });
+  }
   const stats = await infra.provider.control.stats();
-  say(`jobs: ${drained.completed} completed, ${drained.failed} failed, ${drained.stillRunning} still running after ${drained.seconds} s; ${drained.failedConnections} connections failed`);
   say(`provider: ${stats.revokeRequests} revoke requests, ${stats.revoked} tokens revoked, ${stats.tokensRevokedMoreThanOnce} tokens revoked more than once`);
 
-  const serverErrors = figures.reduce((sum, f) => sum + Object.entries(f.statuses).filter(([s]) => Number(s) >= 500 || Number(s) === 0).reduce((n, [, c]) => n + c, 0), 0);
+  const serverErrors = phases.flatMap((p) => p.endpoints).reduce((sum, f) => sum + Object.entries(f.statuses).filter(([s]) => Number(s) >= 500 || Number(s) === 0).reduce((n, [, c]) => n + c, 0), 0);
   say(serverErrors === 0 ? 'zero 5xx and zero network errors' : `${serverErrors} responses were 5xx or network errors`);
   if (options.json) {
-    writeFileSync(options.json, JSON.stringify({ options, machine: { cores: os.availableParallelism(), node: process.version }, seconds: round(seconds), endpoints: figures, drain: drained, provider: stats }, null, 2));
+    writeFileSync(options.json, JSON.stringify({ options, machine: { cores: os.availableParallelism(), node: process.version, loadAverage: os.loadavg() }, phases, provider: stats }, null, 2));
     say(`figures written to ${options.json}`);
   }
-  return serverErrors === 0 && drained.stillRunning === 0 && drained.failed === 0;
+  return serverErrors === 0 && phases.every((p) => p.drain.stillRunning === 0 && p.drain.failed === 0);
 }
 
 async function main(): Promise<void> {

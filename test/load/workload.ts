@@ -3,8 +3,6 @@ import type { Recorder } from './stats';
 import type { LoadProject } from './seed';
 
 /** What one project's virtual users share: its jobs so far and the next connection to revoke. */
-type ProjectState = { project: LoadProject; jobs: string[]; bigJob: string; nextSingle: number };
-
 type Operation = { name: string; weight: number; run: (state: ProjectState, user: UserState) => Promise<{ reply: Reply; ok: boolean }> };
 type UserState = { resultsCursor: string | null; accountsCursor: string | null };
 
@@ -90,10 +88,10 @@ function operations(client: LoadClient): Operation[] {
   ];
 }
 
-export type WorkloadResult = { seconds: number; jobs: string[][] };
+export type ProjectState = { project: LoadProject; jobs: string[]; bigJob: string; nextSingle: number };
 
-/** Starts one large job per project, then runs `concurrency` virtual users for `seconds`. */
-export async function runWorkload(client: LoadClient, projects: LoadProject[], concurrency: number, seconds: number, recorder: Recorder, onTick: (line: string) => void): Promise<WorkloadResult> {
+/** One large job per project (its auth config of bulk connections): results to page, a run to join. */
+export async function startLargeJobs(client: LoadClient, projects: LoadProject[]): Promise<ProjectState[]> {
   const states: ProjectState[] = [];
   for (const project of projects) {
     const res = await client.request('POST', '/api/v1/revoke_jobs', project.headers, { scope: { type: 'auth_config', id: project.bulkAuthConfigId } });
@@ -101,6 +99,11 @@ export async function runWorkload(client: LoadClient, projects: LoadProject[], c
     const id = res.body['id'] as string;
     states.push({ project, jobs: [id], bigJob: id, nextSingle: 0 });
   }
+  return states;
+}
+
+/** Runs `concurrency` virtual users for `seconds`; returns the measured duration. */
+export async function runWorkload(client: LoadClient, states: ProjectState[], concurrency: number, seconds: number, recorder: Recorder, onTick: (line: string) => void): Promise<number> {
   const ops = operations(client);
   const totalWeight = ops.reduce((sum, op) => sum + op.weight, 0);
   const choose = () => {
@@ -127,5 +130,5 @@ export async function runWorkload(client: LoadClient, projects: LoadProject[], c
   } finally {
     clearInterval(ticker);
   }
-  return { seconds: (performance.now() - started) / 1000, jobs: states.map((s) => s.jobs) };
+  return (performance.now() - started) / 1000;
 }

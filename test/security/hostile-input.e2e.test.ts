@@ -310,17 +310,22 @@ describe('cursors', () => {
     await rejected(list(`/api/v1/revoke_jobs/${f.ids.pjA}/results`, f.cursors['thermosItems'] as string), 400, 'invalid_request');
   });
 
-  test('changing any one character of a cursor is a 400, unless it decodes to the very same bytes', async () => {
+  test('changing any one character of a cursor is a 400, unless only spare bits of its MAC changed', async () => {
     const cursor = f.cursors['accounts'] as string;
-    const bytes = (c: string) => c.split('.').map((part) => Buffer.from(part, 'base64url').toString('hex')).join('.');
+    const [payload, mac] = cursor.split('.') as [string, string];
+    // the MAC covers the payload's text, so only an edit of the MAC's last character's spare
+    // bits (base64url) can leave the cursor valid: it decodes to the very same MAC
+    const stillValid = (tampered: string) => {
+      const [p, m, ...rest] = tampered.split('.');
+      return rest.length === 0 && p === payload && m !== undefined && Buffer.from(m, 'base64url').equals(Buffer.from(mac, 'base64url'));
+    };
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.';
     await fc.assert(
       fc.asyncProperty(fc.nat({ max: cursor.length - 1 }), fc.constantFrom(...alphabet), async (at, char) => {
         const tampered = `${cursor.slice(0, at)}${char}${cursor.slice(at + 1)}`;
         fc.pre(tampered !== cursor);
         const res = await send(list('/api/v1/connected_accounts?limit=1', tampered));
-        // base64url's last character carries spare bits: some edits decode to identical bytes
-        expect({ tampered, status: res.status }).toEqual({ tampered, status: bytes(tampered) === bytes(cursor) ? 200 : 400 });
+        expect({ tampered, status: res.status }).toEqual({ tampered, status: stillValid(tampered) ? 200 : 400 });
       }),
       { numRuns: 60, seed: 7 },
     );
