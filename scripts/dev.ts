@@ -107,11 +107,14 @@ async function main(): Promise<void> {
   const echo = (name: string) => (line: string) => {
     if (env['VERBOSE'] || /"level":"(warn|error)"/.test(line) || !line.startsWith('{')) say(`  [${name}] ${line}`);
   };
-  step('starting thermos (worker + run API)');
-  const thermos = spawnService('thermos', 'apps/thermos/src/main.ts', { ...shared, THERMOS_PORT: String(thermosPort) }, { onLine: echo('thermos') });
-  services.push(thermos);
-  stops.push(() => thermos.stop());
-  await thermos.waitForLine(/"message":"listening"/);
+  // the worker and the run API in separate processes, as deployed: a busy worker's event loop
+  // must not delay apollo's polls
+  step('starting thermos: the worker, and the run API');
+  const worker = spawnService('thermos-worker', 'apps/thermos/src/main.ts', { ...shared, THERMOS_ROLE: 'worker' }, { onLine: echo('thermos-worker') });
+  const runApi = spawnService('thermos-api', 'apps/thermos/src/main.ts', { ...shared, THERMOS_ROLE: 'api', THERMOS_PORT: String(thermosPort) }, { onLine: echo('thermos-api') });
+  services.push(worker, runApi);
+  stops.push(() => worker.stop(), () => runApi.stop());
+  await Promise.all([worker.waitForLine(/"message":"worker started"/), runApi.waitForLine(/"message":"listening"/)]);
   step('starting apollo (public API)');
   const apollo = spawnService('apollo', 'apps/apollo/src/main.ts', { ...shared, ADMIN_TOKEN: adminToken, APOLLO_PORT: String(apolloPort), THERMOS_URL: `http://127.0.0.1:${thermosPort}` }, { onLine: echo('apollo') });
   services.push(apollo);
