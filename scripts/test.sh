@@ -11,6 +11,6 @@ pnpm exec eslint --cache --cache-location node_modules/.cache/eslint-root test s
 results=$(mktemp)
 status=0
 pnpm exec jest --ci --json --outputFile="$results" "$@" || status=$?
-node -e "const r = require(process.argv[1]); console.log('tests: ' + r.numPassedTests + ' passed, ' + r.numFailedTests + ' failed, ' + r.numPendingTests + ' skipped')" "$results" || true
+node -e "const r = JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8')); console.log('tests: ' + r.numPassedTests + ' passed, ' + r.numFailedTests + ' failed, ' + r.numPendingTests + ' skipped')" "$results" || true
 rm -f "$results"
 exit "$status"

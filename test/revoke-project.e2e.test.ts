@@ -139,7 +139,8 @@ test('no token or secret in the workflow history, the responses or the logs', as
 test('the run is findable in Temporal by its search attributes', async () => {
   const job = await stack.db.db.job.findUniqueOrThrow({ where: { id: jobId } });
   let found: string[] = [];
-  for (let i = 0; i < 40 && found.length === 0; i += 1) {
+  // visibility is eventually consistent, and slow on a loaded machine
+  for (let i = 0; i < 240 && found.length === 0; i += 1) {
     found = [];
     for await (const execution of stack.temporal.workflow.list({ query: `AtJobId = "${jobId}" AND AtProjectId = "${tenant.projectId}" AND AtScopeKind = "project" AND AtTrigger = "api"` })) {
       found.push(execution.workflowId);
