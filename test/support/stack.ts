@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import winston from 'winston';
 import { Client, Connection } from '@temporalio/client';
 import { createLogger, type Logger } from '@at/common';
+import { createDb } from '@at/db';
 import { createTestDatabase, spawnService, testEnv, type ServiceProcess, type TestDatabase } from '@at/testkit';
 import { startApollo, type Apollo } from '../../apps/apollo/src/app';
 import { parseApolloEnv } from '../../apps/apollo/src/env';
@@ -25,6 +26,13 @@ export type StackOptions = {
   workerProcess?: boolean;
   thermosEnv?: Record<string, string>;
   apolloEnv?: Record<string, string>;
+  /**
+   * A migrated database of the test's own (e.g. on a Postgres it restarts) instead of a fresh
+   * clone on the shared server; stop() disconnects from it and leaves dropping it to the caller.
+   */
+  databaseUrl?: string;
+  /** A Temporal server of the test's own (e.g. one it restarts) instead of the shared one. */
+  temporalAddress?: string;
 };
 
 export type Stack = {
@@ -45,11 +53,11 @@ export type Stack = {
  * task queue of their own so parallel test files never pick up each other's workflows.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const db = await createTestDatabase();
+  const db = options.databaseUrl ? ownDatabase(options.databaseUrl) : await createTestDatabase();
   const taskQueue = `test-${randomBytes(6).toString('hex')}`;
   const env: Record<string, string> = {
     DATABASE_URL: db.url,
-    TEMPORAL_ADDRESS: testEnv('temporalAddress'),
+    TEMPORAL_ADDRESS: options.temporalAddress ?? testEnv('temporalAddress'),
     TEMPORAL_TASK_QUEUE: taskQueue,
     VAULT_KEYS: `k1:${randomBytes(32).toString('base64')}`,
     CURSOR_SECRET: randomBytes(32).toString('hex'),
@@ -101,4 +109,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   if (options.workerProcess) await stack.startWorkerProcess();
   return stack;
+}
+
+function ownDatabase(url: string): TestDatabase {
+  const db = createDb({ url, poolSize: 10 });
+  return { url, name: new URL(url).pathname.slice(1), db, drop: () => db.$disconnect() };
 }
