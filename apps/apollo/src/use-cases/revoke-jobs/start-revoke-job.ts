@@ -29,7 +29,7 @@ export type StartJobRequest = {
 
 export type StartedJob = { job: Job; created: boolean };
 
-type StartedRun = { runId: string; created: boolean };
+type StartedRun = { runId: string; created: boolean; starter?: { jobId: string | undefined; orgId: string | undefined; projectId: string | undefined } };
 
 async function startOrJoin(temporal: Client, taskQueue: string, workflowId: string, jobId: string, request: StartJobRequest, tuning: RevokeTuning): Promise<StartedRun> {
   const input: RevokeWorkflowInput = { target: request.target, includeDeletedRoot: request.includeDeletedRoot, tuning };
@@ -56,7 +56,16 @@ async function startOrJoin(temporal: Client, taskQueue: string, workflowId: stri
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       const description = await temporal.workflow.getHandle(workflowId).describe();
       if (description.status.name === 'RUNNING') {
-        return { runId: description.raw.workflowExecutionInfo?.firstRunId || description.runId, created: false };
+        const attributes = description.typedSearchAttributes;
+        return {
+          runId: description.raw.workflowExecutionInfo?.firstRunId || description.runId,
+          created: false,
+          starter: {
+            jobId: attributes.get(SEARCH_ATTRIBUTES.jobId),
+            orgId: attributes.get(SEARCH_ATTRIBUTES.orgId),
+            projectId: attributes.get(SEARCH_ATTRIBUTES.projectId),
+          },
+        };
       }
       // the run closed between our start and describe: start again
       if (attempt >= 3) throw error;
@@ -86,11 +95,19 @@ export async function startRevokeJob({ db, temporal, env }: JobStarterDeps, requ
     throw new DependencyUnavailableError('temporal', { cause: error });
   }
   const ownerId = ownerIdOf(request.owner);
+  // A joiner with the starter's owner records the starter's job id (the one in the run's search
+  // attributes), so however the inserts race, one owner and run make one job with that id.
+  const starter = run.starter;
+  const sameOwner =
+    starter !== undefined &&
+    starter.orgId === request.owner.orgId &&
+    starter.projectId === (request.owner.kind === 'project' ? request.owner.projectId : 'none');
+  const id = !run.created && sameOwner && starter.jobId ? starter.jobId : jobId;
   const metadata: JobMetadata = { scope: request.scope, trigger: request.trigger };
   await db.job.createMany({
     data: [
       {
-        id: jobId,
+        id,
         orgId: request.owner.orgId,
         projectId: request.owner.kind === 'project' ? request.owner.projectId : null,
         ownerId,
