@@ -38,7 +38,7 @@ export type BenchOptions = {
 export const PHASES = ['limit', 'plain', 'system', 'realistic'] as const;
 export type Phase = (typeof PHASES)[number];
 
-export const DEFAULT_TUNING: Tuning = { pageSize: 500, pageParallelism: 4, snapshotPageSize: 10_000, revokeConcurrency: 64, maxActivities: 8, poolSize: 40 };
+export const DEFAULT_TUNING: Tuning = { pageSize: 1000, pageParallelism: 4, snapshotPageSize: 10_000, revokeConcurrency: 64, maxActivities: 8, poolSize: 40 };
 
 const USAGE = `pnpm bench [--connections N] [--realistic-connections N] [--plain-connections N] [--plain-http agent|fetch]
   [--page-size N] [--page-parallelism N] [--snapshot-page-size N] [--revoke-concurrency N]

@@ -21,6 +21,12 @@ export type BenchResults = {
 /** Provider requests per connection: RFC 7009 revokes the refresh token, then the access token. */
 export const REQUESTS_PER_CONNECTION = 2;
 
+/** CPU milliseconds per connection, summed over every process of the phase (all of this machine's work for it). */
+export function cpuMsPerConnection(cpu: { cpuSeconds: Record<string, number> }, connections: number): number {
+  const total = Object.values(cpu.cpuSeconds).reduce((sum, seconds) => sum + seconds, 0);
+  return connections > 0 ? round((total * 1000) / connections, 3) : Number.NaN;
+}
+
 const num = (value: number | undefined | null, digits = 0) => (value === undefined || value === null || Number.isNaN(value) ? 'n/a' : round(value, digits).toLocaleString('en-US'));
 const pct = (value: number | null | undefined) => (value === null || value === undefined || Number.isNaN(value) ? 'n/a' : `${Math.round(value * 100)}%`);
 
@@ -34,12 +40,17 @@ export function table(r: BenchResults): string {
   add('tuning', `page ${o.tuning.pageSize}, parallelism ${o.tuning.pageParallelism}, snapshot page ${o.tuning.snapshotPageSize}, activities ${o.tuning.maxActivities}, pool ${o.tuning.poolSize}`);
   if (r.seed) add('seeded', `${num(r.seed.connections)} in ${num(r.seed.seconds, 1)} s`);
   if (r.limit) add('(1) limit: provider raw capacity', `${num(r.limit.requestsPerSecond)} req/s = ${num(r.limit.connectionsPerSecond)} conn/s (p99 ${num(r.limit.latencyP99Ms)} ms)`);
-  if (r.plain) add(`(2) plain script (p-limit, ${r.plain.httpClient})`, `${num(r.plain.connectionsPerSecond)} conn/s (${num(r.plain.connections)} in ${num(r.plain.seconds, 1)} s)`);
+  if (r.plain) {
+    add(`(2) plain script (p-limit, ${r.plain.httpClient})`, `${num(r.plain.connectionsPerSecond)} conn/s (${num(r.plain.connections)} in ${num(r.plain.seconds, 1)} s)`);
+    add('(2) CPU per connection', `${num(cpuMsPerConnection(r.plain.cpu, r.plain.connections), 3)} ms (script, provider, Postgres)`);
+  }
   const s = r.system;
   if (s) {
     add('(3) system: status', `${s.status}, ${num(s.counts['revoked'])} revoked, ${num(s.counts['failed'])} failed`);
     add('(3) system: end to end', `${num(s.e2eConnectionsPerSecond)} conn/s (${num(s.e2eSeconds, 1)} s, create → completed)`);
     add('(3) system: revocation phase', `${num(s.revokeConnectionsPerSecond)} conn/s (${num(s.revokeSeconds, 1)} s, snapshot done → last item)`);
+    const systemCpu = cpuMsPerConnection(s.cpu, s.counts['total'] ?? 0);
+    add('(3) CPU per connection', `${num(systemCpu, 3)} ms (thermos, apollo, Postgres, Temporal, provider)${r.plain ? `: ${num(systemCpu / cpuMsPerConnection(r.plain.cpu, r.plain.connections), 1)} × the plain script's` : ''}`);
     add('(3) ÷ (2) plain script', pct(s.vsPlain), '≥ 80%');
     add('(3) ÷ (1) limit', pct(s.vsLimit), '≥ 60%');
     add('snapshot (enumeration)', `${num(s.snapshotSeconds, 2)} s (snapshotRun activity, Temporal history); first result after ${num(s.firstResultSeconds, 2)} s`, '1M: < 30 s');
