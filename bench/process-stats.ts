@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 /**
- * Memory and CPU of process trees, read from /proc (Linux). A service spawned through tsx is a
- * small CLI process whose child runs the code, so a service is measured as its whole tree.
+ * Memory and CPU of process trees, read from /proc (Linux). A service is measured as its whole
+ * tree (whatever wrapper it runs under), its peak RSS as that of its largest process.
  */
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 

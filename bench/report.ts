@@ -54,7 +54,7 @@ export function table(r: BenchResults): string {
     add('(3) ÷ (2) plain script', pct(s.vsPlain), '≥ 80%');
     add('(3) ÷ (1) limit', pct(s.vsLimit), '≥ 60%');
     add('snapshot (enumeration)', `${num(s.snapshotSeconds, 2)} s (snapshotRun activity, Temporal history); first result after ${num(s.firstResultSeconds, 2)} s`, '1M: < 30 s');
-    add('history events / 1,000 connections', `${num(s.historyEventsPer1000, 1)} (${num(s.history.events)} events, ${s.history.runs} runs)`, '< 50');
+    add('history events / 1,000 connections', `${num(s.historyEventsPer1000, 1)} (${num(s.history.events)} events, ${s.history.runs} run${s.history.runs === 1 ? '' : 's'})`, '< 50');
     add('thermos peak RSS', `${num(s.serving.thermosPeakRssMb)} MB`, '1M ≤ 1.5 × 100k');
     add('apollo peak RSS', `${num(s.serving.apolloPeakRssMb)} MB`, '1M ≤ 1.5 × 100k');
     add('revoke_items size', `${num(s.serving.itemsTableMb, 1)} MB`);

@@ -134,6 +134,10 @@ async function main(): Promise<void> {
   try {
     options = parseOptions(process.argv.slice(2));
   } catch (error) {
+    if (error instanceof UsageError && error.help) {
+      say(error.message);
+      process.exit(0);
+    }
     if (error instanceof UsageError || (error instanceof Error && 'code' in error)) {
       process.stderr.write(`${error.message}\n`);
       process.exit(2);
