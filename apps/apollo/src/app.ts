@@ -5,17 +5,10 @@ import { createDb, isConnectionError } from '@at/db';
 import {
   buildOpenApiDocument,
   createCursorCodec,
-  createMetrics,
-  docsRouter,
-  errorHandler,
-  healthRoutes,
-  jsonBody,
+  createServiceApp,
   listen,
   mountRoutes,
-  notFoundHandler,
   OpenAPIRegistry,
-  requestContext,
-  securityHeaders,
   type RunningServer,
 } from '@at/http';
 import { Vault } from '@at/vault';
@@ -66,27 +59,21 @@ export async function startApollo(env: ApolloEnv, options: { logger?: Logger } =
   });
 
   let draining = false;
-  const metrics = createMetrics('apollo');
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('query parser', 'simple');
-  app.use(requestContext(logger), securityHeaders, metrics.middleware);
-  app.use(
-    healthRoutes(
-      [
-        { name: 'database', check: async () => void (await db.$queryRaw`SELECT 1`) },
-        { name: 'temporal', check: async () => void (await connection.healthService.check({})) },
-      ],
-      () => draining,
-    ),
-  );
-  app.get('/metrics', metrics.handler);
-  app.use(docsRouter(() => document, 'Apollo'));
-  app.use(jsonBody(env.BODY_LIMIT));
-  app.use(api);
-  app.use(notFoundHandler);
-  // a database that is down or restarting is the caller's 503 to retry, not a silent 500
-  app.use(errorHandler(logger, { classify: (error) => (isConnectionError(error) ? new DependencyUnavailableError('database', { cause: error }) : undefined) }));
+  const app = createServiceApp({
+    service: 'apollo',
+    title: 'Apollo',
+    logger,
+    routes: api,
+    document: () => document,
+    readiness: [
+      { name: 'database', check: async () => void (await db.$queryRaw`SELECT 1`) },
+      { name: 'temporal', check: async () => void (await connection.healthService.check({})) },
+    ],
+    isDraining: () => draining,
+    bodyLimit: env.BODY_LIMIT,
+    // a database that is down or restarting is the caller's 503 to retry, not a silent 500
+    classifyError: (error) => (isConnectionError(error) ? new DependencyUnavailableError('database', { cause: error }) : undefined),
+  });
 
   const server: RunningServer = await listen(app, env.APOLLO_PORT, env.APOLLO_HOST, logger);
   return {

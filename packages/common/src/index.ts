@@ -6,3 +6,4 @@ export * from './env';
 export * from './scope';
 export * from './temporal-contract';
 export * from './run-schemas';
+export * from './secrets';

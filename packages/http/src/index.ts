@@ -8,3 +8,5 @@ export * from './openapi';
 export * from './metrics';
 export * from './server';
 export * from './cursor';
+export * from './bearer';
+export * from './service-app';

@@ -1,18 +1,13 @@
 import type { Request } from 'express';
 import { UnauthenticatedError } from '@at/common';
 import type { PrismaClient } from '@at/db';
+import { bearerToken } from '@at/http';
 import { hashSecret, secretsEqual } from './secret-tokens';
 import type { RateLimiter } from './rate-limit';
 
 export type ProjectCaller = { kind: 'project'; orgId: string; projectId: string; apiKeyId: string };
 export type OrgCaller = { kind: 'org'; orgId: string };
 export type AdminCaller = { kind: 'admin' };
-
-function bearer(req: Request): string | undefined {
-  const header = req.header('authorization');
-  const match = header?.match(/^Bearer\s+(\S+)$/i);
-  return match?.[1];
-}
 
 /** Platform API: `x-api-key` of a live key of a live project of a live org. */
 export function apiKeyAuth(db: PrismaClient, limiter: RateLimiter) {
@@ -31,7 +26,7 @@ export function apiKeyAuth(db: PrismaClient, limiter: RateLimiter) {
 /** Dashboard API: `Authorization: Bearer <org admin token>`. */
 export function orgTokenAuth(db: PrismaClient, limiter: RateLimiter) {
   return async (req: Request): Promise<OrgCaller> => {
-    const token = bearer(req);
+    const token = bearerToken(req);
     if (!token || token.length > 256) throw new UnauthenticatedError('missing or invalid bearer token');
     const row = await db.orgAdminToken.findUnique({ where: { tokenHash: hashSecret(token) }, include: { org: true } });
     if (!row || row.deletedAt || row.org.deletedAt || !secretsEqual(hashSecret(token), row.tokenHash)) {
@@ -45,7 +40,7 @@ export function orgTokenAuth(db: PrismaClient, limiter: RateLimiter) {
 /** Admin API: the ADMIN_TOKEN from the environment, compared in constant time. */
 export function adminTokenAuth(adminToken: string) {
   return async (req: Request): Promise<AdminCaller> => {
-    const token = bearer(req);
+    const token = bearerToken(req);
     if (!token || !secretsEqual(token, adminToken)) throw new UnauthenticatedError('missing or invalid admin token');
     return { kind: 'admin' };
   };

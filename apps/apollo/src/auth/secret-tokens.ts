@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /** Kinds of bearer secrets apollo issues; the prefix tells a leaked string's origin. */
 export const SECRET_PREFIX = { apiKey: 'atk_', orgAdminToken: 'ato_' } as const;
@@ -15,8 +15,4 @@ export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
 
-export function secretsEqual(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
+export { secretsEqual } from '@at/common';

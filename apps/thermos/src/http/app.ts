@@ -1,32 +1,16 @@
 import express from 'express';
 import type { Request } from 'express';
 import type { Client, Connection } from '@temporalio/client';
-import { UnauthenticatedError, type Logger } from '@at/common';
+import { secretsEqual, UnauthenticatedError, type Logger } from '@at/common';
 import type { PrismaClient } from '@at/db';
-import {
-  buildOpenApiDocument,
-  createCursorCodec,
-  createMetrics,
-  docsRouter,
-  errorHandler,
-  healthRoutes,
-  jsonBody,
-  mountRoutes,
-  notFoundHandler,
-  OpenAPIRegistry,
-  requestContext,
-  securityHeaders,
-} from '@at/http';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { bearerToken, buildOpenApiDocument, createCursorCodec, createServiceApp, mountRoutes, OpenAPIRegistry } from '@at/http';
 import type { ThermosHttpContext } from './context';
 import { thermosRoutes } from './routes';
 
 export function serviceTokenAuth(serviceToken: string) {
-  const expected = createHash('sha256').update(serviceToken).digest();
   return async (req: Request): Promise<{ kind: 'service' }> => {
-    const match = req.header('authorization')?.match(/^Bearer\s+(\S+)$/i);
-    const given = createHash('sha256').update(match?.[1] ?? '').digest();
-    if (!match || !timingSafeEqual(given, expected)) throw new UnauthenticatedError('missing or invalid service token');
+    const token = bearerToken(req);
+    if (token === undefined || !secretsEqual(token, serviceToken)) throw new UnauthenticatedError('missing or invalid service token');
     return { kind: 'service' };
   };
 }
@@ -51,25 +35,18 @@ export function createThermosApp(options: ThermosAppOptions): express.Express {
     auth: serviceTokenAuth(options.serviceToken),
   };
   const { router, document } = thermosOpenApi(ctx);
-  const metrics = createMetrics('thermos');
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('query parser', 'simple');
-  app.use(requestContext(options.logger), securityHeaders, metrics.middleware);
-  app.use(
-    healthRoutes(
-      [
-        { name: 'database', check: async () => void (await options.db.$queryRaw`SELECT 1`) },
-        { name: 'temporal', check: async () => void (await options.temporalConnection.healthService.check({})) },
-      ],
-      options.isDraining,
-    ),
-  );
-  app.get('/metrics', metrics.handler);
-  app.use(docsRouter(() => document, 'Thermos'));
-  app.use(jsonBody('16kb'));
-  app.use(router);
-  app.use(notFoundHandler);
-  app.use(errorHandler(options.logger));
+  const app = createServiceApp({
+    service: 'thermos',
+    title: 'Thermos',
+    logger: options.logger,
+    routes: router,
+    document: () => document,
+    readiness: [
+      { name: 'database', check: async () => void (await options.db.$queryRaw`SELECT 1`) },
+      { name: 'temporal', check: async () => void (await options.temporalConnection.healthService.check({})) },
+    ],
+    isDraining: options.isDraining,
+    bodyLimit: '16kb',
+  });
   return app;
 }
