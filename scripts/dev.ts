@@ -12,7 +12,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { TASK_QUEUE, WORKFLOW_TYPES } from '@at/common';
 import { migrate } from '@at/db';
-import { REPO_ROOT, spawnService, startEmbeddedPostgres, startOAuthServer, startTemporalServer, type ServiceProcess } from '@at/testkit';
+import { REPO_ROOT, spawnService, startEmbeddedPostgres, startOAuthServer, startTemporalServer, type ServiceProcess } from '@at/devstack';
 
 const DATA = path.join(REPO_ROOT, '.data');
 const env = process.env;

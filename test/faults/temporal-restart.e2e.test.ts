@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, startTemporalServer, type TemporalServerHandle } from '@at/testkit';
+import { freePort, startTemporalServer, type TemporalServerHandle } from '@at/devstack';
 import { FaultRun, TOKENS_PER_CONNECTION, sleep } from './fault-run';
 import { faultSeed, seededRandom, sized } from './figures';
 import { seedProject } from '../support/seed';

@@ -3,7 +3,7 @@
  * jest's module runtime cannot import in a test file). Reads PG_DATA_DIR, PG_PORT, PG_DATABASE;
  * prints {"ready":true,"url":...}; SIGTERM (or losing its parent) stops Postgres and exits.
  */
-import { startEmbeddedPostgres } from '@at/testkit';
+import { startEmbeddedPostgres } from '@at/devstack';
 
 async function main(): Promise<void> {
   const pg = await startEmbeddedPostgres({

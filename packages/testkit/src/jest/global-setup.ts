@@ -2,9 +2,7 @@ import { chmodSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { migrate } from '@at/db';
-import { ensureDatabase, startEmbeddedPostgres } from '../postgres';
-import { startTemporalServer } from '../temporal-server';
-import { freePort } from '../ports';
+import { ensureDatabase, freePort, startEmbeddedPostgres, startTemporalServer } from '@at/devstack';
 import { TEST_ENV, TEMPLATE_DATABASE } from '../test-env';
 
 /**

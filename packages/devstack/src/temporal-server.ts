@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTE_NAMES } from '@at/common';
 import { waitFor } from './ports';
+import { stopChild } from './services';
 
 export const TEMPORAL_CLI_VERSION = '1.9.1';
 
@@ -63,16 +64,4 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
     process: child,
     stop: () => stopChild(child),
   };
-}
-
-export function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }
