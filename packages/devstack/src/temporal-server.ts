@@ -33,8 +33,12 @@ export type TemporalServerHandle = { address: string; uiUrl: string | undefined;
 
 type DynamicConfigValue = string | number | boolean;
 
-/** temporal/dynamic-config.dev.json: the dev server's dynamic config, key → JSON value. */
-export function readDevDynamicConfig(file = path.join(TEMPORAL_DIR, 'dynamic-config.dev.json')): Record<string, DynamicConfigValue> {
+/**
+ * temporal/dynamic-config.<kind>.json, key → JSON value: `dev` for every dev server we start,
+ * `test` on top of it for the test suites' servers.
+ */
+export function readDynamicConfig(kind: 'dev' | 'test'): Record<string, DynamicConfigValue> {
+  const file = path.join(TEMPORAL_DIR, `dynamic-config.${kind}.json`);
   const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
   const valid = (value: unknown) => ['string', 'number', 'boolean'].includes(typeof value);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || !Object.values(parsed).every(valid)) {
@@ -59,7 +63,7 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
   if (options.searchAttributes !== false) {
     for (const [name, type] of Object.entries(readSearchAttributeFile())) args.push('--search-attribute', `${name}=${type}`);
   }
-  for (const [key, value] of Object.entries({ ...readDevDynamicConfig(), ...options.dynamicConfig })) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  for (const [key, value] of Object.entries({ ...readDynamicConfig('dev'), ...options.dynamicConfig })) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   const child = spawn(temporalBinaryPath(), args, { stdio: ['ignore', 'pipe', 'pipe'], detached: false });
   const log = options.onLog ?? (() => undefined);
   child.stdout?.on('data', (chunk: Buffer) => log(chunk.toString()));
