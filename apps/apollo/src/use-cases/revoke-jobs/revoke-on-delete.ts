@@ -1,7 +1,7 @@
 import type { Scope } from '@at/common';
-import type { ApolloContext } from '../context';
-import type { JobOwner } from './revoke-jobs/owner';
-import { startRevokeJob } from './revoke-jobs/start-revoke-job';
+import type { ApolloContext } from '../../context';
+import type { JobOwner } from './owner';
+import { startRevokeJob } from './start-revoke-job';
 
 export type Owner = JobOwner;
 

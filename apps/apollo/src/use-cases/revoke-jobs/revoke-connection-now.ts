@@ -1,9 +1,10 @@
-import { ConflictError } from '@at/common';
+import { ConflictError, NotFoundError } from '@at/common';
 import { countLiveConnectionsByToolkit } from '@at/db';
-import type { ApolloContext } from '../context';
-import type { JobOwner } from './revoke-jobs/owner';
-import { resolveScope } from './revoke-jobs/resolve-scope';
-import { startRevokeJob } from './revoke-jobs/start-revoke-job';
+import type { ApolloContext } from '../../context';
+import type { JobOwner } from './owner';
+import { connectionStatusOf } from '../../repositories/connected-accounts';
+import { resolveScope } from './resolve-scope';
+import { startRevokeJob } from './start-revoke-job';
 
 export type RevokeNowResult = {
   id: string;
@@ -23,9 +24,8 @@ const WAIT_MS = 30_000;
  */
 export async function revokeConnectionNow(ctx: ApolloContext, owner: Extract<JobOwner, { kind: 'project' }>, connectedAccountId: string): Promise<RevokeNowResult> {
   const scope = await resolveScope(ctx.db, owner, { type: 'connected_account', id: connectedAccountId });
-  const account = await ctx.db.connectedAccount.findUniqueOrThrow({ where: { id: scope.id } });
-  if (account.status === 'revoked') {
-    return { id: account.id, status: 'revoked', outcome: 'already_revoked', revoked_tokens: [], error_code: null, error_message: null, job_id: null };
+  if ((await connectionStatusOf(ctx.db, scope.id)) === 'revoked') {
+    return { id: scope.id, status: 'revoked', outcome: 'already_revoked', revoked_tokens: [], error_code: null, error_message: null, job_id: null };
   }
   const live = await countLiveConnectionsByToolkit(ctx.db, scope);
   if (Object.keys(live).length === 0) {
@@ -37,11 +37,12 @@ export async function revokeConnectionNow(ctx: ApolloContext, owner: Extract<Job
     new Promise<false>((resolve) => setTimeout(() => resolve(false), WAIT_MS).unref()),
   ]);
   const page = finished ? await ctx.thermos.listItems(job.workflowId, job.runId, { limit: 1 }) : { items: [] };
-  const item = page.items.find((i) => i.connected_account_id === account.id);
-  const current = await ctx.db.connectedAccount.findUniqueOrThrow({ where: { id: account.id }, select: { status: true } });
+  const item = page.items.find((i) => i.connected_account_id === scope.id);
+  const status = await connectionStatusOf(ctx.db, scope.id);
+  if (status === null) throw new NotFoundError('connected account');
   return {
-    id: account.id,
-    status: current.status,
+    id: scope.id,
+    status,
     outcome: item?.outcome ?? 'pending',
     revoked_tokens: item?.revoked_tokens ?? [],
     error_code: item?.error_code ?? null,

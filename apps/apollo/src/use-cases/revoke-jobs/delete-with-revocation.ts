@@ -1,5 +1,5 @@
 import { NotFoundError, type Scope } from '@at/common';
-import type { ApolloContext } from '../context';
+import type { ApolloContext } from '../../context';
 import { revokeDeletedScope, type DeleteRevocation, type Owner } from './revoke-on-delete';
 
 /**
