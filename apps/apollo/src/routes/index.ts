@@ -1,6 +1,9 @@
 import type { AnyRoute } from '@at/http';
 import type { ApolloContext } from '../context';
 import { postOrgs } from './admin/v1/orgs/postOrgs';
+import { deleteSession } from './console/api/session/deleteSession';
+import { getSession } from './console/api/session/getSession';
+import { postSession } from './console/api/session/postSession';
 import { postRevokeTokens } from './admin/v1/revoke_tokens/postRevokeTokens';
 import { postConnectedAccountRevoke } from './api/v1/connected_accounts/postConnectedAccountRevoke';
 import { deleteAuthConfig } from './api/v1/auth_configs/deleteAuthConfig';
@@ -61,5 +64,8 @@ export function apolloRoutes(ctx: ApolloContext): AnyRoute[] {
     dashboardGetRevokeJob(ctx),
     dashboardListRevokeJobResults(ctx),
     dashboardPostRevokeJobRetry(ctx),
+    postSession(ctx),
+    getSession(ctx),
+    deleteSession(ctx),
   ];
 }
