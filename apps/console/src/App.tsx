@@ -20,7 +20,8 @@ function Page({ route, session }: { route: Route; session: ConsoleSession }) {
     case 'job':
       return <JobPage jobRef={{ id: route.jobId, projectId: route.projectId }} session={session} />;
     case 'new-revoke':
-      return <NewRevokePage session={session} initialScope={route.scope} initialId={route.id} />;
+      // a new link to this page starts over with its own scope
+      return <NewRevokePage key={`${route.scope ?? ''}:${route.id ?? ''}`} session={session} initialScope={route.scope} initialId={route.id} />;
     case 'not-found':
       return <h1 tabIndex={-1}>Page not found</h1>;
   }

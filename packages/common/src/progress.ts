@@ -8,7 +8,7 @@ export type ProgressSample = { atMs: number; done: number };
 export type Progress = {
   done: number;
   total: number;
-  /** 0..1; 1 for an empty job. */
+  /** 0..1; a finished empty job is complete, a running one is still counting (0). */
   fraction: number;
   /** Connections per second over the recent window; null until two polls span some time. */
   ratePerSecond: number | null;
@@ -32,16 +32,20 @@ export function addSample(samples: readonly ProgressSample[], sample: ProgressSa
   return next.slice(Math.max(start, next.length - MAX_SAMPLES));
 }
 
-export function progressOf(counts: { total: number; pending: number }, samples: readonly ProgressSample[]): Progress {
+/**
+ * `finished`: the job is no longer running. Until its snapshot has counted the scope a running
+ * job reports total 0, which is not "done".
+ */
+export function progressOf(counts: { total: number; pending: number }, samples: readonly ProgressSample[], finished: boolean): Progress {
   const total = Math.max(0, counts.total);
   const done = Math.min(total, Math.max(0, total - counts.pending));
-  const fraction = total === 0 ? 1 : done / total;
+  const fraction = total === 0 ? (finished ? 1 : 0) : done / total;
   const first = samples[0];
   const last = samples[samples.length - 1];
   let ratePerSecond: number | null = null;
   if (first && last && last.atMs - first.atMs >= 500) ratePerSecond = Math.max(0, (last.done - first.done) / ((last.atMs - first.atMs) / 1000));
   let etaSeconds: number | null = null;
-  if (done >= total) etaSeconds = 0;
+  if (done >= total && (total > 0 || finished)) etaSeconds = 0;
   else if (ratePerSecond !== null && ratePerSecond > 0) etaSeconds = (total - done) / ratePerSecond;
   return { done, total, fraction, ratePerSecond, etaSeconds };
 }

@@ -34,22 +34,20 @@ export function useJob(ref: JobRef): { job: Job | null; progress: Progress | nul
       window.clearTimeout(timer);
     };
   }, [ref.id, ref.projectId, tick]);
-  return { job, progress: job ? progressOf(job.counts, samples.current) : null, error, reload: () => setTick((t) => t + 1) };
+  return { job, progress: job ? progressOf(job.counts, samples.current, job.status !== 'running') : null, error, reload: () => setTick((t) => t + 1) };
 }
 
 export function JobProgress({ jobId, progress, compact = false }: { jobId: string; progress: Progress; compact?: boolean }) {
   const label = `${progress.done} of ${progress.total} done (${formatPercent(progress.fraction)})`;
   return (
     <div class={compact ? 'progress compact' : 'progress'}>
-      <progress aria-label={`Progress of ${jobId}`} aria-valuetext={label} max={Math.max(1, progress.total)} value={progress.total === 0 ? 1 : progress.done} />
+      <progress aria-label={`Progress of ${jobId}`} aria-valuetext={label} max={Math.max(1, progress.total)} value={progress.total === 0 ? progress.fraction : progress.done} />
       <span class="progress-text">
         {progress.done} / {progress.total} ({formatPercent(progress.fraction)})
       </span>
-      {compact ? null : (
-        <span class="progress-rate">
-          rate {formatRate(progress.ratePerSecond)} · ETA {formatDuration(progress.etaSeconds)}
-        </span>
-      )}
+      <span class="progress-rate">
+        rate {formatRate(progress.ratePerSecond)} · ETA {formatDuration(progress.etaSeconds)}
+      </span>
     </div>
   );
 }

@@ -81,9 +81,9 @@ export function ConnectedAccountsTable({ projectId, onChanged }: { projectId: st
     <section aria-labelledby="accounts-heading">
       <h2 id="accounts-heading">Connected accounts</h2>
       <form class="filters" onSubmit={apply} aria-label="Filter connected accounts">
-        <label>
-          Status
-          <select value={draft.status} onChange={(e) => setDraft({ ...draft, status: e.currentTarget.value })}>
+        <div class="field">
+          <label for="filter-status">Status</label>
+          <select id="filter-status" value={draft.status} onChange={(e) => setDraft({ ...draft, status: e.currentTarget.value })}>
             <option value="">any</option>
             {CONNECTION_STATUSES.map((status) => (
               <option key={status} value={status}>
@@ -91,15 +91,15 @@ export function ConnectedAccountsTable({ projectId, onChanged }: { projectId: st
               </option>
             ))}
           </select>
-        </label>
-        <label>
-          Toolkit
-          <input type="text" value={draft.toolkit} placeholder="e.g. google" onInput={(e) => setDraft({ ...draft, toolkit: e.currentTarget.value })} />
-        </label>
-        <label>
-          User id
-          <input type="text" value={draft.user_id} onInput={(e) => setDraft({ ...draft, user_id: e.currentTarget.value })} />
-        </label>
+        </div>
+        <div class="field">
+          <label for="filter-toolkit">Toolkit</label>
+          <input id="filter-toolkit" type="text" value={draft.toolkit} placeholder="e.g. google" onInput={(e) => setDraft({ ...draft, toolkit: e.currentTarget.value })} />
+        </div>
+        <div class="field">
+          <label for="filter-user">User id</label>
+          <input id="filter-user" type="text" value={draft.user_id} onInput={(e) => setDraft({ ...draft, user_id: e.currentTarget.value })} />
+        </div>
         <button type="submit">Apply filters</button>
       </form>
       {message ? (

@@ -20,9 +20,10 @@ function ResultsTable({ jobRef, done }: { jobRef: JobRef; done: number }) {
   return (
     <section aria-labelledby="results-heading">
       <h2 id="results-heading">Results</h2>
-      <label class="inline">
-        Outcome
+      <div class="field inline">
+        <label for="results-outcome">Outcome</label>
         <select
+          id="results-outcome"
           value={outcome}
           onChange={(e) => {
             setOutcome(e.currentTarget.value as Outcome | '');
@@ -36,7 +37,7 @@ function ResultsTable({ jobRef, done }: { jobRef: JobRef; done: number }) {
             </option>
           ))}
         </select>
-      </label>
+      </div>
       <ErrorText error={error} />
       {page && page.items.length === 0 ? <p>No results with this outcome.</p> : null}
       {page && page.items.length > 0 ? (

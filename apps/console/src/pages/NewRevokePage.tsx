@@ -22,7 +22,7 @@ export function NewRevokePage({ session, initialScope, initialId }: { session: C
   const [type, setType] = useState<ScopeType>(isScopeType(initialScope) ? initialScope : 'project');
   const [projectId, setProjectId] = useState(initialScope === 'project' && initialId ? initialId : '');
   const [entityId, setEntityId] = useState(initialScope !== 'project' && initialId ? initialId : '');
-  const [projects, setProjects] = useState<Project[]>([]);
+  const [projects, setProjects] = useState<Project[] | null>(null);
   const [preview, setPreview] = useState<DryRun | null>(null);
   const [typed, setTyped] = useState('');
   const [error, setError] = useState<unknown>(null);
@@ -41,8 +41,10 @@ export function NewRevokePage({ session, initialScope, initialId }: { session: C
   }, [type, projectId, entityId]);
 
   const scope = (): ScopeChoice => (type === 'org' ? { type } : type === 'project' ? { type, id: projectId } : { type, id: entityId.trim() });
-  const confirmName = type === 'org' ? session.org_name : type === 'project' ? projects.find((p) => p.id === projectId)?.name : undefined;
-  const confirmed = confirmName === undefined || typed === confirmName;
+  // an org- or project-wide revoke cannot be undone: its name must be typed, so it must be known
+  const needsName = type === 'org' || type === 'project';
+  const confirmName = type === 'org' ? session.org_name : type === 'project' ? projects?.find((p) => p.id === projectId)?.name : undefined;
+  const confirmed = !needsName || (confirmName !== undefined && typed === confirmName);
 
   const run = async (action: 'preview' | 'start') => {
     setBusy(true);
@@ -77,24 +79,25 @@ export function NewRevokePage({ session, initialScope, initialId }: { session: C
           ))}
         </fieldset>
         {type === 'project' ? (
-          <label>
-            Project
-            <select value={projectId} onChange={(e) => setProjectId(e.currentTarget.value)}>
-              {projects.map((p) => (
-                <option key={p.id} value={p.id}>
+          <div class="field">
+            <label for="revoke-project">Project</label>
+            <select id="revoke-project" value={projectId} onChange={(e) => setProjectId(e.currentTarget.value)}>
+              {(projects ?? []).map((p) => (
+                // `selected` too: the value is set before the options arrive
+                <option key={p.id} value={p.id} selected={p.id === projectId}>
                   {p.name} ({p.id})
                 </option>
               ))}
             </select>
-          </label>
+          </div>
         ) : null}
         {type === 'auth_config' || type === 'connected_account' ? (
-          <label>
-            {type === 'auth_config' ? 'Auth config id' : 'Connected account id'}
-            <input type="text" value={entityId} placeholder={type === 'auth_config' ? 'ac_…' : 'ca_…'} onInput={(e) => setEntityId(e.currentTarget.value)} required />
-          </label>
+          <div class="field">
+            <label for="revoke-entity">{type === 'auth_config' ? 'Auth config id' : 'Connected account id'}</label>
+            <input id="revoke-entity" type="text" value={entityId} placeholder={type === 'auth_config' ? 'ac_…' : 'ca_…'} onInput={(e) => setEntityId(e.currentTarget.value)} required />
+          </div>
         ) : null}
-        <button type="submit" disabled={busy}>
+        <button type="submit" disabled={busy || (type === 'project' && !confirmName)}>
           Preview (dry run)
         </button>
       </form>
@@ -124,10 +127,10 @@ export function NewRevokePage({ session, initialScope, initialId }: { session: C
             </table>
           ) : null}
           {confirmName !== undefined ? (
-            <label>
-              Type “{confirmName}” to confirm
-              <input type="text" value={typed} autocomplete="off" onInput={(e) => setTyped(e.currentTarget.value)} />
-            </label>
+            <div class="field">
+              <label for="revoke-confirm">Type “{confirmName}” to confirm</label>
+              <input id="revoke-confirm" type="text" value={typed} autocomplete="off" spellcheck={false} onInput={(e) => setTyped(e.currentTarget.value)} />
+            </div>
           ) : null}
           <button type="button" class="danger" disabled={busy || !confirmed || preview.total === 0} onClick={() => void run('start')}>
             Revoke {preview.total} connection{preview.total === 1 ? '' : 's'}
