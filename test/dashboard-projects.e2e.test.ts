@@ -3,7 +3,7 @@
  * real worker revoking at a real OAuth server: connected accounts filtered, one revoked as the
  * org, the project's own (pj_) jobs read and retried by the org admin.
  */
-import { startOAuthServer, type OAuthServerHandle } from '@at/testkit';
+import { startOAuthServer, type OAuthServerHandle } from '@at/devstack';
 import { oauthCredentials, seedAuthConfig, seedConnection, seedProject, seedTenant, waitForJob, type Tenant } from './support/seed';
 import { startStack, type Stack } from './support/stack';
 

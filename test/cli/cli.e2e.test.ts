@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { createProviderServer, REPO_ROOT, type ProviderServer } from '@at/testkit';
+import { createProviderServer, REPO_ROOT, type ProviderServer } from '@at/devstack';
 import { providerAuthConfig, providerConnections } from '../support/provider-seed';
 import { seedProject } from '../support/seed';
 import { startStack, type Stack } from '../support/stack';

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { createProviderServer, startOAuthServer, type OAuthServerHandle, type ProviderServer } from '@at/testkit';
+import { createProviderServer, startOAuthServer, type OAuthServerHandle, type ProviderServer } from '@at/devstack';
 import { providerAuthConfig, providerConnections } from '../support/provider-seed';
 import { oauthCredentials, seedAuthConfig, seedConnection, seedProject, waitForJob } from '../support/seed';
 import { startStack, type Stack } from '../support/stack';
@@ -55,6 +55,9 @@ async function signInWithKeyboard(token: string): Promise<void> {
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: 'Projects' }).waitFor();
 }
+
+/** A <progress>'s value and max (the test's compilation has no DOM types). */
+const barFigures = (el: unknown) => [(el as { value: number }).value, (el as { max: number }).max];
 
 async function jobIdOfCurrentPage(): Promise<string> {
   const heading = await page.getByRole('heading', { level: 1, name: /^Revoke job / }).textContent();
@@ -146,7 +149,7 @@ test('sign-in refuses a wrong token, then signs in with the keyboard alone and s
   await projects.getByRole('link', { name: 'Support', exact: true }).waitFor();
   await projects.getByText('Needs re-auth').waitFor();
   // the HttpOnly cookie is invisible to the page's scripts
-  expect(await page.evaluate(() => document.cookie)).toBe('');
+  expect(await page.evaluate('document.cookie')).toBe('');
   await screenshot(page, 'projects');
   await expectNoSecretRendered();
 });
@@ -210,7 +213,7 @@ test('a project revoke from the console: dry run first, the name typed to confir
   const jobId = await jobIdOfCurrentPage();
   await jobFinishes(jobId);
   const bar = page.getByRole('progressbar', { name: `Progress of ${jobId}` });
-  const [value, max] = await bar.evaluate((el) => [(el as HTMLProgressElement).value, (el as HTMLProgressElement).max]);
+  const [value, max] = await bar.evaluate(barFigures);
   expect({ value, max }).toEqual({ value: 7, max: 7 });
   await page.getByText('7 / 7 (100%)').waitFor();
   const counts = page.getByRole('generic', { name: 'Counts by outcome' }).or(page.getByLabel('Counts by outcome'));
@@ -263,7 +266,7 @@ test('the jobs page lists every org job with its progress bar and counts by outc
   await until('four jobs', async () => (await table.getByRole('row').count()) === 5);
   await until('every bar drawn', async () => (await table.getByRole('progressbar').count()) === 4);
   for (const bar of await table.getByRole('progressbar').all()) {
-    const [value, max] = await bar.evaluate((el) => [(el as HTMLProgressElement).value, (el as HTMLProgressElement).max]);
+    const [value, max] = await bar.evaluate(barFigures);
     expect(value).toBe(max);
   }
   await table.getByText('7 / 7 (100%)').waitFor();
@@ -313,7 +316,7 @@ test('readable on a narrow window: nothing but tables scrolls sideways', async (
   await page.goto(url(`#/projects/${billing.projectId}`));
   await page.getByRole('heading', { level: 1, name: 'Billing' }).waitFor();
   await page.getByRole('table', { name: 'Connected accounts' }).waitFor();
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
   expect(overflow).toBeLessThanOrEqual(0);
   await screenshot(page, 'project-narrow');
   await page.setViewportSize({ width: 1280, height: 800 });

@@ -1,5 +1,5 @@
-import { expectError, expectFieldError, expectNoSecrets, expectNoServerErrors } from '../../../../testing/expectations';
-import { bearer, startTestApollo, type SeededOrg, type TestApollo, type TestResponse } from '../../../../testing/test-apollo';
+import { bearer, expectError, expectFieldError, expectNoSecrets, expectNoServerErrors, type TestResponse } from '@at/testkit';
+import { startTestApollo, type SeededOrg, type TestApollo } from '../../../../../test/test-apollo';
 
 let t: TestApollo;
 let org: SeededOrg;
