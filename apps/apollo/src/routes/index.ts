@@ -23,11 +23,13 @@ import { listRevokeJobs as apiListRevokeJobs } from './api/v1/revoke_jobs/listRe
 import { getRevokeJob as apiGetRevokeJob } from './api/v1/revoke_jobs/getRevokeJob';
 import { listRevokeJobResults as apiListRevokeJobResults } from './api/v1/revoke_jobs/listRevokeJobResults';
 import { postRevokeJobRetry as apiPostRevokeJobRetry } from './api/v1/revoke_jobs/postRevokeJobRetry';
+import { postRevokeJobCancel as apiPostRevokeJobCancel } from './api/v1/revoke_jobs/postRevokeJobCancel';
 import { postRevokeJobs as dashboardPostRevokeJobs } from './dashboard/v1/revoke_jobs/postRevokeJobs';
 import { listRevokeJobs as dashboardListRevokeJobs } from './dashboard/v1/revoke_jobs/listRevokeJobs';
 import { getRevokeJob as dashboardGetRevokeJob } from './dashboard/v1/revoke_jobs/getRevokeJob';
 import { listRevokeJobResults as dashboardListRevokeJobResults } from './dashboard/v1/revoke_jobs/listRevokeJobResults';
 import { postRevokeJobRetry as dashboardPostRevokeJobRetry } from './dashboard/v1/revoke_jobs/postRevokeJobRetry';
+import { postRevokeJobCancel as dashboardPostRevokeJobCancel } from './dashboard/v1/revoke_jobs/postRevokeJobCancel';
 
 /** The server is this list. */
 export function apolloRoutes(ctx: ApolloContext): AnyRoute[] {
@@ -56,10 +58,12 @@ export function apolloRoutes(ctx: ApolloContext): AnyRoute[] {
     apiGetRevokeJob(ctx),
     apiListRevokeJobResults(ctx),
     apiPostRevokeJobRetry(ctx),
+    apiPostRevokeJobCancel(ctx),
     dashboardPostRevokeJobs(ctx),
     dashboardListRevokeJobs(ctx),
     dashboardGetRevokeJob(ctx),
     dashboardListRevokeJobResults(ctx),
     dashboardPostRevokeJobRetry(ctx),
+    dashboardPostRevokeJobCancel(ctx),
   ];
 }

@@ -9,7 +9,8 @@ import { newId } from '@at/common';
 import { createTestDatabase, type TestDatabase } from '@at/testkit';
 import { Vault } from '@at/vault';
 import { ensureRun } from './snapshot-store';
-import { markRevoking, recordOutcomes } from './item-store';
+import { markRevoking, recordOutcomes, releaseClaims, type ItemResult } from './item-store';
+import { releasePendingItems } from './release-store';
 
 let database: TestDatabase;
 const vault = Vault.fromSpec(`k1:${randomBytes(32).toString('base64')}`);
@@ -37,7 +38,7 @@ async function seed(n: number): Promise<{ runId: string; ids: string[] }> {
     await db.credential.create({ data: { connectedAccountId: id, sealed: vault.sealJson({ type: 'oauth2', access_token: 'a' }, id) } });
   }
   const runId = randomUUID();
-  await ensureRun(db, runId, 'revoke-project-locks');
+  await ensureRun(db, runId, 'revoke-project-locks', 500);
   await db.revokeItem.createMany({ data: ids.map((id, i) => ({ runId, seq: i + 1, connectedAccountId: id })) });
   return { runId, ids };
 }
@@ -100,8 +101,56 @@ test('recordOutcomes, blocked on the lowest connection id, holds no other connec
 });
 
 test('markRevoking, blocked on the lowest connection id, holds no other connection', async () => {
-  const { ids } = await seed(4);
+  const { runId, ids } = await seed(4);
   const [first, ...rest] = ids as [string, ...string[]];
-  const held = await lockedWhileBlocked(first, { connections: rest, credentials: ids }, () => markRevoking(database.db, [...ids].reverse()));
+  const targets = ids.map((id, i) => ({ seq: i + 1, connectedAccountId: id })).reverse();
+  const held = await lockedWhileBlocked(first, { connections: rest, credentials: ids }, () => markRevoking(database.db, runId, targets));
   expect(held).toEqual([]);
+  expect(await database.db.connectedAccount.count({ where: { id: { in: ids }, status: 'revoking', revokingRunId: runId } })).toBe(4);
+});
+
+test('releasePendingItems and releaseClaims, blocked on the lowest connection id, hold no other connection or credential', async () => {
+  for (const release of [
+    (runId: string, ids: string[]) => releasePendingItems(database.db, runId, { status: 'cancelled', code: 'cancelled', message: 'test' }),
+    (runId: string, ids: string[]) => releaseClaims(database.db, runId, ids.map((id, i) => ({ seq: i + 1, connectedAccountId: id })).reverse()),
+  ]) {
+    const { runId, ids } = await seed(4);
+    await markRevoking(database.db, runId, ids.map((id, i) => ({ seq: i + 1, connectedAccountId: id })));
+    const [first, ...rest] = ids as [string, ...string[]];
+    expect(await lockedWhileBlocked(first, { connections: rest, credentials: ids }, () => release(runId, ids))).toEqual([]);
+    expect(await database.db.connectedAccount.count({ where: { id: { in: ids }, status: 'revoking' } })).toBe(0);
+  }
+});
+
+test('two overlapping runs claiming, recording and failing the same connections in opposite orders never deadlock, and end true', async () => {
+  const N = 60;
+  const { runId: a, ids } = await seed(N);
+  const b = randomUUID();
+  await ensureRun(database.db, b, 'revoke-auth_config-locks', 500);
+  // run b numbers the same connections in the opposite order
+  await database.db.revokeItem.createMany({ data: [...ids].reverse().map((id, i) => ({ runId: b, seq: i + 1, connectedAccountId: id })) });
+  const seqIn = (runId: string, id: string) => (runId === a ? ids.indexOf(id) + 1 : N - ids.indexOf(id));
+  const failed: ItemResult = { outcome: 'failed', revokedTokens: [], errorCode: 'provider_unavailable', errorMessage: 'down', attempts: 1 };
+  // each run works through the connections in batches of its own order, concurrently; run a fails
+  // every third connection, so its writes release while b's claim and revoke
+  const work = async (runId: string) => {
+    const order = runId === a ? ids : [...ids].reverse();
+    for (let i = 0; i < N; i += 6) {
+      const batch = order.slice(i, i + 6);
+      const targets = batch.map((id) => ({ seq: seqIn(runId, id), connectedAccountId: id }));
+      await Promise.all([
+        markRevoking(database.db, runId, targets),
+        recordOutcomes(
+          database.db,
+          runId,
+          targets.reverse().map((t, j) => ({ ...t, result: runId === a && j % 3 === 0 ? failed : revoked })),
+        ),
+      ]);
+    }
+  };
+  await Promise.all([work(a), work(b), work(a), work(b)]);
+  expect(await database.db.revokeItem.count({ where: { runId: { in: [a, b] }, outcome: 'pending' } })).toBe(0);
+  // b revoked every connection: whatever a recorded, they are all revoked and shredded
+  expect(await database.db.connectedAccount.count({ where: { id: { in: ids }, status: 'revoked' } })).toBe(N);
+  expect(await database.db.credential.count({ where: { connectedAccountId: { in: ids }, destroyedAt: null } })).toBe(0);
 });

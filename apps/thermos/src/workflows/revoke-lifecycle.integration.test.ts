@@ -14,15 +14,23 @@ const CLIENT = { clientId: 'lifecycle-app', clientSecret: 'lifecycle-app-secret-
 let h: RunHarness;
 let provider: ProviderServer;
 const servers: http.Server[] = [];
+const ownProviders: ProviderServer[] = [];
+
+/** A provider server of the test's own: no call of an earlier test's run can reach it. */
+async function ownProvider(): Promise<ProviderServer> {
+  const server = await createProviderServer({ clients: [CLIENT] });
+  ownProviders.push(server);
+  return server;
+}
 
 beforeAll(async () => {
   provider = await createProviderServer({ clients: [CLIENT] });
-  h = await startRunHarness({ REVOKE_CONCURRENCY: '2' });
+  h = await startRunHarness({ REVOKE_CONCURRENCY: '2', RUN_RECONCILE_INTERVAL_MS: '1000' });
 }, 120_000);
 
 afterAll(async () => {
   await h?.stop();
-  await provider?.close();
+  await Promise.all([provider, ...ownProviders].map((p) => p?.close()));
   await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
 });
 
@@ -34,10 +42,11 @@ afterEach(async () => {
 
 const projectScope = (tenant: SeededTenant) => ({ kind: 'scope' as const, scope: { type: 'project' as const, id: tenant.projectId } });
 
-async function tenantWith(n: number, options: { status?: 'active' | 'needs_reauth'; userId?: (i: number) => string; endpoint?: string } = {}) {
+async function tenantWith(n: number, options: { status?: 'active' | 'needs_reauth'; userId?: (i: number) => string; endpoint?: string; provider?: ProviderServer } = {}) {
+  const server = options.provider ?? provider;
   const tenant = await seedTenant(h.db);
-  const authConfigId = await seedAuthConfig(h.db, h.vault, tenant, CLIENT, options.endpoint ?? `${provider.url}/revoke`);
-  const pairs = options.endpoint ? fakePairs(n) : provider.issueTokens(n, CLIENT.clientId);
+  const authConfigId = await seedAuthConfig(h.db, h.vault, tenant, CLIENT, options.endpoint ?? `${server.url}/revoke`);
+  const pairs = options.endpoint ? fakePairs(n) : server.issueTokens(n, CLIENT.clientId);
   const ids = await seedConnections(h.db, h.vault, tenant, authConfigId, pairs, options);
   return { tenant, authConfigId, ids, pairs };
 }
@@ -100,16 +109,16 @@ test('a write that fails deterministically for one connection records that one f
 });
 
 test('an answer that keeps failing to be recorded is sent a bounded number of times, then recorded as outcome_unknown', async () => {
-  const { tenant, ids } = await tenantWith(4, { userId: (i) => (i === 1 ? 'poison' : `user-${i}`) });
+  const own = await ownProvider();
+  const { tenant, ids } = await tenantWith(4, { provider: own });
   await injectFault('revoke_items', `NEW.outcome = 'revoked' AND NEW.connected_account_id = '${ids[1]}'`, 'XX000');
-  provider.resetStats();
   const { workflowId, runId } = await h.startRun(projectScope(tenant), { pageSize: 4, maxAttempts: 10 });
   const run = await h.waitForEnd(workflowId, runId, 90_000);
   expect(run).toMatchObject({ status: 'completed', counts: { total: 4, pending: 0, revoked: 3, failed: 1 } });
   const poison = (await h.items(runId)).find((i) => i.connectedAccountId === ids[1]);
   expect(poison).toMatchObject({ outcome: 'failed', errorCode: 'outcome_unknown', sends: 3 });
   // no connection is sent more than three times, each send being two calls (refresh, access)
-  expect(provider.stats().revokeRequests).toBeLessThanOrEqual(4 * 3 * 2);
+  expect(own.stats().revokeRequests).toBeLessThanOrEqual(4 * 3 * 2);
   await noneRevoking(ids);
 }, 120_000);
 
@@ -131,15 +140,19 @@ test('a fault that persists past the retry policy fails the run with a reason; w
   expect(run).toMatchObject({
     status: 'failed',
     failure: { code: 'retries_exhausted', message: expect.stringContaining('revokePage') },
-    counts: { total: 8, pending: 0, revoked: 2, cancelled: 6 },
+    counts: { total: 8, pending: 0, failed: 0 },
     retrying: null,
   });
+  expect(run.counts.revoked + run.counts.cancelled).toBe(8);
   const items = await h.items(runId);
-  expect(items.filter((i) => i.outcome === 'pending')).toEqual([]);
-  await noneRevoking(ids);
-  // nothing was sent for the cancelled ones
-  const cancelled = items.filter((i) => i.outcome === 'cancelled').map((i) => ids.indexOf(i.connectedAccountId));
-  expect(provider.check(cancelled.flatMap((i) => [pairs[i]!.access_token, pairs[i]!.refresh_token]))).toMatchObject({ active: 12 });
+  // nothing was ever sent for the poisoned connection (it could not be marked revoking), nor for any cancelled one
+  expect(items.find((i) => i.connectedAccountId === ids[2])).toMatchObject({ outcome: 'cancelled', sends: 0 });
+  const statuses = await connectionStatuses(h.db, ids);
+  for (const item of items) {
+    const i = ids.indexOf(item.connectedAccountId);
+    expect(statuses[item.connectedAccountId]).toBe(item.outcome === 'revoked' ? 'revoked' : 'active');
+    if (item.outcome === 'cancelled') expect(provider.check([pairs[i]!.access_token, pairs[i]!.refresh_token])).toMatchObject({ active: 2 });
+  }
 }, 120_000);
 
 test('a terminated run releases its connections to the status they had, and records every item', async () => {
@@ -176,6 +189,30 @@ test('a terminated run releases its connections to the status they had, and reco
   expect(items.some((i) => i.outcome === 'cancelled')).toBe(true);
 }, 60_000);
 
+test('a terminated run nobody asks about is released by the worker on its own', async () => {
+  const { tenant, ids } = await tenantWith(12);
+  provider.setFaults({ latencyMs: 400 });
+  const { runId, handle } = await h.startRun(projectScope(tenant), { pageSize: 4, pageParallelism: 1 });
+  for (;;) {
+    if (Object.values(await connectionStatuses(h.db, ids)).includes('revoking')) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await handle.terminate('test');
+  // no GET of the run: only the worker's reconciler (every second here) can notice
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const run = await h.db.revokeRun.findUniqueOrThrow({ where: { id: runId } });
+    if (run.releasedAt !== null) {
+      expect(run).toMatchObject({ status: 'failed', failureCode: 'workflow_terminated' });
+      break;
+    }
+    if (Date.now() > deadline) throw new Error('the terminated run was never released');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  expect(await h.db.revokeItem.count({ where: { runId, outcome: 'pending' } })).toBe(0);
+  await noneRevoking(ids);
+}, 90_000);
+
 test('run status never follows a newer run of the same workflow id', async () => {
   const { tenant } = await tenantWith(30);
   provider.setFaults({ latencyMs: 150 });
@@ -202,9 +239,9 @@ test('run status never follows a newer run of the same workflow id', async () =>
 }, 90_000);
 
 test('cancel: in-flight calls finish and are recorded, nothing is sent for the rest, the run ends cancelled, a retry takes the rest', async () => {
-  const { tenant, ids, pairs } = await tenantWith(24);
-  provider.setFaults({ latencyMs: 300 });
-  provider.resetStats();
+  const own = await ownProvider();
+  const { tenant, ids, pairs } = await tenantWith(24, { provider: own });
+  own.setFaults({ latencyMs: 300 });
   const { workflowId, runId, handle } = await h.startRun(projectScope(tenant), { pageSize: 6, pageParallelism: 1 });
   for (;;) {
     const statuses = Object.values(await connectionStatuses(h.db, ids));
@@ -221,15 +258,15 @@ test('cancel: in-flight calls finish and are recorded, nothing is sent for the r
   expect(cancelled.length).toBeGreaterThan(0);
   const tokensOf = (list: typeof items) => list.flatMap((i) => [pairs[ids.indexOf(i.connectedAccountId)]!.access_token, pairs[ids.indexOf(i.connectedAccountId)]!.refresh_token]);
   // every call that was started finished: two requests per revoked connection, none for the cancelled
-  expect(provider.stats().revokeRequests).toBe(2 * revoked.length);
-  expect(provider.check(tokensOf(cancelled))).toMatchObject({ active: 2 * cancelled.length });
-  expect(provider.check(tokensOf(revoked))).toMatchObject({ active: 0 });
+  expect(own.stats().revokeRequests).toBe(2 * revoked.length);
+  expect(own.check(tokensOf(cancelled))).toMatchObject({ active: 2 * cancelled.length });
+  expect(own.check(tokensOf(revoked))).toMatchObject({ active: 0 });
   const statuses = await connectionStatuses(h.db, ids);
   for (const item of items) expect(statuses[item.connectedAccountId]).toBe(item.outcome === 'revoked' ? 'revoked' : 'active');
 
-  provider.setFaults({});
+  own.setFaults({});
   const retry = await h.startRun({ kind: 'retry', sourceRunId: runId });
   const retried = await h.waitForEnd(retry.workflowId, retry.runId);
   expect(retried).toMatchObject({ status: 'completed', counts: { total: cancelled.length, revoked: cancelled.length, pending: 0 } });
-  expect(provider.check(tokensOf(items))).toMatchObject({ active: 0 });
+  expect(own.check(tokensOf(items))).toMatchObject({ active: 0 });
 }, 90_000);
