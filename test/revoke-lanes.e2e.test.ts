@@ -4,8 +4,12 @@
  * by the provider itself and configured in thermos). Each provider key gets its own lane of
  * pages, so the fast connections all finish before the slow lane is half done. Asserted on
  * order, not time; the durations are printed (docs/reliability.md records them).
+ *
+ * It runs on the shared test Temporal server, which suggests continuing as new every 40 events
+ * (the harsh case: every few pages the run drains its pages in flight, the slow ones included).
+ * LANES_OWN_TEMPORAL=1 runs it on a dev server of its own with Temporal's default thresholds.
  */
-import { createProviderServer, type ProviderServer } from '@at/testkit';
+import { freePort, startTemporalServer, createProviderServer, type ProviderServer, type TemporalServerHandle } from '@at/testkit';
 import { providerAuthConfig } from './support/provider-seed';
 import { allResults, bulkConnections, seedTenant, waitForJob, type Tenant } from './support/seed';
 import { startStack, type Stack } from './support/stack';
@@ -17,13 +21,16 @@ const SLOW = 100;
 const SLOW_CEILING = 5;
 
 let stack: Stack;
+let temporal: TemporalServerHandle | undefined;
 let fast: ProviderServer;
 let slow: ProviderServer;
 
 beforeAll(async () => {
   fast = await createProviderServer({ clients: [FAST_CLIENT], faults: { latencyMs: 5 } });
   slow = await createProviderServer({ clients: [SLOW_CLIENT], faults: { latencyMs: 5, ceilingPerSecond: SLOW_CEILING } });
+  if (process.env['LANES_OWN_TEMPORAL'] === '1') temporal = await startTemporalServer({ port: await freePort() });
   stack = await startStack({
+    ...(temporal ? { temporalAddress: temporal.address } : {}),
     thermosEnv: { REVOKE_CONCURRENCY: '16', PROVIDER_RATE_LIMITS: JSON.stringify({ oauth2: 0, [`oauth2:${new URL(slow.url).origin}`]: SLOW_CEILING }) },
     apolloEnv: { REVOKE_PAGE_SIZE: '50', REVOKE_PAGE_PARALLELISM: '4' },
   });
@@ -31,7 +38,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.stop();
-  await Promise.all([fast?.close(), slow?.close()]);
+  await Promise.all([fast?.close(), slow?.close(), temporal?.stop()]);
 });
 
 const dashboard = (t: Tenant) => ({ authorization: `Bearer ${t.orgToken}` });
@@ -85,7 +92,7 @@ test('every fast connection is revoked before the slow provider’s lane is half
   const soloDone = finishedAt(solo.results, alone.fastIds);
   console.log(
     [
-      `lanes: ${FAST} connections at an unlimited provider + ${SLOW} at ${SLOW_CEILING} req/s`,
+      `lanes: ${FAST} connections at an unlimited provider + ${SLOW} at ${SLOW_CEILING} req/s (${temporal ? 'own Temporal server, default thresholds' : 'continue-as-new every 40 events'})`,
       `  fast lane with the slow one beside it: last fast connection ${(((fastDone[FAST - 1] as number) - startedAt) / 1000).toFixed(1)} s after the job started`,
       `  fast lane alone:                        last fast connection ${(((soloDone[FAST - 1] as number) - solo.startedAt) / 1000).toFixed(1)} s after the job started`,
       `  slow lane: half done at ${((slowHalf - startedAt) / 1000).toFixed(1)} s, done at ${(((slowDone[SLOW - 1] as number) - startedAt) / 1000).toFixed(1)} s`,

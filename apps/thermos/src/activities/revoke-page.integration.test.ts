@@ -7,10 +7,11 @@ import { ActivityCancellationDetails } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createLogger, newId } from '@at/common';
 import { createProviderServer, createTestDatabase, type ProviderServer, type TestDatabase } from '@at/testkit';
-import { createRevoker } from '@at/providers';
+import { createPostgresRateLimiter, createRevoker } from '@at/providers';
 import { Vault } from '@at/vault';
 import { ensureRun, snapshotNextPage } from '../runs/snapshot-store';
 import { revokePage, type RevokePageDeps, type RevokePageProgress } from './revoke-page';
+import { trackingRateLimiter } from './send-tracking';
 
 const CLIENT = { clientId: 'page-app', clientSecret: 'page-app-secret-0123456789' };
 const PAGE_SIZE = 40;
@@ -138,4 +139,32 @@ test('a page whose worker shuts down aborts the calls in flight and leaves their
   expect(pending.length).toBeGreaterThan(0);
   // the aborted ones were counted as sent: whoever settles them knows a call may have reached the provider
   expect(pending.filter((i) => i.sends > 0).length).toBeGreaterThan(0);
+});
+
+test('a page cancelled behind a rate ceiling gives back the connections still waiting for a slot: nothing sent for them, nothing left revoking', async () => {
+  const { runId, tokens } = await seedRun(PAGE_SIZE);
+  const limiter = createPostgresRateLimiter(database.db);
+  // 4 requests per second: most of the page's concurrent connections wait for a slot
+  const capped: RevokePageDeps = { ...deps, concurrency: 8, revoker: createRevoker({ ceilings: { oauth2: 4 }, rateLimiter: trackingRateLimiter(limiter), retry: { budgetMs: 5_000 } }) };
+  provider.resetStats();
+  try {
+    const env = new MockActivityEnvironment();
+    const running = env.run(revokePage, capped, page(runId));
+    setTimeout(() => env.cancel('CANCELLED', new ActivityCancellationDetails({ cancelRequested: true })), 1_000);
+    const result = (await running) as Awaited<ReturnType<typeof revokePage>>;
+    expect(result.stopped).toBe(true);
+  } finally {
+    limiter.close();
+  }
+  const items = await database.db.revokeItem.findMany({ where: { runId } });
+  const revoked = items.filter((i) => i.outcome === 'revoked');
+  const pending = items.filter((i) => i.outcome === 'pending');
+  expect(revoked.length + pending.length).toBe(PAGE_SIZE);
+  // well short of the 8 claimed at the cancel: the rest were given back without a request
+  expect(revoked.length).toBeLessThan(PAGE_SIZE / 2);
+  expect(provider.stats().revokeRequests).toBe(revoked.length);
+  expect(provider.check(tokens)).toMatchObject({ active: pending.length });
+  expect(pending.every((i) => i.sends === 0)).toBe(true);
+  const held = await database.db.connectedAccount.count({ where: { id: { in: items.map((i) => i.connectedAccountId) }, status: 'revoking' } });
+  expect(held).toBe(0);
 });

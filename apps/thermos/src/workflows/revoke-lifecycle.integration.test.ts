@@ -213,6 +213,27 @@ test('a terminated run nobody asks about is released by the worker on its own', 
   await noneRevoking(ids);
 }, 90_000);
 
+test('many small auth configs share one lane: pages stay full, and every connection is revoked', async () => {
+  const tenant = await seedTenant(h.db);
+  const ids: string[] = [];
+  // 30 apps (30 provider keys) with one connection each, and one app with 12
+  for (let i = 0; i < 31; i += 1) {
+    const client = { clientId: `${CLIENT.clientId}-${i}`, clientSecret: CLIENT.clientSecret };
+    const authConfigId = await seedAuthConfig(h.db, h.vault, tenant, client, `${provider.url}/revoke`);
+    ids.push(...(await seedConnections(h.db, h.vault, tenant, authConfigId, fakePairs(i === 30 ? 12 : 1))));
+  }
+  const { workflowId, runId } = await h.startRun(projectScope(tenant), { pageSize: 10 });
+  const run = await h.waitForEnd(workflowId, runId);
+  // the provider does not know these clients: every call fails the same way, which is all this test needs
+  expect(run).toMatchObject({ status: 'completed', counts: { total: 42, pending: 0 } });
+  const lanes = await h.db.revokeLane.findMany({ where: { runId }, orderBy: { lane: 'asc' } });
+  expect(lanes.map((l) => ({ key: l.providerKey.startsWith('oauth2:') ? 'own' : l.providerKey, items: (l.lastSeq ?? 0) - (l.firstSeq ?? 0) + 1, pages: l.pages }))).toEqual([
+    { key: 'own', items: 12, pages: 2 },
+    { key: 'small providers', items: 30, pages: 3 },
+  ]);
+  await noneRevoking(ids);
+});
+
 test('run status never follows a newer run of the same workflow id', async () => {
   const { tenant } = await tenantWith(30);
   provider.setFaults({ latencyMs: 150 });
