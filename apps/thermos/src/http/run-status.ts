@@ -184,6 +184,5 @@ function retryingOf(pending: PendingActivity[]): RunRetrying | null {
 
 /** Failure messages are our own (activities classify every error), but they are shown to API callers: keep them short and plain. */
 function safeText(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return redactString(text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')).slice(0, 300);
 }

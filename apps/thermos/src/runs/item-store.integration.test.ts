@@ -111,7 +111,7 @@ test('markRevoking, blocked on the lowest connection id, holds no other connecti
 
 test('releasePendingItems and releaseClaims, blocked on the lowest connection id, hold no other connection or credential', async () => {
   for (const release of [
-    (runId: string, ids: string[]) => releasePendingItems(database.db, runId, { status: 'cancelled', code: 'cancelled', message: 'test' }),
+    (runId: string) => releasePendingItems(database.db, runId, { status: 'cancelled', code: 'cancelled', message: 'test' }),
     (runId: string, ids: string[]) => releaseClaims(database.db, runId, ids.map((id, i) => ({ seq: i + 1, connectedAccountId: id })).reverse()),
   ]) {
     const { runId, ids } = await seed(4);
