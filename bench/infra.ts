@@ -91,7 +91,9 @@ export async function startServices(life: Lifecycle, infra: Infra, tuning: Tunin
       // the benchmark polls and pages far faster than a tenant is allowed to
       RATE_LIMIT_PER_MINUTE: '10000000',
       REVOKE_PAGE_SIZE: String(tuning.pageSize),
+      // pages in flight per run, whichever lanes they are in
       REVOKE_PAGE_PARALLELISM: String(tuning.pageParallelism),
+      REVOKE_MAX_PAGES_IN_FLIGHT: String(tuning.pageParallelism),
       REVOKE_SNAPSHOT_PAGE_SIZE: String(tuning.snapshotPageSize),
     }),
     (service) => service.stop(),

@@ -33,9 +33,13 @@ export const apolloEnvSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   /** Largest accepted JSON body. */
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('64kb'),
-  /** Connections per page activity, pages in flight per run, connections per snapshot transaction. */
+  /** Connections per page activity. */
   REVOKE_PAGE_SIZE: z.coerce.number().int().min(1).max(5000).default(DEFAULT_REVOKE_TUNING.pageSize),
+  /** Page activities in flight at once in one lane (the connections of one provider key). */
   REVOKE_PAGE_PARALLELISM: z.coerce.number().int().min(1).max(64).default(DEFAULT_REVOKE_TUNING.pageParallelism),
+  /** Page activities in flight at once for a whole run, across its lanes. */
+  REVOKE_MAX_PAGES_IN_FLIGHT: z.coerce.number().int().min(1).max(256).default(DEFAULT_REVOKE_TUNING.maxPagesInFlight),
+  /** Connections per snapshot transaction. */
   REVOKE_SNAPSHOT_PAGE_SIZE: z.coerce.number().int().min(100).max(100_000).default(DEFAULT_REVOKE_TUNING.snapshotPageSize),
   /** Lifetime of a web console session (seconds) from sign-in; default 8 hours. */
   CONSOLE_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(8 * 3600),
@@ -43,6 +47,8 @@ export const apolloEnvSchema = z.object({
   CONSOLE_DIR: z.string().min(1).default(path.resolve(__dirname, '../../console/dist')),
   /** Temporal Web UI the console links each job's run to. */
   TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
+  /** Attempts of each step of a run (snapshot, page) before the run fails; 10 rides out minutes of Postgres or Temporal downtime. */
+  REVOKE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(DEFAULT_REVOKE_TUNING.maxAttempts),
   LOG_LEVEL: envLogLevel,
 });
 

@@ -51,6 +51,11 @@ export const thermosEnvSchema = z.object({
   PROVIDER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   /** Run only the HTTP API, or only the worker (default: both). */
   THERMOS_ROLE: z.enum(['all', 'worker', 'api']).default('all'),
+  /**
+   * How often a worker looks for runs whose workflow ended without closing them (terminated,
+   * timed out) and releases what they held; also done when their status is read.
+   */
+  RUN_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1_000).default(60_000),
   /** How long in-flight activities may finish on SIGTERM before they are cancelled. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(20_000),
   LOG_LEVEL: envLogLevel,

@@ -7,6 +7,8 @@ import { createPostgresRateLimiter, createRevoker } from '@at/providers';
 import { Vault } from '@at/vault';
 import type { ThermosEnv } from './env';
 import { createThermosApp } from './http/app';
+import { trackingRateLimiter } from './activities/send-tracking';
+import { startReconciler, type Reconciler } from './runs/reconciler';
 import { installTemporalRuntimeLogger } from './temporal-runtime';
 import { startWorker, type RunningWorker } from './worker';
 
@@ -22,6 +24,7 @@ export async function startThermos(env: ThermosEnv, options: { logger?: Logger }
   const db = createDb({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE, applicationName: 'thermos' });
   const vault = Vault.fromSpec(env.VAULT_KEYS, env.VAULT_ACTIVE_KEY_ID);
   let worker: RunningWorker | undefined;
+  let reconciler: Reconciler | undefined;
   let nativeConnection: NativeConnection | undefined;
   let server: RunningServer | undefined;
   let clientConnection: Connection | undefined;
@@ -36,7 +39,7 @@ export async function startThermos(env: ThermosEnv, options: { logger?: Logger }
       ceilings: env.PROVIDER_RATE_LIMITS,
       timeoutMs: env.PROVIDER_TIMEOUT_MS,
       retry: { maxAttempts: env.PROVIDER_MAX_ATTEMPTS, budgetMs: env.PROVIDER_RETRY_BUDGET_MS },
-      rateLimiter,
+      rateLimiter: trackingRateLimiter(rateLimiter),
     });
     worker = await startWorker({
       connection: nativeConnection,
@@ -50,6 +53,7 @@ export async function startThermos(env: ThermosEnv, options: { logger?: Logger }
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
     });
+    reconciler = startReconciler({ db, temporal: new Client({ connection: nativeConnection, namespace: env.TEMPORAL_NAMESPACE }), logger, everyMs: env.RUN_RECONCILE_INTERVAL_MS });
     logger.info('worker started', { task_queue: env.TEMPORAL_TASK_QUEUE, concurrency: env.REVOKE_CONCURRENCY });
   }
   if (env.THERMOS_ROLE !== 'worker') {
@@ -64,6 +68,7 @@ export async function startThermos(env: ThermosEnv, options: { logger?: Logger }
     logger,
     stop: async () => {
       draining = true;
+      await reconciler?.stop();
       await Promise.all([worker?.stop(), server?.close()]);
       rateLimiter.close();
       await clientConnection?.close().catch(() => undefined);

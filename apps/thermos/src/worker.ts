@@ -14,7 +14,9 @@ function sourceHash(): string {
   const hash = createHash('sha256');
   const files = [
     ...readdirSync(WORKFLOWS).map((f) => path.join(WORKFLOWS, f)),
+    // the modules the workflow bundle imports besides its own folder
     require.resolve('@at/common/temporal-contract'),
+    path.join(__dirname, 'activities', 'failure-types.ts'),
   ].sort();
   for (const file of files) hash.update(file).update(readFileSync(file));
   return hash.digest('hex').slice(0, 16);
@@ -64,6 +66,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities,
     // without a grace time every deploy would cancel in-flight pages
     shutdownGraceTime: options.shutdownGraceMs,
+    // a page learns it is cancelled (job cancelled, run continuing as new) from a heartbeat's
+    // answer: heartbeats go out at least this often, so it stops within a second or two
+    maxHeartbeatThrottleInterval: '1 second',
   });
   const done = worker.run();
   return {

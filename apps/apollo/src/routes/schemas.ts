@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { idPattern, type IdPrefix } from '@at/common';
+import { idSchema, type IdPrefix } from '@at/common';
 
-/** A path id of one kind; a malformed id is a 400 naming the field. */
-export const idParam = (prefix: IdPrefix, label: string) =>
-  z.strictObject({ id: z.string().regex(idPattern(prefix), `must be a ${label} id (${prefix}_...)`) });
+/** The path parameters of every route with ids: `{id}` (or `name`) of one kind; a malformed id is a 400 naming the field. */
+export const idParam = <N extends string = 'id'>(prefix: IdPrefix, label: string, name: N = 'id' as N) =>
+  z.strictObject({ [name]: idSchema(prefix, label) } as Record<N, ReturnType<typeof idSchema>>);
 
 export const timestamp = z.string().describe('ISO 8601 timestamp');
 
@@ -17,8 +17,8 @@ export const revokeOnDeleteQuery = z.strictObject({
   revoke_on_delete: z.enum(['true', 'false']).default('false').transform((v) => v === 'true').describe('also revoke, at the provider, every credential that was live under it'),
 });
 
-/** An id of one kind in a body, query or second path parameter. */
-export const idField = (prefix: IdPrefix, label: string) => z.string().regex(idPattern(prefix), `must be a ${label} id (${prefix}_...)`);
+/** An id of one kind in a body or query. */
+export const idField = idSchema;
 
 // Control characters (C0, DEL, C1) would corrupt logs, CSV exports and dashboards.
 const CONTROL_CHARACTER = /\p{Cc}/u;

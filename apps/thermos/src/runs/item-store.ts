@@ -1,4 +1,13 @@
+import type { FinalOutcome, OutcomeCounts } from '@at/common';
 import type { PrismaClient } from '@at/db';
+
+/*
+ * Lock order, in every writer of connections and credentials (here, release-store.ts, and
+ * apollo): connected_accounts first, then credentials, each in id order; a run's own items
+ * after them. Each statement takes those locks in a MATERIALIZED CTE that the writes depend on
+ * (through an InitPlan gate, evaluated before the first row is written), so two overlapping
+ * runs can wait for each other but never deadlock.
+ */
 
 export type PendingItem = {
   seq: number;
@@ -13,8 +22,9 @@ export type PendingItem = {
   credentialSealed: unknown;
 };
 
+/** What a page records for one connection (`cancelled` is only ever written by a run's release). */
 export type ItemResult = {
-  outcome: 'revoked' | 'already_revoked' | 'unsupported_by_provider' | 'failed';
+  outcome: Exclude<FinalOutcome, 'cancelled'>;
   revokedTokens: string[];
   errorCode: string | null;
   errorMessage: string | null;
@@ -46,28 +56,57 @@ export async function loadPendingItems(db: PrismaClient, runId: string, fromSeq:
   }));
 }
 
+/** How many times one item may be sent to its provider without an answer being recorded. */
+export const MAX_SENDS = 3;
+
+export type ClaimTarget = { seq: number; connectedAccountId: string };
+
 /**
- * Marks connections `revoking` before their provider is called, so no token refresh can write
- * a fresh credential back meanwhile. Returns, in input order, false for those already revoked.
- * Rows are locked in id order, so concurrent batches of overlapping runs cannot deadlock.
+ * Whether a call may go out for an item: `claimed` (the connection is now `revoking`, held by
+ * this run, and the item's send is counted), `revoked` (the connection is already revoked),
+ * `exhausted` (sent MAX_SENDS times already without a recorded answer), or `settled` (the item
+ * is no longer pending, or the run is closing: nothing may be sent).
  */
-export async function markRevoking(db: PrismaClient, connectedAccountIds: string[]): Promise<boolean[]> {
-  const rows = await db.$queryRaw<Array<{ id: string }>>`
-    WITH target AS (
-      SELECT id FROM connected_accounts WHERE id = ANY(${connectedAccountIds}::text[]) AND status <> 'revoked' ORDER BY id FOR UPDATE)
-    UPDATE connected_accounts ca SET status = 'revoking' FROM target WHERE ca.id = target.id
-    RETURNING ca.id`;
-  const marked = new Set(rows.map((r) => r.id));
-  return connectedAccountIds.map((id) => marked.has(id));
+export type Claim = 'claimed' | 'revoked' | 'exhausted' | 'settled';
+
+/**
+ * Claims items for a call, before the provider is called: marks each connection `revoking`
+ * (remembering the status it had, unless another run already holds it) so no token refresh can
+ * write a fresh credential back meanwhile, and counts the send. Answers in input order.
+ */
+export async function markRevoking(db: PrismaClient, runId: string, targets: ClaimTarget[]): Promise<Claim[]> {
+  const rows = await db.$queryRaw<Array<{ seq: number; claim: Claim }>>`
+    WITH input AS (SELECT * FROM unnest(${targets.map((t) => t.seq)}::int[], ${targets.map((t) => t.connectedAccountId)}::text[]) AS t(seq, id)),
+    open_run AS (SELECT 1 FROM revoke_runs WHERE id = ${runId} AND status = 'running' AND NOT closing),
+    item AS MATERIALIZED (
+      SELECT i.seq, i.connected_account_id AS id, i.sends FROM revoke_items i JOIN input ON input.seq = i.seq AND input.id = i.connected_account_id
+      WHERE i.run_id = ${runId} AND i.outcome = 'pending' AND EXISTS (SELECT 1 FROM open_run)),
+    locked AS MATERIALIZED (
+      SELECT ca.id, ca.status FROM connected_accounts ca WHERE ca.id IN (SELECT id FROM item WHERE sends < ${MAX_SENDS}) ORDER BY ca.id FOR UPDATE),
+    marked AS (
+      UPDATE connected_accounts ca SET status = 'revoking', revoking_run_id = ${runId},
+        status_before_revoking = CASE WHEN ca.status = 'revoking' THEN ca.status_before_revoking ELSE ca.status END
+      FROM locked WHERE ca.id = locked.id AND ca.status <> 'revoked'
+      RETURNING ca.id),
+    sent AS (
+      UPDATE revoke_items i SET sends = i.sends + 1
+      FROM item WHERE i.run_id = ${runId} AND i.seq = item.seq AND item.id IN (SELECT id FROM marked)
+      RETURNING i.seq)
+    SELECT item.seq,
+      CASE WHEN item.sends >= ${MAX_SENDS} THEN 'exhausted' WHEN item.seq IN (SELECT seq FROM sent) THEN 'claimed' ELSE 'revoked' END AS claim
+    FROM item`;
+  const claims = new Map(rows.map((r) => [Number(r.seq), r.claim]));
+  return targets.map((t) => claims.get(t.seq) ?? 'settled');
 }
 
 export type OutcomeRecord = { seq: number; connectedAccountId: string; result: ItemResult };
 
 /**
- * Records outcomes in a single statement: each item (only if still pending, so a re-run never
- * overwrites a result), and, where the credential is dead or unusable upstream, crypto-shreds
- * the sealed credential and marks the connection revoked. Returns, in input order, whether
- * each item was recorded by this call.
+ * Records outcomes in one statement: each item (only while still pending, so a re-run never
+ * overwrites a result); where the credential is dead or unusable upstream, crypto-shreds it and
+ * marks the connection revoked; where the outcome is `failed`, puts back the status the
+ * connection had before this run set it `revoking`. Returns, in input order, whether each item
+ * was recorded by this call.
  */
 export async function recordOutcomes(db: PrismaClient, runId: string, records: OutcomeRecord[]): Promise<boolean[]> {
   // one array per column; revoked tokens ('access', 'refresh') travel comma-joined, and '' stands for a null code or message
@@ -75,23 +114,33 @@ export async function recordOutcomes(db: PrismaClient, runId: string, records: O
   const seqs = column((r) => r.seq);
   const rows = await db.$queryRaw<Array<{ seq: number }>>`
     WITH input AS (
-      SELECT * FROM unnest(${seqs}::int[], ${column((r) => r.result.outcome)}::text[], ${column((r) => r.result.revokedTokens.join(','))}::text[],
-        ${column((r) => r.result.errorCode ?? '')}::text[], ${column((r) => r.result.errorMessage ?? '')}::text[], ${column((r) => r.result.attempts)}::int[])
-        AS t(seq, outcome, revoked_tokens, error_code, error_message, attempts)),
+      SELECT * FROM unnest(${seqs}::int[], ${column((r) => r.connectedAccountId)}::text[], ${column((r) => r.result.outcome)}::text[],
+        ${column((r) => r.result.revokedTokens.join(','))}::text[], ${column((r) => r.result.errorCode ?? '')}::text[],
+        ${column((r) => r.result.errorMessage ?? '')}::text[], ${column((r) => r.result.attempts)}::int[])
+        AS t(seq, connected_account_id, outcome, revoked_tokens, error_code, error_message, attempts)),
+    locked_conn AS MATERIALIZED (
+      SELECT id FROM connected_accounts WHERE id IN (SELECT connected_account_id FROM input) ORDER BY id FOR UPDATE),
+    locked_cred AS MATERIALIZED (
+      SELECT connected_account_id FROM credentials WHERE connected_account_id IN (SELECT id FROM locked_conn) ORDER BY connected_account_id FOR UPDATE),
     item AS (
       UPDATE revoke_items i SET outcome = input.outcome::revoke_outcome, revoked_tokens = string_to_array(input.revoked_tokens, ','),
         error_code = NULLIF(input.error_code, ''), error_message = NULLIF(input.error_message, ''), attempts = i.attempts + input.attempts, finished_at = CURRENT_TIMESTAMP
       -- seq = ANY: right after a snapshot the items have no statistics yet, and the planner would
       -- otherwise hash every pending item of the run for each batch
       FROM input WHERE i.run_id = ${runId} AND i.seq = ANY(${seqs}::int[]) AND i.seq = input.seq AND i.outcome = 'pending'
-      RETURNING i.seq, i.connected_account_id, input.outcome <> 'failed' AS shred),
+        AND (SELECT count(*) FROM locked_cred) >= 0
+      RETURNING i.seq, i.connected_account_id, input.outcome IN ('revoked', 'already_revoked', 'unsupported_by_provider') AS shred),
     cred AS (
       UPDATE credentials SET sealed = NULL, destroyed_at = CURRENT_TIMESTAMP
       WHERE connected_account_id IN (SELECT connected_account_id FROM item WHERE shred) AND destroyed_at IS NULL
       RETURNING 1),
-    conn AS (
-      UPDATE connected_accounts SET status = 'revoked', revoked_at = coalesce(revoked_at, CURRENT_TIMESTAMP)
+    revoked AS (
+      UPDATE connected_accounts SET status = 'revoked', revoked_at = coalesce(revoked_at, CURRENT_TIMESTAMP), revoking_run_id = NULL, status_before_revoking = NULL
       WHERE id IN (SELECT connected_account_id FROM item WHERE shred)
+      RETURNING 1),
+    released AS (
+      UPDATE connected_accounts SET status = coalesce(status_before_revoking, 'active'), revoking_run_id = NULL, status_before_revoking = NULL
+      WHERE id IN (SELECT connected_account_id FROM item WHERE NOT shred) AND status = 'revoking' AND revoking_run_id = ${runId}
       RETURNING 1)
     SELECT seq FROM item`;
   const recorded = new Set(rows.map((r) => Number(r.seq)));
@@ -99,15 +148,23 @@ export async function recordOutcomes(db: PrismaClient, runId: string, records: O
 }
 
 /** Recounts a page's outcomes from its items: exact whatever ran before, however often. */
-export async function recountPage(db: PrismaClient, runId: string, page: number, fromSeq: number, toSeq: number): Promise<void> {
-  await db.$executeRaw`
-    INSERT INTO revoke_page_counts (run_id, page, revoked, already_revoked, unsupported_by_provider, failed)
+export async function recountPage(db: PrismaClient, runId: string, page: number, fromSeq: number, toSeq: number): Promise<OutcomeCounts> {
+  const [row] = await db.$queryRaw<Array<Record<keyof OutcomeCounts, number>>>`
+    INSERT INTO revoke_page_counts AS pc (run_id, page, revoked, already_revoked, unsupported_by_provider, failed, cancelled)
     SELECT ${runId}, ${page},
       count(*) FILTER (WHERE outcome = 'revoked'), count(*) FILTER (WHERE outcome = 'already_revoked'),
-      count(*) FILTER (WHERE outcome = 'unsupported_by_provider'), count(*) FILTER (WHERE outcome = 'failed')
+      count(*) FILTER (WHERE outcome = 'unsupported_by_provider'), count(*) FILTER (WHERE outcome = 'failed'), count(*) FILTER (WHERE outcome = 'cancelled')
     FROM revoke_items WHERE run_id = ${runId} AND seq BETWEEN ${fromSeq} AND ${toSeq}
     ON CONFLICT (run_id, page) DO UPDATE SET revoked = EXCLUDED.revoked, already_revoked = EXCLUDED.already_revoked,
-      unsupported_by_provider = EXCLUDED.unsupported_by_provider, failed = EXCLUDED.failed`;
+      unsupported_by_provider = EXCLUDED.unsupported_by_provider, failed = EXCLUDED.failed, cancelled = EXCLUDED.cancelled
+    RETURNING pc.revoked, pc.already_revoked, pc.unsupported_by_provider, pc.failed, pc.cancelled`;
+  return {
+    revoked: Number(row?.revoked ?? 0),
+    already_revoked: Number(row?.already_revoked ?? 0),
+    unsupported_by_provider: Number(row?.unsupported_by_provider ?? 0),
+    failed: Number(row?.failed ?? 0),
+    cancelled: Number(row?.cancelled ?? 0),
+  };
 }
 
 export type AuthFailure = { errorCode: string; errorMessage: string };
@@ -123,3 +180,19 @@ export async function recordAuthFailure(db: PrismaClient, runId: string, authCon
     VALUES (${runId}, ${authConfigId}, ${failure.errorCode}, ${failure.errorMessage}) ON CONFLICT DO NOTHING`;
 }
 
+/**
+ * Gives back claims for which nothing was sent (a stopping page abandoned calls still waiting
+ * for a rate-limit slot): the send is uncounted, the item stays pending, and the connection
+ * goes back to the status it had (if this run holds it).
+ */
+export async function releaseClaims(db: PrismaClient, runId: string, targets: ClaimTarget[]): Promise<void> {
+  await db.$executeRaw`
+    WITH input AS (SELECT * FROM unnest(${targets.map((t) => t.seq)}::int[], ${targets.map((t) => t.connectedAccountId)}::text[]) AS t(seq, id)),
+    locked_conn AS MATERIALIZED (SELECT id FROM connected_accounts WHERE id IN (SELECT id FROM input) ORDER BY id FOR UPDATE),
+    item AS (
+      UPDATE revoke_items i SET sends = greatest(i.sends - 1, 0)
+      FROM input WHERE i.run_id = ${runId} AND i.seq = input.seq AND i.outcome = 'pending' AND (SELECT count(*) FROM locked_conn) >= 0
+      RETURNING i.connected_account_id)
+    UPDATE connected_accounts SET status = coalesce(status_before_revoking, 'active'), revoking_run_id = NULL, status_before_revoking = NULL
+    WHERE id IN (SELECT connected_account_id FROM item) AND status = 'revoking' AND revoking_run_id = ${runId}`;
+}

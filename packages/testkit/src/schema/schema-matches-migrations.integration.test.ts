@@ -70,8 +70,8 @@ describe('when schema.prisma drifts from the migrations', () => {
     ],
     [
       'an enum gains a value',
-      (s) => ({ ...s, enums: s.enums.map((e) => (e.name === 'RunStatus' ? { ...e, values: [...e.values, 'cancelled'] } : e)) }),
-      ['enum run_status: schema says values (running, completed, failed, cancelled), database says (running, completed, failed)'],
+      (s) => ({ ...s, enums: s.enums.map((e) => (e.name === 'RunStatus' ? { ...e, values: [...e.values, 'paused'] } : e)) }),
+      ['enum run_status: schema says values (running, completed, failed, cancelled, paused), database says (running, completed, failed, cancelled)'],
     ],
     [
       'a model maps to another table',

@@ -12,6 +12,8 @@ import {
   type Scope,
 } from '@at/common';
 import type { PrismaClient } from '@at/db';
+import type { ApolloEnv } from '../../env';
+import { isTemporalUnavailable } from '../../clients/temporal-errors';
 import { insertJobOnce, type JobRecord } from '../../repositories/jobs';
 import { jobPrefixOf, ownerIdOf, type JobOwner } from './owner';
 
@@ -80,7 +82,7 @@ async function startOrJoin(temporal: Client, taskQueue: string, workflowId: stri
 export type JobStarterDeps = {
   db: PrismaClient;
   temporal: Client;
-  env: { TEMPORAL_TASK_QUEUE: string; REVOKE_PAGE_SIZE: number; REVOKE_PAGE_PARALLELISM: number; REVOKE_SNAPSHOT_PAGE_SIZE: number };
+  env: Pick<ApolloEnv, 'TEMPORAL_TASK_QUEUE' | 'REVOKE_PAGE_SIZE' | 'REVOKE_PAGE_PARALLELISM' | 'REVOKE_MAX_PAGES_IN_FLIGHT' | 'REVOKE_SNAPSHOT_PAGE_SIZE' | 'REVOKE_MAX_ATTEMPTS'>;
 };
 
 export async function startRevokeJob({ db, temporal, env }: JobStarterDeps, request: StartJobRequest): Promise<StartedJob> {
@@ -88,10 +90,18 @@ export async function startRevokeJob({ db, temporal, env }: JobStarterDeps, requ
   const jobId = newId(jobPrefixOf(request.owner));
   let run: StartedRun;
   try {
-    const tuning = { pageSize: env.REVOKE_PAGE_SIZE, pageParallelism: env.REVOKE_PAGE_PARALLELISM, snapshotPageSize: env.REVOKE_SNAPSHOT_PAGE_SIZE };
+    const tuning: RevokeTuning = {
+      pageSize: env.REVOKE_PAGE_SIZE,
+      pageParallelism: env.REVOKE_PAGE_PARALLELISM,
+      maxPagesInFlight: env.REVOKE_MAX_PAGES_IN_FLIGHT,
+      snapshotPageSize: env.REVOKE_SNAPSHOT_PAGE_SIZE,
+      maxAttempts: env.REVOKE_MAX_ATTEMPTS,
+    };
     run = await startOrJoin(temporal, env.TEMPORAL_TASK_QUEUE, workflowId, jobId, request, tuning);
   } catch (error) {
-    throw new DependencyUnavailableError('temporal', { cause: error });
+    // only an unreachable Temporal is the caller's 503 to retry; anything else is a bug (a 500 with an error id)
+    if (isTemporalUnavailable(error)) throw new DependencyUnavailableError('temporal', { cause: error });
+    throw error;
   }
   const ownerId = ownerIdOf(request.owner);
   // A joiner with the starter's owner records the starter's job id (the one in the run's search
