@@ -1,5 +1,6 @@
 import { Prisma } from '../generated/prisma/client';
 import type { Scope } from '@at/common';
+import type { DbClient } from './transaction';
 
 /**
  * The one definition of a *live* connection in a scope: the connection, its auth config, its
@@ -24,7 +25,7 @@ export const LIVE_CONNECTION_JOINS = Prisma.sql`connected_accounts ca
 
 /** Live connections in a scope counted by toolkit (dry runs and admin no-op checks). */
 export async function countLiveConnectionsByToolkit(
-  db: { $queryRaw: <T>(query: Prisma.Sql) => Promise<T> },
+  db: DbClient,
   scope: Scope,
   includeDeletedRoot = false,
 ): Promise<Record<string, number>> {

@@ -1,7 +1,9 @@
 import type { Request } from 'express';
 import { UnauthenticatedError } from '@at/common';
-import type { PrismaClient } from '@at/db';
+import type { DbClient } from '@at/db';
 import { bearerToken } from '@at/http';
+import { findApiKeyByHash } from '../repositories/api-keys';
+import { findOrgAdminTokenByHash } from '../repositories/orgs';
 import { hashSecret, secretsEqual } from './secret-tokens';
 import type { RateLimiter } from './rate-limit';
 
@@ -10,26 +12,26 @@ export type OrgCaller = { kind: 'org'; orgId: string };
 export type AdminCaller = { kind: 'admin' };
 
 /** Platform API: `x-api-key` of a live key of a live project of a live org. */
-export function apiKeyAuth(db: PrismaClient, limiter: RateLimiter) {
+export function apiKeyAuth(db: DbClient, limiter: RateLimiter) {
   return async (req: Request): Promise<ProjectCaller> => {
     const key = req.header('x-api-key');
     if (!key || key.length > 256) throw new UnauthenticatedError('missing or invalid x-api-key');
-    const row = await db.apiKey.findUnique({ where: { keyHash: hashSecret(key) }, include: { project: { include: { org: true } } } });
-    if (!row || row.deletedAt || row.project.deletedAt || row.project.org.deletedAt || !secretsEqual(hashSecret(key), row.keyHash)) {
+    const row = await findApiKeyByHash(db, hashSecret(key));
+    if (!row || !row.live || !secretsEqual(hashSecret(key), row.keyHash)) {
       throw new UnauthenticatedError('missing or invalid x-api-key');
     }
     limiter.consume(`key:${row.id}`);
-    return { kind: 'project', orgId: row.project.orgId, projectId: row.projectId, apiKeyId: row.id };
+    return { kind: 'project', orgId: row.orgId, projectId: row.projectId, apiKeyId: row.id };
   };
 }
 
 /** Dashboard API: `Authorization: Bearer <org admin token>`. */
-export function orgTokenAuth(db: PrismaClient, limiter: RateLimiter) {
+export function orgTokenAuth(db: DbClient, limiter: RateLimiter) {
   return async (req: Request): Promise<OrgCaller> => {
     const token = bearerToken(req);
     if (!token || token.length > 256) throw new UnauthenticatedError('missing or invalid bearer token');
-    const row = await db.orgAdminToken.findUnique({ where: { tokenHash: hashSecret(token) }, include: { org: true } });
-    if (!row || row.deletedAt || row.org.deletedAt || !secretsEqual(hashSecret(token), row.tokenHash)) {
+    const row = await findOrgAdminTokenByHash(db, hashSecret(token));
+    if (!row || !row.live || !secretsEqual(hashSecret(token), row.tokenHash)) {
       throw new UnauthenticatedError('missing or invalid bearer token');
     }
     limiter.consume(`org:${row.id}`);

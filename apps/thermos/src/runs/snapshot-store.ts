@@ -1,10 +1,10 @@
-import { LIVE_CONNECTION_JOINS, liveConnectionsWhere, Prisma, type PrismaClient } from '@at/db';
+import { LIVE_CONNECTION_JOINS, liveConnectionsWhere, Prisma, transaction, type DbClient } from '@at/db';
 import type { RunTarget } from '@at/common';
 
 export type SnapshotProgress = { total: number; cursor: string | null; done: boolean };
 
 /** Creates the run row once; later calls (retries, continued runs) find it. */
-export async function ensureRun(db: PrismaClient, runId: string, workflowId: string): Promise<void> {
+export async function ensureRun(db: DbClient, runId: string, workflowId: string): Promise<void> {
   await db.$executeRaw`INSERT INTO revoke_runs (id, workflow_id) VALUES (${runId}, ${workflowId}) ON CONFLICT (id) DO NOTHING`;
 }
 
@@ -28,13 +28,14 @@ function pageQuery(target: RunTarget, includeDeletedRoot: boolean, cursor: strin
  * stopped and never numbers an item twice.
  */
 export async function snapshotNextPage(
-  db: PrismaClient,
+  db: DbClient,
   runId: string,
   target: RunTarget,
   includeDeletedRoot: boolean,
   size: number,
 ): Promise<SnapshotProgress> {
-  return db.$transaction(
+  return transaction(
+    db,
     async (tx) => {
       const [run] = await tx.$queryRaw<Array<{ total: number; snapshot_cursor: string | null; snapshot_done: boolean }>>`
         SELECT total, snapshot_cursor, snapshot_done FROM revoke_runs WHERE id = ${runId} FOR UPDATE`;
@@ -58,6 +59,7 @@ export async function snapshotNextPage(
       await tx.$executeRaw`UPDATE revoke_runs SET total = ${total}, snapshot_cursor = ${cursor}, snapshot_done = ${done} WHERE id = ${runId}`;
       return { total, cursor, done };
     },
+    // a page inserts up to REVOKE_SNAPSHOT_PAGE_SIZE items
     { timeout: 120_000 },
   );
 }

@@ -11,7 +11,7 @@ import {
   type RunTarget,
   type Scope,
 } from '@at/common';
-import type { PrismaClient } from '@at/db';
+import type { DbClient } from '@at/db';
 import { insertJobOnce, type JobRecord } from '../../repositories/jobs';
 import { jobPrefixOf, ownerIdOf, type JobOwner } from './owner';
 
@@ -78,7 +78,7 @@ async function startOrJoin(temporal: Client, taskQueue: string, workflowId: stri
  * run: concurrent creates by one owner share it.
  */
 export type JobStarterDeps = {
-  db: PrismaClient;
+  db: DbClient;
   temporal: Client;
   env: { TEMPORAL_TASK_QUEUE: string; REVOKE_PAGE_SIZE: number; REVOKE_PAGE_PARALLELISM: number; REVOKE_SNAPSHOT_PAGE_SIZE: number };
 };
