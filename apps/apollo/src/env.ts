@@ -36,6 +36,13 @@ export const apolloEnvSchema = z.object({
   REVOKE_PAGE_SIZE: z.coerce.number().int().min(1).max(5000).default(DEFAULT_REVOKE_TUNING.pageSize),
   REVOKE_PAGE_PARALLELISM: z.coerce.number().int().min(1).max(64).default(DEFAULT_REVOKE_TUNING.pageParallelism),
   REVOKE_SNAPSHOT_PAGE_SIZE: z.coerce.number().int().min(100).max(100_000).default(DEFAULT_REVOKE_TUNING.snapshotPageSize),
+  /**
+   * How often the reconciler looks for revoke intents (from deletes and the sweep) still waiting
+   * for their run, in ms; also the first retry delay of an intent whose start failed.
+   */
+  REVOKE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(5_000),
+  /** Longest wait between two attempts to start one intent, in ms (the delay doubles up to it). */
+  REVOKE_INTENT_MAX_BACKOFF_MS: z.coerce.number().int().min(100).max(86_400_000).default(300_000),
   LOG_LEVEL: envLogLevel,
 });
 

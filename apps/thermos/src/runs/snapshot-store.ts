@@ -1,4 +1,4 @@
-import { LIVE_CONNECTION_JOINS, liveConnectionsWhere, Prisma, transaction, type DbClient } from '@at/db';
+import { LIVE_CONNECTION_JOINS, liveConnectionsWhere, orphanedConnectionsWhere, Prisma, transaction, type DbClient } from '@at/db';
 import type { RunTarget } from '@at/common';
 
 export type SnapshotProgress = { total: number; cursor: string | null; done: boolean };
@@ -8,7 +8,13 @@ export async function ensureRun(db: DbClient, runId: string, workflowId: string)
   await db.$executeRaw`INSERT INTO revoke_runs (id, workflow_id) VALUES (${runId}, ${workflowId}) ON CONFLICT (id) DO NOTHING`;
 }
 
-function pageQuery(target: RunTarget, includeDeletedRoot: boolean, cursor: string | null, size: number): Prisma.Sql {
+function pageQuery(runId: string, target: RunTarget, includeDeletedRoot: boolean, cursor: string | null, size: number): Prisma.Sql {
+  if (target.kind === 'orphans') {
+    const after = cursor === null ? Prisma.empty : Prisma.sql` AND ca.id > ${cursor}`;
+    return Prisma.sql`SELECT ca.id AS id, NULL::int AS ord FROM ${LIVE_CONNECTION_JOINS}
+    WHERE ${orphanedConnectionsWhere(target.orgId, runId)}${after}
+    ORDER BY ca.id LIMIT ${size}`;
+  }
   if (target.kind === 'retry') {
     const after = cursor === null ? 0 : Number(cursor);
     return Prisma.sql`SELECT i.connected_account_id AS id, i.seq AS ord FROM revoke_items i
@@ -42,7 +48,7 @@ export async function snapshotNextPage(
       if (!run) throw new Error(`run ${runId} does not exist`);
       if (run.snapshot_done) return { total: run.total, cursor: run.snapshot_cursor, done: true };
       const [page] = await tx.$queryRaw<Array<{ n: number; last_id: string | null; last_ord: number | null }>>`
-        WITH page AS (${pageQuery(target, includeDeletedRoot, run.snapshot_cursor, size)}),
+        WITH page AS (${pageQuery(runId, target, includeDeletedRoot, run.snapshot_cursor, size)}),
         numbered AS (SELECT id, ord, row_number() OVER (ORDER BY coalesce(ord, 0), id) AS rn FROM page),
         inserted AS (
           INSERT INTO revoke_items (run_id, seq, connected_account_id)

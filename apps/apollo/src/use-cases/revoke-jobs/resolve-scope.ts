@@ -1,15 +1,19 @@
 import { NotFoundError, ValidationError, type Scope } from '@at/common';
 import type { DbClient } from '@at/db';
-import { locateScope } from '../../repositories/scopes';
+import { locateScope, type ScopeLocation } from '../../repositories/scopes';
 import type { JobOwner } from './owner';
 
 export type ScopeInput = { type: Scope['type']; id?: string | undefined };
+
+/** Whether the entity at `found` is the owner's: in its org, and for a project owner in its project. */
+export const isOwnedBy = (found: ScopeLocation, owner: JobOwner): boolean =>
+  found.orgId === owner.orgId && (owner.kind === 'org' || found.projectId === owner.projectId);
 
 /**
  * Completes a scope (a missing id means the caller's own org or project) and checks the caller
  * owns it. Anything not the caller's, or deleted, is a 404.
  */
-export async function resolveScope(db: DbClient, owner: JobOwner, input: ScopeInput, options: { allowDeleted?: boolean } = {}): Promise<Scope> {
+export async function resolveScope(db: DbClient, owner: JobOwner, input: ScopeInput): Promise<Scope> {
   if (owner.kind === 'project' && input.type === 'org') {
     throw new ValidationError('org scope is only available on the dashboard API', [{ path: 'body.scope.type', message: 'org scope is dashboard-only' }]);
   }
@@ -18,7 +22,7 @@ export async function resolveScope(db: DbClient, owner: JobOwner, input: ScopeIn
   if (id === undefined) throw new ValidationError('scope id is required', [{ path: 'body.scope.id', message: `required for scope ${input.type}` }]);
   const scope = { type: input.type, id } as Scope;
   const found = await locateScope(db, scope);
-  const owned = found !== null && found.orgId === owner.orgId && (owner.kind === 'org' || found.projectId === owner.projectId);
-  if (!found || !owned || (found.deleted && !options.allowDeleted)) throw new NotFoundError(scope.type.replace('_', ' '));
+  const owned = found !== null && isOwnedBy(found, owner);
+  if (!found || !owned || found.deleted) throw new NotFoundError(scope.type.replace('_', ' '));
   return scope;
 }

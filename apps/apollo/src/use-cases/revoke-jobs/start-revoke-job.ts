@@ -30,6 +30,17 @@ export type StartedJob = { job: JobRecord; created: boolean };
 
 type StartedRun = { runId: string; created: boolean; starter?: { jobId: string | undefined; orgId: string | undefined; projectId: string | undefined } };
 
+function summaryOf(request: StartJobRequest): string {
+  switch (request.target.kind) {
+    case 'retry':
+      return 'failed items of a run';
+    case 'orphans':
+      return `orphaned credentials of org ${request.target.orgId}`;
+    case 'scope':
+      return `${request.scope.type} ${request.scope.id}`;
+  }
+}
+
 async function startOrJoin(temporal: Client, taskQueue: string, workflowId: string, jobId: string, request: StartJobRequest, tuning: RevokeTuning): Promise<StartedRun> {
   const input: RevokeWorkflowInput = { target: request.target, includeDeletedRoot: request.includeDeletedRoot, tuning };
   for (let attempt = 1; ; attempt += 1) {
@@ -48,7 +59,7 @@ async function startOrJoin(temporal: Client, taskQueue: string, workflowId: stri
           { key: SEARCH_ATTRIBUTES.trigger, value: request.trigger },
           { key: SEARCH_ATTRIBUTES.jobId, value: jobId },
         ],
-        staticSummary: `revoke ${request.target.kind === 'retry' ? 'failed items of a run' : `${request.scope.type} ${request.scope.id}`} (${request.trigger})`,
+        staticSummary: `revoke ${summaryOf(request)} (${request.trigger})`,
       });
       return { runId: handle.firstExecutionRunId, created: true };
     } catch (error) {
