@@ -50,6 +50,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ADMIN_TOKEN: randomBytes(24).toString('hex'),
     PROVIDER_RETRY_BUDGET_MS: '20000',
     LOG_LEVEL: 'debug',
+    // the sweep fires on the hour for every stack on the shared server: only tests of it turn it on
+    REVOKE_SWEEP_INTERVAL: 'off',
     ...options.thermosEnv,
   };
   const thermosLog = capturedLogger('thermos');

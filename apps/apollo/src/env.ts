@@ -49,6 +49,13 @@ export const apolloEnvSchema = z.object({
   TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
   /** Attempts of each step of a run (snapshot, page) before the run fails; 10 rides out minutes of Postgres or Temporal downtime. */
   REVOKE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(DEFAULT_REVOKE_TUNING.maxAttempts),
+  /**
+   * How often the reconciler looks for revoke intents (from deletes and the sweep) still waiting
+   * for their run, in ms; also the first retry delay of an intent whose start failed.
+   */
+  REVOKE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(5_000),
+  /** Longest wait between two attempts to start one intent, in ms (the delay doubles up to it). */
+  REVOKE_INTENT_MAX_BACKOFF_MS: z.coerce.number().int().min(100).max(86_400_000).default(300_000),
   LOG_LEVEL: envLogLevel,
 });
 

@@ -14,6 +14,18 @@ const jsonRecord = <T extends z.ZodType>(value: T) =>
     })
     .pipe(z.record(z.string(), value));
 
+const DURATION = /^([1-9][0-9]{0,6})(s|m|h)$/;
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
+
+/** `off`, or a whole number of seconds, minutes or hours (`90s`, `15m`, `1h`), read as ms (null for off). */
+const sweepInterval = z
+  .string()
+  .refine((text) => text === 'off' || DURATION.test(text), 'must be off or a duration such as 30s, 15m, 1h')
+  .transform((text) => {
+    const match = DURATION.exec(text);
+    return match ? Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS] : null;
+  });
+
 /** Every setting thermos reads, validated once at boot. Documented in the README. */
 export const thermosEnvSchema = z.object({
   /** Port of the internal run API (service-token protected). */
@@ -56,6 +68,11 @@ export const thermosEnvSchema = z.object({
    * timed out) and releases what they held; also done when their status is read.
    */
   RUN_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1_000).default(60_000),
+  /**
+   * How often the sweep (a Temporal Schedule each worker creates or updates at start) looks for
+   * sealed credentials under deleted parents that no run covers; `off` leaves the schedule alone.
+   */
+  REVOKE_SWEEP_INTERVAL: sweepInterval.prefault('1h'),
   /** How long in-flight activities may finish on SIGTERM before they are cancelled. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(20_000),
   LOG_LEVEL: envLogLevel,

@@ -21,3 +21,11 @@ test('a bad value names the variable', () => {
     expect(issues).not.toContain('short');
   }
 });
+
+test('REVOKE_SWEEP_INTERVAL: an hour by default, seconds to hours, or off; anything else names the variable', () => {
+  expect(parseThermosEnv(valid).REVOKE_SWEEP_INTERVAL).toBe(3_600_000);
+  expect(['90s', '15m', '2h', 'off'].map((v) => parseThermosEnv({ ...valid, REVOKE_SWEEP_INTERVAL: v }).REVOKE_SWEEP_INTERVAL)).toEqual([90_000, 900_000, 7_200_000, null]);
+  for (const bad of ['0s', '1d', '1.5h', '-1h', ' 1h', 'hourly']) {
+    expect(() => parseThermosEnv({ ...valid, REVOKE_SWEEP_INTERVAL: bad })).toThrow(/REVOKE_SWEEP_INTERVAL/);
+  }
+});

@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { createLogger, type Logger } from '@at/common';
+import { createLogger, sweepScheduleId, type Logger } from '@at/common';
 import { createDb } from '@at/db';
 import { listen, type RunningServer } from '@at/http';
 import { createPostgresRateLimiter, createRevoker } from '@at/providers';
@@ -9,6 +9,7 @@ import type { ThermosEnv } from './env';
 import { createThermosApp } from './http/app';
 import { trackingRateLimiter } from './activities/send-tracking';
 import { startReconciler, type Reconciler } from './runs/reconciler';
+import { ensureSweepSchedule } from './sweep-schedule';
 import { installTemporalRuntimeLogger } from './temporal-runtime';
 import { startWorker, type RunningWorker } from './worker';
 
@@ -55,6 +56,15 @@ export async function startThermos(env: ThermosEnv, options: { logger?: Logger }
     });
     reconciler = startReconciler({ db, temporal: new Client({ connection: nativeConnection, namespace: env.TEMPORAL_NAMESPACE }), logger, everyMs: env.RUN_RECONCILE_INTERVAL_MS });
     logger.info('worker started', { task_queue: env.TEMPORAL_TASK_QUEUE, concurrency: env.REVOKE_CONCURRENCY });
+    if (env.REVOKE_SWEEP_INTERVAL !== null) {
+      const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS, ...temporalTls(env) });
+      try {
+        await ensureSweepSchedule(new Client({ connection, namespace: env.TEMPORAL_NAMESPACE }), { taskQueue: env.TEMPORAL_TASK_QUEUE, intervalMs: env.REVOKE_SWEEP_INTERVAL });
+      } finally {
+        await connection.close();
+      }
+      logger.info('sweep scheduled', { schedule_id: sweepScheduleId(env.TEMPORAL_TASK_QUEUE), interval_ms: env.REVOKE_SWEEP_INTERVAL });
+    }
   }
   if (env.THERMOS_ROLE !== 'worker') {
     clientConnection = Connection.lazy({ address: env.TEMPORAL_ADDRESS, ...temporalTls(env) });

@@ -6,7 +6,7 @@ import type { Logger } from '@at/common';
 import type { PrismaClient } from '@at/db';
 import type { createRevoker } from '@at/providers';
 import type { Vault } from '@at/vault';
-import { createHealthActivities, createRevokeActivities } from './activities';
+import { createHealthActivities, createRevokeActivities, createSweepActivities } from './activities';
 
 const WORKFLOWS = path.join(__dirname, 'workflows');
 
@@ -62,6 +62,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     activities: {
       ...createRevokeActivities({ db: options.db, vault: options.vault, revoker: options.revoker, logger: options.logger, concurrency: options.concurrency }),
       ...createHealthActivities(options.db),
+      ...createSweepActivities({ db: options.db, logger: options.logger }),
     },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities,
     // without a grace time every deploy would cancel in-flight pages

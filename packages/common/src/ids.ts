@@ -11,6 +11,7 @@ export const ID_PREFIXES = {
   connectedAccount: 'ca',
   orgJob: 'oj',
   projectJob: 'pj',
+  revokeIntent: 'ri',
 } as const;
 
 export type IdPrefix = (typeof ID_PREFIXES)[keyof typeof ID_PREFIXES];

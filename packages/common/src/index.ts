@@ -8,3 +8,4 @@ export * from './temporal-contract';
 export * from './run-vocabulary';
 export * from './secrets';
 export * from './temporal-files';
+export * from './text';

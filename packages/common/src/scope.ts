@@ -14,12 +14,22 @@ export const scopeSchema = z.discriminatedUnion('type', [
 ]);
 export type Scope = z.infer<typeof scopeSchema>;
 
-/** The target of one workflow run: a scope, or the failed items of an earlier run. */
-export type RunTarget = { kind: 'scope'; scope: Scope } | { kind: 'retry'; sourceRunId: string };
+/**
+ * The target of one workflow run: a scope, the failed items of an earlier run, or the orphans of
+ * an org (sealed credentials under deleted parents that no run covers: the sweep).
+ */
+export type RunTarget = { kind: 'scope'; scope: Scope } | { kind: 'retry'; sourceRunId: string } | { kind: 'orphans'; orgId: string };
 
 /** Canonical text of a target: the only input of the dedup key. */
 export function canonicalTarget(target: RunTarget): string {
-  return target.kind === 'scope' ? `scope:${target.scope.type}:${target.scope.id}` : `retry:${target.sourceRunId}`;
+  switch (target.kind) {
+    case 'scope':
+      return `scope:${target.scope.type}:${target.scope.id}`;
+    case 'retry':
+      return `retry:${target.sourceRunId}`;
+    case 'orphans':
+      return `orphans:${target.orgId}`;
+  }
 }
 
 const DIGEST_HEX_CHARS = 32;
@@ -30,8 +40,8 @@ const DIGEST_HEX_CHARS = 32;
  */
 export function dedupKey(target: RunTarget): string {
   const digest = createHash('sha256').update(canonicalTarget(target)).digest('hex').slice(0, DIGEST_HEX_CHARS);
-  return `revoke-${target.kind === 'scope' ? target.scope.type : 'retry'}-${digest}`;
+  return `revoke-${target.kind === 'scope' ? target.scope.type : target.kind}-${digest}`;
 }
 
 /** Every id `dedupKey` can produce, and nothing else. */
-export const WORKFLOW_ID_PATTERN = new RegExp(`^revoke-(${[...SCOPE_TYPES, 'retry'].join('|')})-[0-9a-f]{${DIGEST_HEX_CHARS}}$`);
+export const WORKFLOW_ID_PATTERN = new RegExp(`^revoke-(${[...SCOPE_TYPES, 'retry', 'orphans'].join('|')})-[0-9a-f]{${DIGEST_HEX_CHARS}}$`);

@@ -7,7 +7,10 @@ import type { RunTarget } from './scope';
 
 export const TASK_QUEUE = 'thermos-revoke';
 
-export const WORKFLOW_TYPES = { revoke: 'revokeWorkflow', health: 'healthWorkflow' } as const;
+export const WORKFLOW_TYPES = { revoke: 'revokeWorkflow', health: 'healthWorkflow', sweep: 'sweepWorkflow' } as const;
+
+/** The Temporal Schedule of the orphan sweep: one per task queue, so deployments sharing a namespace keep their own. */
+export const sweepScheduleId = (taskQueue: string): string => `revoke-sweep-${taskQueue}`;
 
 export const SEARCH_ATTRIBUTES = {
   orgId: defineSearchAttributeKey('AtOrgId', SearchAttributeType.KEYWORD),
@@ -20,8 +23,8 @@ export const SEARCH_ATTRIBUTES = {
 /** The names alone (tests look the attributes up by name); temporal/search-attributes.json is checked against SEARCH_ATTRIBUTES. */
 export const SEARCH_ATTRIBUTE_NAMES = Object.values(SEARCH_ATTRIBUTES).map((key) => key.name);
 
-/** What started a job: the surface it was created on, a DELETE, a retry or the admin API. */
-export const JOB_TRIGGERS = ['api', 'dashboard', 'delete', 'retry', 'admin'] as const;
+/** What started a job: the surface it was created on, a DELETE, a retry, the admin API or the scheduled sweep. */
+export const JOB_TRIGGERS = ['api', 'dashboard', 'delete', 'retry', 'admin', 'sweep'] as const;
 export type JobTriggerName = (typeof JOB_TRIGGERS)[number];
 
 export type RevokeWorkflowInput = {

@@ -20,10 +20,6 @@ export function isUniqueConstraintError(error: unknown): boolean {
   return prismaCode(error) === 'P2002' || pgCode(error) === '23505';
 }
 
-export function isRecordNotFoundError(error: unknown): boolean {
-  return prismaCode(error) === 'P2025';
-}
-
 export function isSerializationError(error: unknown): boolean {
   const code = pgCode(error);
   return prismaCode(error) === 'P2034' || code === '40001' || code === '40P01';

@@ -10,6 +10,8 @@ import { toActivityFailure } from './failures';
 import { revokePage, type RevokePageInput } from './revoke-page';
 import { snapshotRun, type SnapshotInput } from './snapshot';
 
+export { createSweepActivities, type SweepActivities } from './sweep';
+
 export type RevokeActivityDeps = { db: PrismaClient; vault: Vault; revoker: ReturnType<typeof createRevoker>; logger: Logger; concurrency: number };
 
 /** The revoke workflow's activities, bound to their dependencies (injected by the worker or a test). */

@@ -1,4 +1,4 @@
-import { LIVE_CONNECTION_JOINS, liveConnectionsWhere, Prisma, type PrismaClient, type Tx } from '@at/db';
+import { LIVE_CONNECTION_JOINS, liveConnectionsWhere, orphanedConnectionsWhere, Prisma, transaction, type DbClient, type Tx } from '@at/db';
 import type { LaneCursor, RunTarget } from '@at/common';
 import { PROVIDER_CATALOG } from '@at/providers';
 
@@ -27,12 +27,17 @@ export const SHARED_LANE_KEY = 'small providers';
 export type SnapshotProgress = { total: number; done: boolean };
 
 /** Creates the run row once; later calls (retries, continued runs) find it. */
-export async function ensureRun(db: PrismaClient, runId: string, workflowId: string, pageSize: number): Promise<void> {
+export async function ensureRun(db: DbClient, runId: string, workflowId: string, pageSize: number): Promise<void> {
   await db.$executeRaw`INSERT INTO revoke_runs (id, workflow_id, page_size) VALUES (${runId}, ${workflowId}, ${pageSize}) ON CONFLICT (id) DO NOTHING`;
 }
 
 /** Per auth config in the target, how many connections it holds, with its provider key. */
-function sourceCounts(target: RunTarget, includeDeletedRoot: boolean): Prisma.Sql {
+function sourceCounts(runId: string, target: RunTarget, includeDeletedRoot: boolean): Prisma.Sql {
+  if (target.kind === 'orphans') {
+    return Prisma.sql`SELECT ac.id AS auth_config_id, ${PROVIDER_KEY} AS provider_key, count(*) AS n
+      FROM ${LIVE_CONNECTION_JOINS} WHERE ${orphanedConnectionsWhere(target.orgId, runId)}
+      GROUP BY ac.id`;
+  }
   if (target.kind === 'retry') {
     return Prisma.sql`SELECT ac.id AS auth_config_id, ${PROVIDER_KEY} AS provider_key, count(*) AS n
       FROM revoke_items i JOIN connected_accounts ca ON ca.id = i.connected_account_id JOIN auth_configs ac ON ac.id = ca.auth_config_id
@@ -46,7 +51,7 @@ function sourceCounts(target: RunTarget, includeDeletedRoot: boolean): Prisma.Sq
 
 async function planSources(tx: Tx, runId: string, target: RunTarget, includeDeletedRoot: boolean, pageSize: number): Promise<void> {
   await tx.$executeRaw`
-    WITH counts AS (${sourceCounts(target, includeDeletedRoot)}),
+    WITH counts AS (${sourceCounts(runId, target, includeDeletedRoot)}),
     keys AS (SELECT provider_key, sum(n) AS n FROM counts GROUP BY provider_key),
     laned AS (SELECT c.auth_config_id, c.provider_key, CASE WHEN k.n >= ${pageSize} THEN c.provider_key END AS lane_key FROM counts c JOIN keys k USING (provider_key)),
     ordered AS (
@@ -64,7 +69,12 @@ async function planSources(tx: Tx, runId: string, target: RunTarget, includeDele
 }
 
 /** The next connections of one source after `cursor`, in id order. */
-function sourcePage(target: RunTarget, includeDeletedRoot: boolean, authConfigId: string, cursor: string, size: number): Prisma.Sql {
+function sourcePage(runId: string, target: RunTarget, includeDeletedRoot: boolean, authConfigId: string, cursor: string, size: number): Prisma.Sql {
+  if (target.kind === 'orphans') {
+    return Prisma.sql`SELECT ca.id FROM ${LIVE_CONNECTION_JOINS}
+      WHERE ${orphanedConnectionsWhere(target.orgId, runId)} AND ca.auth_config_id = ${authConfigId} AND ca.id > ${cursor}
+      ORDER BY ca.id LIMIT ${size}`;
+  }
   if (target.kind === 'retry') {
     return Prisma.sql`SELECT ca.id FROM connected_accounts ca
       WHERE ca.auth_config_id = ${authConfigId} AND ca.id > ${cursor}
@@ -77,7 +87,7 @@ function sourcePage(target: RunTarget, includeDeletedRoot: boolean, authConfigId
 }
 
 /** Pages of each lane, numbered lane after lane, once the snapshot is done (or cut short by the run ending). */
-export async function planPages(db: PrismaClient | Tx, runId: string): Promise<{ pages: number; lanes: number }> {
+export async function planPages(db: DbClient, runId: string): Promise<{ pages: number; lanes: number }> {
   await db.$executeRaw`
     WITH sized AS (
       SELECT l.lane, CASE WHEN l.first_seq IS NULL THEN 0 ELSE (l.last_seq - l.first_seq) / r.page_size + 1 END AS pages
@@ -97,8 +107,9 @@ export async function planPages(db: PrismaClient | Tx, runId: string): Promise<{
  * move in the same transaction as the inserted items, so a re-run (a retried activity, a second
  * worker) continues exactly where the last commit stopped and never numbers an item twice.
  */
-export async function snapshotNextPage(db: PrismaClient, runId: string, target: RunTarget, includeDeletedRoot: boolean, size: number): Promise<SnapshotProgress> {
-  return db.$transaction(
+export async function snapshotNextPage(db: DbClient, runId: string, target: RunTarget, includeDeletedRoot: boolean, size: number): Promise<SnapshotProgress> {
+  return transaction(
+    db,
     async (tx) => {
       const [run] = await tx.$queryRaw<
         Array<{ total: number; snapshot_cursor: string | null; snapshot_done: boolean; sources_planned: boolean; snapshot_source: number; page_size: number; closing: boolean }>
@@ -119,7 +130,7 @@ export async function snapshotNextPage(db: PrismaClient, runId: string, target: 
           break;
         }
         const [page] = await tx.$queryRaw<Array<{ n: number; last_id: string | null }>>`
-          WITH page AS (${sourcePage(target, includeDeletedRoot, source.auth_config_id, cursor, room)}),
+          WITH page AS (${sourcePage(runId, target, includeDeletedRoot, source.auth_config_id, cursor, room)}),
           numbered AS (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM page),
           inserted AS (INSERT INTO revoke_items (run_id, seq, connected_account_id) SELECT ${runId}, ${total}::int + rn::int, id FROM numbered RETURNING 1)
           SELECT (SELECT count(*) FROM inserted)::int AS n, (SELECT max(id) FROM numbered) AS last_id`;
@@ -140,12 +151,13 @@ export async function snapshotNextPage(db: PrismaClient, runId: string, target: 
       if (done) await planPages(tx, runId);
       return { total, done };
     },
+    // a page inserts up to REVOKE_SNAPSHOT_PAGE_SIZE items
     { timeout: 120_000 },
   );
 }
 
 /** The next lanes of a run that have pages, after lane `afterLane`. */
-export async function loadLanes(db: PrismaClient, runId: string, afterLane: number, limit: number): Promise<Array<Omit<LaneCursor, 'started' | 'redo'>>> {
+export async function loadLanes(db: DbClient, runId: string, afterLane: number, limit: number): Promise<Array<Omit<LaneCursor, 'started' | 'redo'>>> {
   const rows = await db.revokeLane.findMany({
     where: { runId, lane: { gt: afterLane }, pages: { gt: 0 } },
     orderBy: { lane: 'asc' },

@@ -11,7 +11,7 @@ import {
   type RunTarget,
   type Scope,
 } from '@at/common';
-import type { PrismaClient } from '@at/db';
+import type { DbClient } from '@at/db';
 import type { ApolloEnv } from '../../env';
 import { isTemporalUnavailable } from '../../clients/temporal-errors';
 import { insertJobOnce, type JobRecord } from '../../repositories/jobs';
@@ -32,6 +32,17 @@ export type StartedJob = { job: JobRecord; created: boolean };
 
 type StartedRun = { runId: string; created: boolean; starter?: { jobId: string | undefined; orgId: string | undefined; projectId: string | undefined } };
 
+function summaryOf(request: StartJobRequest): string {
+  switch (request.target.kind) {
+    case 'retry':
+      return 'failed items of a run';
+    case 'orphans':
+      return `orphaned credentials of org ${request.target.orgId}`;
+    case 'scope':
+      return `${request.scope.type} ${request.scope.id}`;
+  }
+}
+
 async function startOrJoin(temporal: Client, taskQueue: string, workflowId: string, jobId: string, request: StartJobRequest, tuning: RevokeTuning): Promise<StartedRun> {
   const input: RevokeWorkflowInput = { target: request.target, includeDeletedRoot: request.includeDeletedRoot, tuning };
   for (let attempt = 1; ; attempt += 1) {
@@ -50,7 +61,7 @@ async function startOrJoin(temporal: Client, taskQueue: string, workflowId: stri
           { key: SEARCH_ATTRIBUTES.trigger, value: request.trigger },
           { key: SEARCH_ATTRIBUTES.jobId, value: jobId },
         ],
-        staticSummary: `revoke ${request.target.kind === 'retry' ? 'failed items of a run' : `${request.scope.type} ${request.scope.id}`} (${request.trigger})`,
+        staticSummary: `revoke ${summaryOf(request)} (${request.trigger})`,
       });
       return { runId: handle.firstExecutionRunId, created: true };
     } catch (error) {
@@ -80,7 +91,7 @@ async function startOrJoin(temporal: Client, taskQueue: string, workflowId: stri
  * run: concurrent creates by one owner share it.
  */
 export type JobStarterDeps = {
-  db: PrismaClient;
+  db: DbClient;
   temporal: Client;
   env: Pick<ApolloEnv, 'TEMPORAL_TASK_QUEUE' | 'REVOKE_PAGE_SIZE' | 'REVOKE_PAGE_PARALLELISM' | 'REVOKE_MAX_PAGES_IN_FLIGHT' | 'REVOKE_SNAPSHOT_PAGE_SIZE' | 'REVOKE_MAX_ATTEMPTS'>;
 };
