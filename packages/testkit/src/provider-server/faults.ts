@@ -1,3 +1,5 @@
+import { HOSTILE_SHAPES, isHostileShape, type HostileShape } from './hostile';
+
 /** Misbehaviour injected into the provider's public endpoints (never into /__control/). */
 export type ProviderFaults = {
   /** Delay added to every revoke response. */
@@ -15,6 +17,8 @@ export type ProviderFaults = {
   ceilingPerSecond?: number;
   /** Every client authentication fails with 401 invalid_client. */
   invalidClient?: boolean;
+  /** Every revoke request is answered with this hostile shape (see hostile.ts). */
+  hostile?: HostileShape;
 };
 
 export class FaultError extends Error {
@@ -33,6 +37,7 @@ const CHECKS: Record<keyof ProviderFaults, [FieldCheck, string]> = {
   downForMs: [nonNegative, 'a number >= 0'],
   ceilingPerSecond: [(v) => nonNegative(v) && Number.isInteger(v) && (v as number) > 0, 'an integer > 0'],
   invalidClient: [boolean, 'a boolean'],
+  hostile: [isHostileShape, `one of ${HOSTILE_SHAPES.join(', ')}`],
 };
 
 /** Validates faults that arrive as JSON (control endpoint, CLI). */
@@ -100,5 +105,9 @@ export class FaultController {
 
   get invalidClient(): boolean {
     return this.faults.invalidClient ?? false;
+  }
+
+  get hostile(): HostileShape | undefined {
+    return this.faults.hostile;
   }
 }
