@@ -64,6 +64,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     THERMOS_SERVICE_TOKEN: randomBytes(24).toString('hex'),
     ADMIN_TOKEN: randomBytes(24).toString('hex'),
     PROVIDER_RETRY_BUDGET_MS: '20000',
+    // the test providers listen on plain http on loopback
+    PROVIDER_ALLOW_INSECURE_LOOPBACK: 'true',
     LOG_LEVEL: 'debug',
     ...options.thermosEnv,
   };

@@ -2,8 +2,9 @@ import { setMaxListeners } from 'node:events';
 import { Context } from '@temporalio/activity';
 import type { Logger } from '@at/common';
 import type { PrismaClient } from '@at/db';
-import type { createRevoker } from '@at/providers';
+import type { createRevoker, OAuthCredential } from '@at/providers';
 import type { Vault } from '@at/vault';
+import { storeRotatedCredential } from '../runs/credential-store';
 import { groupCommit } from '../runs/group-commit';
 import { loadAuthFailures, loadPendingItems, markRevoking, recordAuthFailure, recordOutcomes, recountPage, type ItemResult, type OutcomeRecord, type PendingItem } from '../runs/item-store';
 import { decide, toItemResult } from './revoke-connection';
@@ -124,7 +125,14 @@ async function revokeOne(
   if (!(await writes.markRevoking(item.connectedAccountId))) {
     return { outcome: 'already_revoked', revokedTokens: [], errorCode: null, errorMessage: null, attempts: 0 };
   }
-  const result = await deps.revoker.revoke(decision.request, signal);
+  const request = {
+    ...decision.request,
+    // runs sharing a rate ceiling are served in turn
+    share: runId,
+    // a refresh's new pair is sealed and stored before the revoker uses it
+    onRotated: (credential: OAuthCredential) => storeRotatedCredential(deps.db, deps.vault, item.connectedAccountId, credential),
+  };
+  const result = await deps.revoker.revoke(request, signal);
   if (result.outcome === 'failed' && result.providerWide) {
     const failure = { errorCode: result.errorCode, errorMessage: result.errorMessage };
     authFailures.set(item.authConfigId, failure);
