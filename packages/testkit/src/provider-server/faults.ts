@@ -19,6 +19,10 @@ export type ProviderFaults = {
   invalidClient?: boolean;
   /** Every revoke request is answered with this hostile shape (see hostile.ts). */
   hostile?: HostileShape;
+  /** Vendor revocations (Slack, GitHub, Dropbox) answer 503; their token endpoints keep working. */
+  revokeUnavailable?: boolean;
+  /** Slack answers invalid_auth to every revocation, as for a call from a disallowed IP. */
+  slackIpRestricted?: boolean;
 };
 
 export class FaultError extends Error {
@@ -38,6 +42,8 @@ const CHECKS: Record<keyof ProviderFaults, [FieldCheck, string]> = {
   ceilingPerSecond: [(v) => nonNegative(v) && Number.isInteger(v) && (v as number) > 0, 'an integer > 0'],
   invalidClient: [boolean, 'a boolean'],
   hostile: [isHostileShape, `one of ${HOSTILE_SHAPES.join(', ')}`],
+  revokeUnavailable: [boolean, 'a boolean'],
+  slackIpRestricted: [boolean, 'a boolean'],
 };
 
 /** Validates faults that arrive as JSON (control endpoint, CLI). */
@@ -109,5 +115,13 @@ export class FaultController {
 
   get hostile(): HostileShape | undefined {
     return this.faults.hostile;
+  }
+
+  get revokeUnavailable(): boolean {
+    return this.faults.revokeUnavailable ?? false;
+  }
+
+  get slackIpRestricted(): boolean {
+    return this.faults.slackIpRestricted ?? false;
   }
 }
