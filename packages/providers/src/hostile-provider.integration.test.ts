@@ -3,48 +3,14 @@
  * over loopback HTTP: the revoker must return (never throw, never hang) with a result whose
  * strings Postgres accepts as text and as jsonb, and which carries no secret.
  */
-import { createProviderServer, createTestDatabase, HOSTILE_SHAPES, type HostileShape, type ProviderServer, type TestDatabase } from '@at/testkit';
+import { createProviderServer, createTestDatabase, HOSTILE_SHAPES, type ProviderServer, type TestDatabase } from '@at/testkit';
 import { createRevoker } from './revoker';
+import { HOSTILE_EXPECTATIONS as EXPECTED } from './hostile-expectations';
 import type { RevokeRequest, RevokeResult } from './types';
 
 const CLIENT = { clientId: 'hostile-client', clientSecret: 'cs-SECRET-hostile' };
 const ACCESS = 'at-SECRET-hostile-access';
 const REFRESH = 'rt-SECRET-hostile-refresh';
-
-type Expected = { outcome: RevokeResult['outcome']; errorCode?: string; providerWide?: boolean };
-
-/** The one true outcome of each shape (RFC 7009 adapter: refresh token first, then access). */
-const EXPECTED: Record<HostileShape, Expected> = {
-  nul_in_description: { outcome: 'failed', errorCode: 'invalid_request' },
-  nul_in_error_code: { outcome: 'failed', errorCode: 'http_400' },
-  lone_surrogate: { outcome: 'failed', errorCode: 'invalid_request' },
-  invalid_utf8: { outcome: 'failed', errorCode: 'invalid_request' },
-  control_characters: { outcome: 'failed', errorCode: 'invalid_request' },
-  secret_echo: { outcome: 'failed', errorCode: 'http_400' },
-  huge_body: { outcome: 'failed', errorCode: 'http_400' },
-  endless_body: { outcome: 'failed', errorCode: 'unexpected_response' },
-  slow_body: { outcome: 'failed', errorCode: 'timeout' },
-  no_answer: { outcome: 'failed', errorCode: 'timeout' },
-  redirect: { outcome: 'failed', errorCode: 'provider_redirect', providerWide: true },
-  redirect_permanent: { outcome: 'failed', errorCode: 'provider_redirect', providerWide: true },
-  html_error_page: { outcome: 'failed', errorCode: 'http_400' },
-  html_server_error: { outcome: 'failed', errorCode: 'provider_unavailable' },
-  html_on_200: { outcome: 'failed', errorCode: 'unexpected_response' },
-  error_on_200: { outcome: 'failed', errorCode: 'invalid_request' },
-  // a 2xx is classified by the error it carries, like any other answer
-  dead_token_on_200: { outcome: 'already_revoked' },
-  binary_on_200: { outcome: 'failed', errorCode: 'unexpected_response' },
-  gzip_bomb: { outcome: 'failed', errorCode: 'unexpected_response' },
-  close_mid_body: { outcome: 'failed', errorCode: 'provider_unavailable' },
-  reset: { outcome: 'failed', errorCode: 'provider_unavailable' },
-  informational_only: { outcome: 'failed', errorCode: 'timeout' },
-  unknown_status: { outcome: 'failed', errorCode: 'provider_bad_status' },
-  not_http: { outcome: 'failed', errorCode: 'provider_protocol_error' },
-  header_overflow: { outcome: 'failed', errorCode: 'provider_protocol_error' },
-  retry_after_forever: { outcome: 'failed', errorCode: 'rate_limited' },
-  deep_json: { outcome: 'failed', errorCode: 'http_400' },
-  json_wrong_types: { outcome: 'failed', errorCode: 'http_400' },
-};
 
 // a C0 or C1 control, DEL, or a character that reorders or hides text
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/;
