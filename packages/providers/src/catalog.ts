@@ -23,9 +23,9 @@ export const PROVIDER_CATALOG: Readonly<Record<string, ProviderCatalogEntry>> = 
     revocation: 'google',
     defaultBaseUrl: 'https://oauth2.googleapis.com',
     rateLimitPerSecond: 10,
-    // quotas belong to the Cloud project that owns the OAuth client
+    // no limit is published for revocation; Google's quotas belong to the project that owns the OAuth client
     rateLimitPer: 'app',
-    rateLimitSource: 'https://developers.google.com/identity/protocols/oauth2/limits',
+    rateLimitSource: 'none published for revocation: a polite default, per OAuth client',
     requiresRevocationEndpoint: false,
   },
   github: {
@@ -36,7 +36,7 @@ export const PROVIDER_CATALOG: Readonly<Record<string, ProviderCatalogEntry>> = 
     // an OAuth app authenticated with its client id/secret gets 5,000 requests per hour, per app
     rateLimitPerSecond: 1.3,
     rateLimitPer: 'app',
-    rateLimitSource: 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#primary-rate-limit-for-oauth-apps',
+    rateLimitSource: 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api',
     requiresRevocationEndpoint: false,
     // GitHub App user tokens expire after 8 hours and are refreshed on github.com, not the API host
     // (https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/refreshing-user-access-tokens)
@@ -72,10 +72,10 @@ export const PROVIDER_CATALOG: Readonly<Record<string, ProviderCatalogEntry>> = 
     displayName: 'Dropbox',
     revocation: 'dropbox',
     defaultBaseUrl: 'https://api.dropboxapi.com',
-    // no number is published; limits are per app and per user, so per app is the safe unit
+    // no number is published; Dropbox's 429 "can trigger on a per-app or per-user basis", so per app
     rateLimitPerSecond: 10,
     rateLimitPer: 'app',
-    rateLimitSource: 'https://developers.dropbox.com/dbx-performance-guide',
+    rateLimitSource: 'https://www.dropbox.com/developers/documentation/http/documentation (errors: 429)',
     requiresRevocationEndpoint: false,
     tokenEndpoint: { path: '/oauth2/token' },
   },

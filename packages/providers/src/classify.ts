@@ -25,7 +25,7 @@ export type ClassifyContext = {
 // Error codes that prove the token is dead: RFC 6749/7009, Slack's `ok:false` vocabulary
 // (https://api.slack.com/methods/auth.revoke: token_revoked and account_inactive are for a
 // deleted user, workspace or app; token_expired with rotation) and Dropbox's auth errors
-// (https://www.dropbox.com/developers/documentation/http/documentation#error-handling).
+// (https://www.dropbox.com/developers/documentation/http/documentation, AuthError).
 // Not here: Slack's invalid_auth, which "also" means the request came from a disallowed IP,
 // and not_authed, which means no token reached Slack. Neither says anything about the token.
 const DEAD_TOKEN = new Set(['invalid_token', 'invalid_grant', 'invalid_refresh_token', 'token_revoked', 'token_expired', 'account_inactive', 'expired_access_token', 'invalid_access_token', 'bad_refresh_token']);
