@@ -177,8 +177,25 @@ function refusalOfClass(kind: AddressClass, policy: EgressPolicy): string | null
 
 export type Resolver = (hostname: string) => Promise<LookupAddress[]>;
 
-const systemResolver: Resolver = (hostname) =>
+export const systemResolver: Resolver = (hostname) =>
   new Promise((resolve, reject) => dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))));
+
+/**
+ * Remembers answers for `ttlMs`: a run sends millions of requests to a few hosts, and a
+ * getaddrinfo per request would queue on libuv's four threads. Only answers are cached, never
+ * verdicts: every call still vets what it connects to. Failures are not cached.
+ */
+export function cachingResolver(resolver: Resolver, ttlMs = 30_000, maxEntries = 1024, now: () => number = Date.now): Resolver {
+  const cache = new Map<string, { addresses: LookupAddress[]; until: number }>();
+  return async (hostname) => {
+    const hit = cache.get(hostname);
+    if (hit && hit.until > now()) return hit.addresses;
+    const addresses = await resolver(hostname);
+    if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
+    cache.set(hostname, { addresses, until: now() + ttlMs });
+    return addresses;
+  };
+}
 
 /**
  * Resolves the URL's host and vets every address it answers (one bad address refuses the

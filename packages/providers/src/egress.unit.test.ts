@@ -1,5 +1,5 @@
 import type { LookupAddress } from 'node:dns';
-import { classifyAddress, EgressDeniedError, egressRefusalOf, isAllowedHost, pinnedLookup, vetDestination, type Resolver } from './egress';
+import { cachingResolver, classifyAddress, EgressDeniedError, egressRefusalOf, isAllowedHost, pinnedLookup, vetDestination, type Resolver } from './egress';
 
 describe('classifyAddress', () => {
   test.each([
@@ -185,5 +185,35 @@ describe('pinnedLookup', () => {
       [null, '2606:4700::1', 6],
       [null, '8.8.8.8', 4],
     ]);
+  });
+});
+
+describe('cachingResolver', () => {
+  test('answers from memory within the TTL, asks again after it, and never caches a failure', async () => {
+    let clock = 0;
+    const calls: string[] = [];
+    let fail = true;
+    const resolver = cachingResolver(
+      async (host) => {
+        calls.push(host);
+        if (fail) throw Object.assign(new Error('EAI_AGAIN'), { code: 'EAI_AGAIN' });
+        return [{ address: '8.8.8.8', family: 4 }];
+      },
+      1000,
+      2,
+      () => clock,
+    );
+    await expect(resolver('a.example.com')).rejects.toMatchObject({ code: 'EAI_AGAIN' });
+    fail = false;
+    await resolver('a.example.com');
+    await resolver('a.example.com');
+    clock = 1001;
+    await resolver('a.example.com');
+    expect(calls).toEqual(['a.example.com', 'a.example.com', 'a.example.com']);
+    // bounded: the oldest entry goes first
+    await resolver('b.example.com');
+    await resolver('c.example.com');
+    await resolver('a.example.com');
+    expect(calls.filter((h) => h === 'a.example.com')).toHaveLength(4);
   });
 });

@@ -2,7 +2,7 @@ import { ADAPTERS, type AdapterContext, type AdapterResult, type CallOutcome, ty
 import { retryDelayMs } from './backoff';
 import { catalogEntryFor, rateKeysOf } from './catalog';
 import { classifyNetworkError, classifyResponse, type Classification } from './classify';
-import { EgressDeniedError, egressRefusalOf } from './egress';
+import { cachingResolver, EgressDeniedError, egressRefusalOf, systemResolver } from './egress';
 import { sendHttp } from './http';
 import { isSafeErrorCode, sanitizeMessage } from './sanitize';
 import { abortReason, sleep as defaultSleep } from './sleep';
@@ -31,6 +31,7 @@ export function createRevoker(options: RevokerOptions = {}): Revoker {
   };
   const sleep = options.sleep ?? defaultSleep;
   const provenClients = new Map<string, number>();
+  const resolver = cachingResolver(options.resolver ?? systemResolver);
 
   async function revoke(req: RevokeRequest, signal?: AbortSignal): Promise<RevokeResult> {
     if (req.authScheme === 'api_key') return unsupported('an API key has no revocation endpoint at the provider; the credential is destroyed locally only');
@@ -68,7 +69,7 @@ export function createRevoker(options: RevokerOptions = {}): Revoker {
         attempts += 1;
         let classification: Classification;
         try {
-          const response = await sendHttp(call, { timeoutMs: settings.timeoutMs, signal, egress: options.egress, resolver: options.resolver });
+          const response = await sendHttp(call, { timeoutMs: settings.timeoutMs, signal, egress: options.egress, resolver });
           classification = classifyResponse(response, { ...call.classify, secrets });
         } catch (error) {
           if (signal?.aborted) throw abortReason(signal);
