@@ -7,7 +7,8 @@ cd "$root"
 ./scripts/install.sh
 TURBO_TELEMETRY_DISABLED=1 pnpm exec turbo run lint typecheck --output-logs=errors-only
 pnpm exec tsc --noEmit -p tsconfig.json
-pnpm exec eslint --cache --cache-location node_modules/.cache/eslint-root test scripts bench
+pnpm exec tsc --noEmit -p test/tsconfig.json
+pnpm exec eslint --cache --cache-location node_modules/.cache/eslint-root test scripts bench temporal
 results=$(mktemp)
 status=0
 pnpm exec jest --ci --json --outputFile="$results" "$@" || status=$?

@@ -5,8 +5,8 @@
  * failed) within a bound, with one true outcome per connection, no connection left `revoking`,
  * and no secret in what the API returns.
  */
-import { createProviderServer, HOSTILE_SHAPES, type HostileShape, type ProviderServer } from '@at/testkit';
-import { HOSTILE_EXPECTATIONS } from '../packages/providers/src/hostile-expectations';
+import { createProviderServer, HOSTILE_SHAPES, type HostileShape, type ProviderServer } from '@at/devstack';
+import { HOSTILE_EXPECTATIONS } from '@at/testkit';
 import { providerAuthConfig, providerConnections } from './support/provider-seed';
 import { allResults, seedProject, seedTenant, waitForJob } from './support/seed';
 import { startStack, type Stack } from './support/stack';

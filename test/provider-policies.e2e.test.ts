@@ -7,7 +7,7 @@
  * - runs sharing one rate ceiling are served in turn: a small run started behind a big one
  *   finishes long before the big one (measured in requests, not seconds).
  */
-import { createProviderServer, type ProviderServer, type TokenPair } from '@at/testkit';
+import { createProviderServer, type ProviderServer, type TokenPair } from '@at/devstack';
 import { Vault } from '@at/vault';
 import { providerAuthConfig, providerConnections } from './support/provider-seed';
 import { allResults, oauthCredentials, seedAuthConfig, seedConnection, seedProject, seedTenant, waitForJob, type Tenant } from './support/seed';

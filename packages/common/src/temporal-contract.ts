@@ -17,10 +17,12 @@ export const SEARCH_ATTRIBUTES = {
   jobId: defineSearchAttributeKey('AtJobId', SearchAttributeType.KEYWORD),
 } as const;
 
-/** `name=Keyword` pairs for `temporal server start-dev --search-attribute` and operator calls. */
+/** The names alone (tests look the attributes up by name); temporal/search-attributes.json is checked against SEARCH_ATTRIBUTES. */
 export const SEARCH_ATTRIBUTE_NAMES = Object.values(SEARCH_ATTRIBUTES).map((key) => key.name);
 
-export type JobTriggerName = 'api' | 'dashboard' | 'delete' | 'retry' | 'admin';
+/** What started a job: the surface it was created on, a DELETE, a retry or the admin API. */
+export const JOB_TRIGGERS = ['api', 'dashboard', 'delete', 'retry', 'admin'] as const;
+export type JobTriggerName = (typeof JOB_TRIGGERS)[number];
 
 export type RevokeWorkflowInput = {
   target: RunTarget;

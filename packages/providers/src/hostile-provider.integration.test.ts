@@ -3,9 +3,9 @@
  * over loopback HTTP: the revoker must return (never throw, never hang) with a result whose
  * strings Postgres accepts as text and as jsonb, and which carries no secret.
  */
-import { createProviderServer, createTestDatabase, HOSTILE_SHAPES, type ProviderServer, type TestDatabase } from '@at/testkit';
+import { createProviderServer, HOSTILE_SHAPES, type ProviderServer } from '@at/devstack';
+import { createTestDatabase, HOSTILE_EXPECTATIONS as EXPECTED, type TestDatabase } from '@at/testkit';
 import { createRevoker } from './revoker';
-import { HOSTILE_EXPECTATIONS as EXPECTED } from './hostile-expectations';
 import type { RevokeRequest, RevokeResult } from './types';
 
 const CLIENT = { clientId: 'hostile-client', clientSecret: 'cs-SECRET-hostile' };

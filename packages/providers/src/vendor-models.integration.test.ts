@@ -3,7 +3,7 @@
  * answers, over one token state): what each revocation leaves live upstream, checked at the
  * provider, never only in our result.
  */
-import { createProviderServer, type ProviderServer } from '@at/testkit';
+import { createProviderServer, type ProviderServer } from '@at/devstack';
 import { createRevoker } from './revoker';
 import type { OAuthCredential, RevokeRequest, RevokerOptions } from './types';
 

@@ -85,3 +85,9 @@ export async function softDeleteConnectedAccount(db: PrismaClient, projectId: st
   const { count } = await db.connectedAccount.updateMany({ where: { id, projectId, deletedAt: null }, data: deletedNow() });
   return count === 1;
 }
+
+/** The status of a connection, whatever its liveness; null when there is no such row. */
+export async function connectionStatusOf(db: PrismaClient, id: string): Promise<ConnectionStatus | null> {
+  const row = await db.connectedAccount.findUnique({ where: { id }, select: { status: true } });
+  return row?.status ?? null;
+}

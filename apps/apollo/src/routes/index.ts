@@ -3,7 +3,6 @@ import type { ApolloContext } from '../context';
 import { postOrgs } from './admin/v1/orgs/postOrgs';
 import { postRevokeTokens } from './admin/v1/revoke_tokens/postRevokeTokens';
 import { postConnectedAccountRevoke } from './api/v1/connected_accounts/postConnectedAccountRevoke';
-import { revokeJobRoutes } from './revoke_jobs';
 import { deleteAuthConfig } from './api/v1/auth_configs/deleteAuthConfig';
 import { getAuthConfig } from './api/v1/auth_configs/getAuthConfig';
 import { listAuthConfigs } from './api/v1/auth_configs/listAuthConfigs';
@@ -19,6 +18,16 @@ import { deleteProject } from './dashboard/v1/projects/deleteProject';
 import { getProject } from './dashboard/v1/projects/getProject';
 import { listProjects } from './dashboard/v1/projects/listProjects';
 import { postProjects } from './dashboard/v1/projects/postProjects';
+import { postRevokeJobs as apiPostRevokeJobs } from './api/v1/revoke_jobs/postRevokeJobs';
+import { listRevokeJobs as apiListRevokeJobs } from './api/v1/revoke_jobs/listRevokeJobs';
+import { getRevokeJob as apiGetRevokeJob } from './api/v1/revoke_jobs/getRevokeJob';
+import { listRevokeJobResults as apiListRevokeJobResults } from './api/v1/revoke_jobs/listRevokeJobResults';
+import { postRevokeJobRetry as apiPostRevokeJobRetry } from './api/v1/revoke_jobs/postRevokeJobRetry';
+import { postRevokeJobs as dashboardPostRevokeJobs } from './dashboard/v1/revoke_jobs/postRevokeJobs';
+import { listRevokeJobs as dashboardListRevokeJobs } from './dashboard/v1/revoke_jobs/listRevokeJobs';
+import { getRevokeJob as dashboardGetRevokeJob } from './dashboard/v1/revoke_jobs/getRevokeJob';
+import { listRevokeJobResults as dashboardListRevokeJobResults } from './dashboard/v1/revoke_jobs/listRevokeJobResults';
+import { postRevokeJobRetry as dashboardPostRevokeJobRetry } from './dashboard/v1/revoke_jobs/postRevokeJobRetry';
 
 /** The server is this list. */
 export function apolloRoutes(ctx: ApolloContext): AnyRoute[] {
@@ -42,6 +51,15 @@ export function apolloRoutes(ctx: ApolloContext): AnyRoute[] {
     postConnectedAccountRevoke(ctx),
     postRevokeTokens(ctx, 'org'),
     postRevokeTokens(ctx, 'project'),
-    ...revokeJobRoutes(ctx),
+    apiPostRevokeJobs(ctx),
+    apiListRevokeJobs(ctx),
+    apiGetRevokeJob(ctx),
+    apiListRevokeJobResults(ctx),
+    apiPostRevokeJobRetry(ctx),
+    dashboardPostRevokeJobs(ctx),
+    dashboardListRevokeJobs(ctx),
+    dashboardGetRevokeJob(ctx),
+    dashboardListRevokeJobResults(ctx),
+    dashboardPostRevokeJobRetry(ctx),
   ];
 }

@@ -1,6 +1,6 @@
 import { ConflictError, UnprocessableError } from '@at/common';
 import type { ApolloContext } from '../../context';
-import { jobMetadata, loadOwnedJob } from './job-view';
+import { loadOwnedJob } from './load-owned-job';
 import type { JobOwner } from './owner';
 import { startRevokeJob, type StartedJob } from './start-revoke-job';
 
@@ -14,11 +14,10 @@ export async function retryJob(ctx: ApolloContext, owner: JobOwner, jobId: strin
   const run = await ctx.thermos.getRun(job.workflowId, job.runId);
   if (run?.status === 'running') throw new ConflictError('job_running', 'the job is still running; retry it once it has finished');
   if (!run || run.counts.failed === 0) throw new UnprocessableError('nothing_to_retry', 'the job has no failed connections to retry');
-  const { scope } = jobMetadata(job);
   return startRevokeJob(ctx, {
     owner,
     target: { kind: 'retry', sourceRunId: job.runId },
-    scope,
+    scope: job.scope,
     trigger: 'retry',
     includeDeletedRoot: true,
     retryOf: job.id,

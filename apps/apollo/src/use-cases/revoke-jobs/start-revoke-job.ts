@@ -11,10 +11,9 @@ import {
   type RunTarget,
   type Scope,
 } from '@at/common';
-import type { Job, PrismaClient } from '@at/db';
-import { ownerIdOf, type JobOwner } from './owner';
-
-export type JobMetadata = { scope: Scope; trigger: JobTriggerName };
+import type { PrismaClient } from '@at/db';
+import { insertJobOnce, type JobRecord } from '../../repositories/jobs';
+import { jobPrefixOf, ownerIdOf, type JobOwner } from './owner';
 
 export type StartJobRequest = {
   owner: JobOwner;
@@ -27,7 +26,7 @@ export type StartJobRequest = {
   retryOf?: string;
 };
 
-export type StartedJob = { job: Job; created: boolean };
+export type StartedJob = { job: JobRecord; created: boolean };
 
 type StartedRun = { runId: string; created: boolean; starter?: { jobId: string | undefined; orgId: string | undefined; projectId: string | undefined } };
 
@@ -86,7 +85,7 @@ export type JobStarterDeps = {
 
 export async function startRevokeJob({ db, temporal, env }: JobStarterDeps, request: StartJobRequest): Promise<StartedJob> {
   const workflowId = dedupKey(request.target);
-  const jobId = newId(request.owner.kind === 'org' ? 'oj' : 'pj');
+  const jobId = newId(jobPrefixOf(request.owner));
   let run: StartedRun;
   try {
     const tuning = { pageSize: env.REVOKE_PAGE_SIZE, pageParallelism: env.REVOKE_PAGE_PARALLELISM, snapshotPageSize: env.REVOKE_SNAPSHOT_PAGE_SIZE };
@@ -103,22 +102,16 @@ export async function startRevokeJob({ db, temporal, env }: JobStarterDeps, requ
     starter.orgId === request.owner.orgId &&
     starter.projectId === (request.owner.kind === 'project' ? request.owner.projectId : 'none');
   const id = !run.created && sameOwner && starter.jobId ? starter.jobId : jobId;
-  const metadata: JobMetadata = { scope: request.scope, trigger: request.trigger };
-  await db.job.createMany({
-    data: [
-      {
-        id,
-        orgId: request.owner.orgId,
-        projectId: request.owner.kind === 'project' ? request.owner.projectId : null,
-        ownerId,
-        workflowId,
-        runId: run.runId,
-        metadata,
-        retryOfId: request.retryOf ?? null,
-      },
-    ],
-    skipDuplicates: true,
+  const job = await insertJobOnce(db, {
+    id,
+    orgId: request.owner.orgId,
+    projectId: request.owner.kind === 'project' ? request.owner.projectId : null,
+    ownerId,
+    workflowId,
+    runId: run.runId,
+    scope: request.scope,
+    trigger: request.trigger,
+    retryOfId: request.retryOf ?? null,
   });
-  const job = await db.job.findUniqueOrThrow({ where: { ownerId_workflowId_runId: { ownerId, workflowId, runId: run.runId } } });
   return { job, created: run.created };
 }

@@ -3,7 +3,7 @@ import { idPattern } from '@at/common';
 import { defineRoute, errorResponseSchema } from '@at/http';
 import type { ApolloContext } from '../../../../context';
 import { adminRevokeTokens } from '../../../../use-cases/revoke-jobs/admin-revoke';
-import { createdJobSchema, presentJobSummary } from '../../../../use-cases/revoke-jobs/job-view';
+import { createdJobSchema, presentStartedJob, startedStatus } from '../../../revoke-job-view';
 
 const responseSchema = z.object({ job: createdJobSchema.nullable().describe('null when nothing was live: nothing to do') });
 
@@ -28,7 +28,7 @@ export const postRevokeTokens = (ctx: ApolloContext, level: 'org' | 'project') =
     handler: async ({ params }) => {
       const started = await adminRevokeTokens(ctx, { type: level, id: params.id });
       if (!started) return { status: 200, body: { job: null } };
-      return { status: started.created ? 202 : 200, body: { job: { ...presentJobSummary(started.job), status: 'running', deduplicated: !started.created } } };
+      return { status: startedStatus(started), body: { job: presentStartedJob(started) } };
     },
   });
 };

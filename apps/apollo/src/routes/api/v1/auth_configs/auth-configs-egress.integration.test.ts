@@ -3,8 +3,8 @@
  * 400 naming the field, checked on the URL and on what its host resolves to now (thermos checks
  * again at every call: DNS can change).
  */
-import { expectFieldError, expectNoServerErrors } from '../../../../testing/expectations';
-import { apiKeyHeader, startTestApollo, type SeededProject, type TestApollo } from '../../../../testing/test-apollo';
+import { apiKeyHeader, expectFieldError, expectNoServerErrors } from '@at/testkit';
+import { startTestApollo, type SeededProject, type TestApollo } from '../../../../../test/test-apollo';
 
 let strict: TestApollo;
 let allowlisted: TestApollo;

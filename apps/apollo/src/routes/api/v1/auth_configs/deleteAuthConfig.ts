@@ -1,7 +1,7 @@
 import { defineRoute } from '@at/http';
 import type { ApolloContext } from '../../../../context';
 import { softDeleteAuthConfig } from '../../../../repositories/auth-configs';
-import { deleteWithRevocation } from '../../../../use-cases/delete-with-revocation';
+import { deleteWithRevocation } from '../../../../use-cases/revoke-jobs/delete-with-revocation';
 import { deleteResponseSchema, idParam, revokeOnDeleteQuery } from '../../../schemas';
 
 export const deleteAuthConfigParams = idParam('ac', 'auth config');

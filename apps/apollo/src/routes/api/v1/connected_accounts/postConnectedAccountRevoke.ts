@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute, errorResponseSchema } from '@at/http';
 import type { ApolloContext } from '../../../../context';
-import { revokeConnectionNow } from '../../../../use-cases/revoke-connection-now';
+import { revokeConnectionNow } from '../../../../use-cases/revoke-jobs/revoke-connection-now';
 import { idParam } from '../../../schemas';
 
 export const revokeNowResponse = z.object({

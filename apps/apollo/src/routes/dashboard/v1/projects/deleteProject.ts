@@ -1,7 +1,7 @@
 import { defineRoute } from '@at/http';
 import type { ApolloContext } from '../../../../context';
 import { softDeleteProject } from '../../../../repositories/projects';
-import { deleteWithRevocation } from '../../../../use-cases/delete-with-revocation';
+import { deleteWithRevocation } from '../../../../use-cases/revoke-jobs/delete-with-revocation';
 import { deleteResponseSchema, idParam, revokeOnDeleteQuery } from '../../../schemas';
 
 export const deleteProjectParams = idParam('prj', 'project');

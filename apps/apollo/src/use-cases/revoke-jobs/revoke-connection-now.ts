@@ -1,0 +1,52 @@
+import { ConflictError, NotFoundError } from '@at/common';
+import { countLiveConnectionsByToolkit } from '@at/db';
+import type { ApolloContext } from '../../context';
+import type { JobOwner } from './owner';
+import { connectionStatusOf } from '../../repositories/connected-accounts';
+import { resolveScope } from './resolve-scope';
+import { startRevokeJob } from './start-revoke-job';
+
+export type RevokeNowResult = {
+  id: string;
+  status: string;
+  outcome: 'revoked' | 'already_revoked' | 'unsupported_by_provider' | 'failed' | 'pending';
+  revoked_tokens: string[];
+  error_code: string | null;
+  error_message: string | null;
+  job_id: string | null;
+};
+
+const WAIT_MS = 30_000;
+
+/**
+ * Revokes one connection and waits for its outcome: the same durable run as a batch job (a
+ * connected_account scope), so a concurrent job on it is joined, never doubled.
+ */
+export async function revokeConnectionNow(ctx: ApolloContext, owner: Extract<JobOwner, { kind: 'project' }>, connectedAccountId: string): Promise<RevokeNowResult> {
+  const scope = await resolveScope(ctx.db, owner, { type: 'connected_account', id: connectedAccountId });
+  if ((await connectionStatusOf(ctx.db, scope.id)) === 'revoked') {
+    return { id: scope.id, status: 'revoked', outcome: 'already_revoked', revoked_tokens: [], error_code: null, error_message: null, job_id: null };
+  }
+  const live = await countLiveConnectionsByToolkit(ctx.db, scope);
+  if (Object.keys(live).length === 0) {
+    throw new ConflictError('not_revocable', 'the connection is not live (its auth config or project was deleted); revoke its scope instead');
+  }
+  const { job } = await startRevokeJob(ctx, { owner, target: { kind: 'scope', scope }, scope, trigger: 'api', includeDeletedRoot: true });
+  const finished = await Promise.race([
+    ctx.temporal.workflow.getHandle(job.workflowId, job.runId).result().then(() => true),
+    new Promise<false>((resolve) => setTimeout(() => resolve(false), WAIT_MS).unref()),
+  ]);
+  const page = finished ? await ctx.thermos.listItems(job.workflowId, job.runId, { limit: 1 }) : { items: [] };
+  const item = page.items.find((i) => i.connected_account_id === scope.id);
+  const status = await connectionStatusOf(ctx.db, scope.id);
+  if (status === null) throw new NotFoundError('connected account');
+  return {
+    id: scope.id,
+    status,
+    outcome: item?.outcome ?? 'pending',
+    revoked_tokens: item?.revoked_tokens ?? [],
+    error_code: item?.error_code ?? null,
+    error_message: item?.error_message ?? null,
+    job_id: job.id,
+  };
+}
