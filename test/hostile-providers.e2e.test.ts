@@ -1,5 +1,5 @@
 /**
- * Hostile providers, end to end: for every hostile answer the test kit's provider server can
+ * Hostile providers, end to end: for every hostile answer the dev stack's provider server can
  * give, a project whose RFC 7009 auth config points at a server answering only that, and a
  * project revoke job through apollo, Temporal and thermos. Every job must end (completed or
  * failed) within a bound, with one true outcome per connection, no connection left `revoking`,

@@ -1,5 +1,5 @@
 /**
- * Every hostile answer the test kit's provider server can give, fed through the real revoker
+ * Every hostile answer the dev stack's provider server can give, fed through the real revoker
  * over loopback HTTP: the revoker must return (never throw, never hang) with a result whose
  * strings Postgres accepts as text and as jsonb, and which carries no secret.
  */

@@ -1,5 +1,5 @@
 /**
- * The adapters against the test kit's models of GitHub, Slack and Dropbox (their documented
+ * The adapters against the dev stack's provider server's models of GitHub, Slack and Dropbox (their documented
  * answers, over one token state): what each revocation leaves live upstream, checked at the
  * provider, never only in our result.
  */
