@@ -34,7 +34,8 @@ afterAll(async () => {
 });
 
 const revoker = createRevoker({
-  timeoutMs: 400,
+  // long enough for a loaded machine to answer the quick shapes
+  timeoutMs: 2_000,
   retry: { maxAttempts: 2, maxDelayMs: 50, budgetMs: 3_000 },
   egress: { allowInsecureLoopback: true },
 });

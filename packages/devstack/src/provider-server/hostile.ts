@@ -92,7 +92,7 @@ export function answerHostile(shape: HostileShape, req: IncomingMessage, res: Se
     case 'secret_echo':
       return json(res, 400, JSON.stringify({ error: context.token ?? 'invalid_request', error_description: `token ${context.token ?? ''} rejected; you sent ${context.authorization ?? ''}` }));
     case 'huge_body':
-      return json(res, 400, JSON.stringify({ error: 'invalid_request', error_description: 'x'.repeat(5 * 1024 * 1024) }));
+      return json(res, 400, JSON.stringify({ error: 'invalid_request', error_description: 'x'.repeat(1024 * 1024) }));
     case 'endless_body':
       res.writeHead(200, { 'content-type': 'application/json' });
       return endless(res, Buffer.from('{"padding":"' + 'a'.repeat(16 * 1024)));
@@ -126,8 +126,8 @@ export function answerHostile(shape: HostileShape, req: IncomingMessage, res: Se
       res.writeHead(200, { 'content-type': 'application/octet-stream' });
       return void res.end(Buffer.from([0, 1, 2, 0xff, 0xfe, 0, 0x1b, 0x5b]));
     case 'gzip_bomb':
-      gzipBomb ??= gzipSync(Buffer.alloc(20 * 1024 * 1024));
-      // never asked for (no accept-encoding): a client that inflates it gets 20 MB
+      gzipBomb ??= gzipSync(Buffer.alloc(10 * 1024 * 1024));
+      // never asked for (no accept-encoding): a client that inflates it gets 10 MB
       res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': String(gzipBomb.length) });
       return void res.end(gzipBomb);
     case 'close_mid_body':
