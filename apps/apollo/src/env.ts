@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_REVOKE_TUNING, TASK_QUEUE, envBool, envLogLevel, envPort, loadEnvOrExit, parseEnv, providerEgressEnv } from '@at/common';
 
@@ -36,6 +37,12 @@ export const apolloEnvSchema = z.object({
   REVOKE_PAGE_SIZE: z.coerce.number().int().min(1).max(5000).default(DEFAULT_REVOKE_TUNING.pageSize),
   REVOKE_PAGE_PARALLELISM: z.coerce.number().int().min(1).max(64).default(DEFAULT_REVOKE_TUNING.pageParallelism),
   REVOKE_SNAPSHOT_PAGE_SIZE: z.coerce.number().int().min(100).max(100_000).default(DEFAULT_REVOKE_TUNING.snapshotPageSize),
+  /** Lifetime of a web console session (seconds) from sign-in; default 8 hours. */
+  CONSOLE_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(8 * 3600),
+  /** Folder of the built web console (apps/console/dist), served at /console; absent means /console answers 404. */
+  CONSOLE_DIR: z.string().min(1).default(path.resolve(__dirname, '../../console/dist')),
+  /** Temporal Web UI the console links each job's run to. */
+  TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
   ...providerEgressEnv,
   LOG_LEVEL: envLogLevel,
 });

@@ -57,7 +57,13 @@ export async function findLiveConnectedAccount(db: PrismaClient, projectId: stri
   return row && toRecord(row);
 }
 
-export type ConnectedAccountFilter = { projectId: string; authConfigId?: string | undefined; userId?: string | undefined; status?: ConnectionStatus | undefined };
+export type ConnectedAccountFilter = {
+  projectId: string;
+  authConfigId?: string | undefined;
+  userId?: string | undefined;
+  status?: ConnectionStatus | undefined;
+  toolkit?: string | undefined;
+};
 
 export async function listLiveConnectedAccounts(
   db: PrismaClient,
@@ -72,6 +78,7 @@ export async function listLiveConnectedAccounts(
       ...(filter.authConfigId === undefined ? {} : { authConfigId: filter.authConfigId }),
       ...(filter.userId === undefined ? {} : { userId: filter.userId }),
       ...(filter.status === undefined ? {} : { status: filter.status }),
+      ...(filter.toolkit === undefined ? {} : { authConfig: { toolkit: filter.toolkit } }),
       ...afterId(after),
     },
     orderBy: { id: 'asc' },
