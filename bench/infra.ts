@@ -66,7 +66,8 @@ export type Services = { apollo: ServiceProcess; thermos: ServiceProcess; apollo
  */
 export async function startServices(life: Lifecycle, infra: Infra, tuning: Tuning, rateLimits: Record<string, number>): Promise<Services> {
   const [thermosPort, apolloPort] = [await freePort(), await freePort()];
-  const shared = { DATABASE_URL: infra.databaseUrl, TEMPORAL_ADDRESS: infra.temporalAddress, ...infra.secrets, LOG_LEVEL: 'info' };
+  // the provider server listens on plain http on loopback
+  const shared = { DATABASE_URL: infra.databaseUrl, TEMPORAL_ADDRESS: infra.temporalAddress, ...infra.secrets, PROVIDER_ALLOW_INSECURE_LOOPBACK: 'true', LOG_LEVEL: 'info' };
   const thermos = life.own(
     'thermos',
     spawnService('thermos', 'apps/thermos/src/main.ts', {

@@ -49,6 +49,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     THERMOS_SERVICE_TOKEN: randomBytes(24).toString('hex'),
     ADMIN_TOKEN: randomBytes(24).toString('hex'),
     PROVIDER_RETRY_BUDGET_MS: '20000',
+    // the test providers listen on plain http on loopback
+    PROVIDER_ALLOW_INSECURE_LOOPBACK: 'true',
     LOG_LEVEL: 'debug',
     // the sweep fires on the hour for every stack on the shared server: only tests of it turn it on
     REVOKE_SWEEP_INTERVAL: 'off',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TASK_QUEUE, envBool, envLogLevel, envPort, loadEnvOrExit, parseEnv } from '@at/common';
+import { TASK_QUEUE, envBool, envLogLevel, envPort, loadEnvOrExit, parseEnv, providerEgressEnv } from '@at/common';
 
 const jsonRecord = <T extends z.ZodType>(value: T) =>
   z
@@ -50,13 +50,19 @@ export const thermosEnvSchema = z.object({
   REVOKE_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
   /** Page activities one worker runs at once. */
   MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(200).default(8),
-  /** Provider base URLs overriding the catalog, JSON: {"google":"http://127.0.0.1:9000"}. */
+  /**
+   * Provider base URLs overriding the catalog, JSON: {"google":"https://proxy.internal"};
+   * `<slug>.token` overrides a token endpoint's base (it otherwise follows `<slug>`).
+   */
   PROVIDER_BASE_URLS: jsonRecord(z.string().url()).default({}),
   /**
-   * Per-provider request ceilings (req/s) overriding the catalog, held across all workers, JSON:
-   * {"google":50,"oauth2:https://idp.example.com":100}; 0 removes the ceiling.
+   * Request ceilings (req/s) overriding the catalog, held across all workers, JSON. Keys, most
+   * specific first: one app (`github:<client id>`, `oauth2:<origin>:<client id>`), every app of
+   * one RFC 7009 server (`oauth2:<origin>`), every app of a provider (`github`, `oauth2`);
+   * 0 removes the ceiling.
    */
   PROVIDER_RATE_LIMITS: jsonRecord(z.number().min(0)).default({}),
+  ...providerEgressEnv,
   /** Per-request provider timeout and the retry budget of one connection. */
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   PROVIDER_RETRY_BUDGET_MS: z.coerce.number().int().min(0).default(120_000),

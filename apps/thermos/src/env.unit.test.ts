@@ -29,3 +29,15 @@ test('REVOKE_SWEEP_INTERVAL: an hour by default, seconds to hours, or off; anyth
     expect(() => parseThermosEnv({ ...valid, REVOKE_SWEEP_INTERVAL: bad })).toThrow(/REVOKE_SWEEP_INTERVAL/);
   }
 });
+
+test('the egress policy is strict unless configured: allowlist entries are hosts or host:port, the switch is off', () => {
+  expect(parseThermosEnv(valid)).toMatchObject({ PROVIDER_ALLOWED_HOSTS: [], PROVIDER_ALLOW_INSECURE_LOOPBACK: false });
+  expect(parseThermosEnv({ ...valid, PROVIDER_ALLOWED_HOSTS: ' idp.internal:8443, 10.0.0.5 ,[fd00::5]:443', PROVIDER_ALLOW_INSECURE_LOOPBACK: 'true' })).toMatchObject({
+    PROVIDER_ALLOWED_HOSTS: ['idp.internal:8443', '10.0.0.5', '[fd00::5]:443'],
+    PROVIDER_ALLOW_INSECURE_LOOPBACK: true,
+  });
+  for (const bad of ['https://idp.internal', 'idp.internal/revoke', 'user@idp.internal', 'idp internal']) {
+    expect(() => parseThermosEnv({ ...valid, PROVIDER_ALLOWED_HOSTS: bad })).toThrow(/PROVIDER_ALLOWED_HOSTS/);
+  }
+  expect(() => parseThermosEnv({ ...valid, PROVIDER_ALLOW_INSECURE_LOOPBACK: 'yes' })).toThrow(/PROVIDER_ALLOW_INSECURE_LOOPBACK/);
+});

@@ -3,7 +3,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { createLogger, sweepScheduleId, type Logger } from '@at/common';
 import { createDb } from '@at/db';
 import { listen, type RunningServer } from '@at/http';
-import { createPostgresRateLimiter, createRevoker } from '@at/providers';
+import { createPostgresRateLimiter, createRevoker, egressRefusalOf } from '@at/providers';
 import { Vault } from '@at/vault';
 import type { ThermosEnv } from './env';
 import { createThermosApp } from './http/app';
@@ -35,7 +35,14 @@ export async function startThermos(env: ThermosEnv, options: { logger?: Logger }
   if (env.THERMOS_ROLE !== 'api') {
     installTemporalRuntimeLogger(logger);
     nativeConnection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS, ...temporalTls(env) });
+    const egress = { allowedHosts: env.PROVIDER_ALLOWED_HOSTS, allowInsecureLoopback: env.PROVIDER_ALLOW_INSECURE_LOOPBACK };
+    // an operator's override the policy refuses would fail every call: say so at boot
+    for (const [slug, base] of Object.entries(env.PROVIDER_BASE_URLS)) {
+      const refusal = egressRefusalOf(new URL(base), egress);
+      if (refusal) logger.warn('a PROVIDER_BASE_URLS entry is refused by the egress policy; its calls will fail with egress_denied', { provider: slug, reason: refusal });
+    }
     const revoker = createRevoker({
+      egress,
       baseUrls: env.PROVIDER_BASE_URLS,
       ceilings: env.PROVIDER_RATE_LIMITS,
       timeoutMs: env.PROVIDER_TIMEOUT_MS,

@@ -34,3 +34,30 @@ export const envPort = (fallback: number) => z.coerce.number().int().min(0).max(
 export const envBool = (fallback: boolean) =>
   z.enum(['true', 'false', '1', '0']).default(fallback ? 'true' : 'false').transform((v) => v === 'true' || v === '1');
 export const envLogLevel = z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info');
+
+// host, host:port, [v6] or [v6]:port; no scheme, path or credentials
+const HOST_ENTRY = /^(?:\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)(?::\d{1,5})?$/i;
+
+/**
+ * Where provider calls may go (the egress policy of @at/providers): apollo checks a
+ * revocation_endpoint against it when an auth config is created, thermos before every call.
+ * Both apps spread this into their env schema, so they always agree.
+ */
+export const providerEgressEnv = {
+  /**
+   * Hosts (`name`, `name:port`, `[v6]:port`; comma-separated) whose addresses may be private,
+   * e.g. an identity provider inside the VPC. https is still required.
+   */
+  PROVIDER_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== ''),
+    )
+    .pipe(z.array(z.string().regex(HOST_ENTRY, 'each entry must be a host or host:port'))),
+  /** Local development and tests only: allow plain http and loopback addresses. */
+  PROVIDER_ALLOW_INSECURE_LOOPBACK: envBool(false),
+};

@@ -1,5 +1,6 @@
+import { lookup } from 'node:dns/promises';
 import { newId, ValidationError, type FieldIssue } from '@at/common';
-import { PROVIDER_CATALOG } from '@at/providers';
+import { EgressDeniedError, egressRefusalOf, PROVIDER_CATALOG, vetDestination, type EgressPolicy, type Resolver } from '@at/providers';
 import type { ProjectCaller } from '../auth/authenticators';
 import type { ApolloContext } from '../context';
 import { insertAuthConfig, type AuthConfigRecord } from '../repositories/auth-configs';
@@ -32,9 +33,43 @@ export function authConfigIssues(input: AuthConfigInput): FieldIssue[] {
   return issues;
 }
 
+// a create request should not wait long on DNS: thermos checks again at every call anyway
+const RESOLVE_TIMEOUT_MS = 2_000;
+
+const boundedResolver: Resolver = (hostname) =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(Object.assign(new Error('DNS lookup timed out'), { code: 'ETIMEOUT' })), RESOLVE_TIMEOUT_MS);
+    lookup(hostname, { all: true, verbatim: true }).then(
+      (addresses) => (clearTimeout(timer), resolve(addresses)),
+      (error: unknown) => (clearTimeout(timer), reject(error)),
+    );
+  });
+
+/**
+ * The egress policy thermos applies at every call, applied now so a tenant learns at once:
+ * the URL (scheme, literal address) and what its host resolves to today. A name that does not
+ * resolve (yet), or a slow resolver, is accepted: DNS can change, and the call-time check is
+ * the one that protects.
+ */
+export async function revocationEndpointIssues(endpoint: string, policy: EgressPolicy, resolver: Resolver = boundedResolver): Promise<FieldIssue[]> {
+  const url = new URL(endpoint);
+  const refusal = egressRefusalOf(url, policy);
+  if (refusal) return [{ path: 'body.revocation_endpoint', message: `not allowed: ${refusal}` }];
+  try {
+    await vetDestination(url, policy, resolver);
+  } catch (error) {
+    if (error instanceof EgressDeniedError) return [{ path: 'body.revocation_endpoint', message: `not allowed: ${error.message.replace(/^egress policy refused the endpoint: /, '')}` }];
+  }
+  return [];
+}
+
 /** Creates an auth config in the caller's project; the client secret is sealed to the config's id. */
 export async function createAuthConfig(ctx: ApolloContext, caller: ProjectCaller, input: AuthConfigInput): Promise<AuthConfigRecord> {
   const issues = authConfigIssues(input);
+  if (input.revocationEndpoint !== undefined) {
+    const policy = { allowedHosts: ctx.env.PROVIDER_ALLOWED_HOSTS, allowInsecureLoopback: ctx.env.PROVIDER_ALLOW_INSECURE_LOOPBACK };
+    issues.push(...(await revocationEndpointIssues(input.revocationEndpoint, policy)));
+  }
   if (issues.length > 0) throw new ValidationError('invalid auth config', issues);
   const id = newId('ac');
   return insertAuthConfig(ctx.db, {

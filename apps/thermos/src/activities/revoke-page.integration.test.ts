@@ -60,7 +60,8 @@ beforeAll(async () => {
   deps = {
     db: database.db,
     vault,
-    revoker: createRevoker({ retry: { budgetMs: 5_000 } }),
+    // the provider server listens on plain http on loopback
+    revoker: createRevoker({ retry: { budgetMs: 5_000 }, egress: { allowInsecureLoopback: true } }),
     logger: createLogger({ service: 'thermos', silent: true }),
     concurrency: 4,
   };

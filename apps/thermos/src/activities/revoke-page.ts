@@ -2,8 +2,9 @@ import { setMaxListeners } from 'node:events';
 import { Context } from '@temporalio/activity';
 import type { Logger } from '@at/common';
 import { isDataError, postgresErrorCode, type PrismaClient } from '@at/db';
-import type { createRevoker } from '@at/providers';
+import type { createRevoker, OAuthCredential } from '@at/providers';
 import type { Vault } from '@at/vault';
+import { storeRotatedCredential } from '../runs/credential-store';
 import { groupCommit } from '../runs/group-commit';
 import {
   loadAuthFailures,
@@ -250,7 +251,14 @@ async function revokeOne(
       break;
   }
   if (stopping()) return 'abandoned';
-  const result = await deps.revoker.revoke(decision.request, signal);
+  const request = {
+    ...decision.request,
+    // runs sharing a rate ceiling are served in turn
+    share: runId,
+    // a refresh's new pair is sealed and stored before the revoker uses it
+    onRotated: (credential: OAuthCredential) => storeRotatedCredential(deps.db, deps.vault, item.connectedAccountId, credential),
+  };
+  const result = await deps.revoker.revoke(request, signal);
   if (result.outcome === 'failed' && result.providerWide) {
     const failure = { errorCode: result.errorCode, errorMessage: result.errorMessage };
     authFailures.set(item.authConfigId, failure);

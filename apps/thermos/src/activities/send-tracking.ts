@@ -20,14 +20,14 @@ export const nothingSent = (state: SendState): boolean => state.waiting && state
 /** The rate limiter the revoker is given: the same slots, with the send state kept up to date. */
 export function trackingRateLimiter(inner: RateLimiter): RateLimiter {
   return {
-    async acquire(providerKey, ceilingPerSecond, signal) {
+    async acquire(providerKey, ceilingPerSecond, signal, share) {
       const state = current.getStore();
       if (state) {
         state.slotsAsked += 1;
         state.waiting = true;
       }
       try {
-        await inner.acquire(providerKey, ceilingPerSecond, signal);
+        await inner.acquire(providerKey, ceilingPerSecond, signal, share);
       } finally {
         if (state) state.waiting = false;
       }

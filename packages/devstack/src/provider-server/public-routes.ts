@@ -1,5 +1,6 @@
 import { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { authenticateClient, type ClientAuth } from './client-auth';
+import { answerHostile } from './hostile';
 import { readBody, sendJson } from './http-io';
 import { type ProviderModel } from './provider-model';
 import { type RevokeOutcome } from './stats';
@@ -48,6 +49,12 @@ async function decideRevoke(req: IncomingMessage, model: ProviderModel, countThi
 
 /** POST /revoke (RFC 7009), with the faults in force applied. */
 export async function revoke(req: IncomingMessage, res: ServerResponse, model: ProviderModel, countThisSecond: number): Promise<void> {
+  const hostile = model.faults.hostile;
+  if (hostile !== undefined) {
+    const form = new URLSearchParams(await readBody(req, FORM_LIMIT_BYTES).catch(() => ''));
+    model.stats.revokeAnswered('hostile', 'hostile');
+    return answerHostile(hostile, req, res, { token: form.get('token'), authorization: req.headers.authorization });
+  }
   let answer: Answer;
   try {
     answer = await decideRevoke(req, model, countThisSecond);

@@ -40,7 +40,10 @@ export const postAuthConfigsBody = z
       .max(2048)
       .refine(isRevocationUrl, 'must be an absolute http(s) URL with a port in 1..65535 (or none), without credentials or control characters')
       .optional()
-      .describe('RFC 7009 revocation endpoint; required for toolkit oauth2'),
+      .describe(
+        'RFC 7009 revocation endpoint; required for toolkit oauth2. Must be https to a public address (checked now and at every call): ' +
+          'loopback, private, link-local and metadata addresses are refused unless the deployment allowlists the host (PROVIDER_ALLOWED_HOSTS)',
+      ),
   })
   .describe(
     'One provider app. Rules: toolkit oauth2 needs revocation_endpoint; auth_scheme oauth2 with a toolkit whose revocation authenticates the client ' +
