@@ -7,6 +7,8 @@ cd "$root"
 ./scripts/install.sh
 TURBO_TELEMETRY_DISABLED=1 pnpm exec turbo run lint typecheck --output-logs=errors-only
 pnpm exec tsc --noEmit -p tsconfig.json
+# the provider catalog: every file valid, every fact sourced, docs/providers.md current
+pnpm --silent catalog:check
 pnpm exec eslint --cache --cache-location node_modules/.cache/eslint-root test scripts bench
 results=$(mktemp)
 status=0

@@ -37,7 +37,9 @@ const factMeta = {
 export function fact<T extends z.ZodType>(value: T) {
   return z
     .strictObject({ value, source: sourceUrl.optional(), sources: z.array(sourceUrl).min(1).optional(), ...factMeta })
-    .superRefine((f, ctx) => {
+    .superRefine((parsed, ctx) => {
+      // generic T hides `value` from the inferred type here; the shape is the strict object above
+      const f = parsed as { value: unknown; source?: string; sources?: string[]; note?: string };
       if ((f.source === undefined) === (f.sources === undefined)) ctx.addIssue({ code: 'custom', message: 'needs exactly one of "source" or "sources" (the provider documentation it comes from)', path: ['source'] });
       if (f.value === null && f.note === undefined) ctx.addIssue({ code: 'custom', message: 'a null value needs a note saying why (e.g. "not published")', path: ['note'] });
     });
