@@ -156,6 +156,8 @@ const refreshTokens = z.strictObject({
 const parameter = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9_]*$/),
   description: z.string().min(3),
+  /** Where the value comes from: the app's auth config, each connected account, or the credential itself. */
+  from: z.enum(['auth_config', 'connected_account', 'credential']),
 });
 
 const oauth2Section = z.strictObject({
