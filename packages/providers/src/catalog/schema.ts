@@ -89,6 +89,10 @@ const supportedRevocation = z.strictObject({
   auth: z.enum(REVOCATION_AUTH),
   /** Which token the call is given. */
   token: z.enum(['access_token', 'refresh_token', 'either', 'self', 'none']),
+  /** How the call's parameters travel: a form body (RFC 7009), a JSON body, the query string, or none. */
+  encoding: z.enum(['form', 'json', 'query', 'none']),
+  /** Field names where they differ from RFC 7009's token / client_id / client_secret. */
+  fields: z.strictObject({ token: z.string().min(1).optional(), client_id: z.string().min(1).optional(), client_secret: z.string().min(1).optional() }).optional(),
   /** What dies: the one token, or the whole grant (every token of the user's authorization). */
   revokes: z.enum(['token', 'grant', 'installation', 'key']),
   /** How a successful answer looks (status, and body where it matters). */
