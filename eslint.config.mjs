@@ -19,8 +19,14 @@ export default tseslint.config(
   },
   {
     // env modules, scripts, tests and the test kit may read the environment directly
-    files: ['**/env.ts', 'scripts/**', 'bench/**', 'test/**', '**/*.test.ts', 'packages/testkit/**', 'prisma.config.ts'],
+    files: ['**/env.ts', 'scripts/**', 'bench/**', 'test/**', '**/*.test.ts', 'packages/testkit/**', 'packages/devstack/**', 'temporal/**', 'prisma.config.ts'],
     rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
+    // the dev stack, the benchmarks and the scripts run without the test kit (test-only code)
+    files: ['scripts/**', 'bench/**', 'temporal/**', 'packages/devstack/**', 'apps/*/src/**'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [{ name: '@at/testkit', message: 'test-only: use @at/devstack outside tests' }] }] },
   },
   {
     // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O modules.

@@ -3,16 +3,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { migrate } from '@at/db';
-import {
-  freePort,
-  spawnProviderServer,
-  spawnService,
-  startEmbeddedPostgres,
-  startTemporalServer,
-  type ProviderFaults,
-  type ServiceProcess,
-  type SpawnedProviderServer,
-} from '@at/testkit';
+import { freePort, spawnProviderServer, spawnService, startEmbeddedPostgres, startTemporalServer, type ProviderFaults, type ServiceProcess, type SpawnedProviderServer } from '@at/devstack';
 import { type Lifecycle } from './lifecycle';
 import { findProcess } from './process-stats';
 import { type Tuning } from './options';

@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { type SpawnedProviderServer } from '@at/testkit';
+import { type SpawnedProviderServer } from '@at/devstack';
 import { round } from './process-stats';
 
 export type LimitResult = { connections: number; seconds: number; requestsPerSecond: number; latencyP50Ms: number; latencyP99Ms: number; non2xx: number; errors: number };

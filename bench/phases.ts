@@ -1,5 +1,5 @@
 import { type Client } from '@temporalio/client';
-import { spawnService, type SpawnedProviderServer } from '@at/testkit';
+import { spawnService, type SpawnedProviderServer } from '@at/devstack';
 import { type PrismaClient } from '@at/db';
 import { type Api } from './api';
 import { dbCounters, dbDelta, type DbCounters } from './db-stats';

@@ -1,5 +1,5 @@
 import { newId } from '@at/common';
-import { type SpawnedProviderServer } from '@at/testkit';
+import { type SpawnedProviderServer } from '@at/devstack';
 import { Vault } from '@at/vault';
 import { createDb, type PrismaClient } from '@at/db';
 import { type Api } from './api';

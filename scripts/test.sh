@@ -7,9 +7,10 @@ cd "$root"
 ./scripts/install.sh
 TURBO_TELEMETRY_DISABLED=1 pnpm exec turbo run lint typecheck --output-logs=errors-only
 pnpm exec tsc --noEmit -p tsconfig.json
+pnpm exec tsc --noEmit -p test/tsconfig.json
+pnpm exec eslint --cache --cache-location node_modules/.cache/eslint-root test scripts bench temporal
 # the provider catalog: every file valid, every fact sourced, docs/providers.md current
 pnpm --silent catalog:check
-pnpm exec eslint --cache --cache-location node_modules/.cache/eslint-root test scripts bench
 results=$(mktemp)
 status=0
 pnpm exec jest --ci --json --outputFile="$results" "$@" || status=$?

@@ -5,8 +5,8 @@
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
-import { spawnProviderServer, type SpawnedProviderServer } from '@at/testkit';
-import { workflowBundlePath } from '../apps/thermos/src/worker';
+import { spawnProviderServer, type SpawnedProviderServer } from '@at/devstack';
+import { workflowBundlePath } from '@at/thermos';
 import { allResults, bulkConnections, seedAuthConfig, seedTenant, waitForJob, type Tenant } from './support/seed';
 import { startStack, type Stack } from './support/stack';
 

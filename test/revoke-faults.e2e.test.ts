@@ -4,7 +4,7 @@
  * auth config fast; "retry" re-runs exactly the failed connections; a provider down past the
  * retry budget fails with its error code and recovers on retry.
  */
-import { createProviderServer, type ProviderServer } from '@at/testkit';
+import { createProviderServer, type ProviderServer } from '@at/devstack';
 import { providerAuthConfig, providerConnections, type ProviderConnections } from './support/provider-seed';
 import { logResponses, type ResponseLog } from './support/response-log';
 import { allResults, seedTenant, waitForJob, type Tenant } from './support/seed';

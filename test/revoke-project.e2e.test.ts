@@ -2,7 +2,7 @@
  * A project-scope revoke job, end to end: public API → Temporal → thermos worker → real OAuth
  * authorization servers (oidc-provider) on loopback, checked through their own introspection.
  */
-import { startOAuthServer, type MintedToken, type OAuthServerHandle } from '@at/testkit';
+import { startOAuthServer, type MintedToken, type OAuthServerHandle } from '@at/devstack';
 import { allResults, oauthCredentials, seedAuthConfig, seedConnection, seedProject, seedTenant, waitForJob, type Tenant } from './support/seed';
 import { startStack, type Stack } from './support/stack';
 

@@ -6,7 +6,8 @@
  */
 import { newId } from '@at/common';
 import { createDb } from '@at/db';
-import { createProviderServer, testEnv, type ProviderServer } from '@at/testkit';
+import { createProviderServer, type ProviderServer } from '@at/devstack';
+import { testEnv } from '@at/testkit';
 import { providerAuthConfig, providerConnections, type ProviderConnections } from './support/provider-seed';
 import { logResponses, type ResponseLog } from './support/response-log';
 import { allResults, seedAuthConfig, seedConnection, seedProject, seedTenant, waitForJob, type Tenant } from './support/seed';

@@ -4,7 +4,7 @@
  * tens of thousands of connections, and a bystander project on the same providers. Scenarios
  * do harm mid-job through it; verify() then checks what must hold whatever happened.
  */
-import { spawnProviderServer, type ProviderFaults, type ServiceProcess, type SpawnedProviderServer, type TokenPair } from '@at/testkit';
+import { spawnProviderServer, type ProviderFaults, type ServiceProcess, type SpawnedProviderServer, type TokenPair } from '@at/devstack';
 import { descendants, killTree } from '../support/process-tree';
 import { allResults, bulkConnections, seedAuthConfig, seedProject, seedTenant, type Tenant } from '../support/seed';
 import { startStack, type Stack, type StackOptions } from '../support/stack';

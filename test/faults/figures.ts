@@ -1,5 +1,5 @@
 import { appendFileSync, readFileSync } from 'node:fs';
-import type { ProviderStats } from '@at/testkit';
+import type { ProviderStats } from '@at/devstack';
 
 /** FAULTS_LONG=1 runs every scenario at full size (test/faults/run-long.sh sets it). */
 export const LONG = process.env['FAULTS_LONG'] === '1';

@@ -7,7 +7,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { migrate } from '@at/db';
-import { freePort } from '@at/testkit';
+import { freePort } from '@at/devstack';
 import { startPostgresProcess, type PostgresProcess } from '../support/postgres-process';
 import { FaultRun, TOKENS_PER_CONNECTION, sleep } from './fault-run';
 import { faultSeed, seededRandom, sized } from './figures';

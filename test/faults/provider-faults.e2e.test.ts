@@ -2,7 +2,7 @@
  * Both providers answer 30% of revocations with 503 or 429 and a Retry-After; mid-job one of
  * them goes down altogether (connections reset) for a while and comes back by itself.
  */
-import { type ProviderFaults } from '@at/testkit';
+import { type ProviderFaults } from '@at/devstack';
 import { FaultRun, sleep } from './fault-run';
 import { faultSeed, seededRandom, sized } from './figures';
 

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, startTemporalServer, type TemporalServerHandle } from '@at/testkit';
+import { freePort, readDynamicConfig, startTemporalServer, type TemporalServerHandle } from '@at/devstack';
 import { FaultRun, TOKENS_PER_CONNECTION, sleep } from './fault-run';
 import { faultSeed, seededRandom, sized } from './figures';
 import { seedProject } from '../support/seed';
@@ -18,7 +18,7 @@ let temporal: TemporalServerHandle | undefined;
 let dir: string;
 let port: number;
 
-const startTemporal = () => startTemporalServer({ port, dbFile: path.join(dir, 'temporal.db'), dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': 40 } });
+const startTemporal = () => startTemporalServer({ port, dbFile: path.join(dir, 'temporal.db'), dynamicConfig: readDynamicConfig('test') });
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'at-faults-temporal-'));

@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { migrate } from '@at/db';
-import { freePort, spawnProviderServer, spawnService, startEmbeddedPostgres, startTemporalServer, type ServiceProcess, type SpawnedProviderServer } from '@at/testkit';
+import { freePort, spawnProviderServer, spawnService, startEmbeddedPostgres, startTemporalServer, type ServiceProcess, type SpawnedProviderServer } from '@at/devstack';
 
 /** Everything started is stopped in reverse order: at the end, on an error, on Ctrl-C. */
 export class Stops {

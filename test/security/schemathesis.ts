@@ -10,7 +10,7 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { REPO_ROOT } from '@at/testkit';
+import { REPO_ROOT } from '@at/devstack';
 import { LoadClient } from '../load/client';
 import { LOAD_CLIENT, startInfra, Stops } from '../load/infra';
 

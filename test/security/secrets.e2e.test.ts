@@ -7,9 +7,9 @@
  * failure paths are covered too.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { SEARCH_ATTRIBUTE_NAMES } from '@at/common';
-import { createProviderServer, type ProviderServer } from '@at/testkit';
-import { hashSecret, secretsEqual } from '../../apps/apollo/src/auth/secret-tokens';
+import { SEARCH_ATTRIBUTE_NAMES, secretsEqual } from '@at/common';
+import { createProviderServer, type ProviderServer } from '@at/devstack';
+import { hashSecret } from '@at/apollo';
 import { findPlaintexts } from '../support/database-state';
 import { waitForJob } from '../support/seed';
 import { startStack, type Stack } from '../support/stack';

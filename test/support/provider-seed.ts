@@ -1,4 +1,4 @@
-import type { ProviderClient, ProviderServer } from '@at/testkit';
+import type { ProviderClient, ProviderServer } from '@at/devstack';
 import { bulkConnections, seedAuthConfig } from './seed';
 import type { Stack } from './stack';
 

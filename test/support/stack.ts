@@ -1,25 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
-import winston from 'winston';
 import { Client, Connection } from '@temporalio/client';
-import { createLogger, type Logger } from '@at/common';
 import { createDb } from '@at/db';
-import { createTestDatabase, spawnService, testEnv, type ServiceProcess, type TestDatabase } from '@at/testkit';
-import { startApollo, type Apollo } from '../../apps/apollo/src/app';
-import { parseApolloEnv } from '../../apps/apollo/src/env';
-import { parseThermosEnv } from '../../apps/thermos/src/env';
-import { startThermos, type Thermos } from '../../apps/thermos/src/thermos';
-
-export type CapturedLogger = { logger: Logger; lines: string[] };
-
-/** A logger whose JSON lines are kept in memory (and not printed), to assert on what is logged. */
-export function capturedLogger(service: string): CapturedLogger {
-  const lines: string[] = [];
-  const logger = createLogger({ service, level: 'debug' });
-  logger.clear();
-  logger.add(new winston.transports.Stream({ stream: new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString()), done()) }) }));
-  return { logger, lines };
-}
+import { spawnService, type ServiceProcess } from '@at/devstack';
+import { capturedLogger, createTestDatabase, testEnv, type TestDatabase } from '@at/testkit';
+import { parseApolloEnv, startApollo, type Apollo } from '@at/apollo';
+import { parseThermosEnv, startThermos, type Thermos } from '@at/thermos';
 
 export type StackOptions = {
   /** Run the worker as a child process (so a test can SIGKILL it) instead of in process. */

@@ -1,4 +1,4 @@
-import { spawnService } from '@at/testkit';
+import { spawnService } from '@at/devstack';
 
 test('a bad environment stops apollo at boot with a message naming each variable (and no secret)', async () => {
   const apollo = spawnService('apollo', 'apps/apollo/src/main.ts', {

@@ -7,3 +7,4 @@ export * from './scope';
 export * from './temporal-contract';
 export * from './run-schemas';
 export * from './secrets';
+export * from './temporal-files';

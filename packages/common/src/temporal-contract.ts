@@ -17,7 +17,7 @@ export const SEARCH_ATTRIBUTES = {
   jobId: defineSearchAttributeKey('AtJobId', SearchAttributeType.KEYWORD),
 } as const;
 
-/** `name=Keyword` pairs for `temporal server start-dev --search-attribute` and operator calls. */
+/** The names alone (tests look the attributes up by name); temporal/search-attributes.json is checked against SEARCH_ATTRIBUTES. */
 export const SEARCH_ATTRIBUTE_NAMES = Object.values(SEARCH_ATTRIBUTES).map((key) => key.name);
 
 /** What started a job: the surface it was created on, a DELETE, a retry or the admin API. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 // not a dependency of the root package: read the catalog where it lives
-import { PROVIDER_CATALOG } from '../../../packages/providers/src/catalog';
-import { createProviderServer, type ProviderServer } from '@at/testkit';
+import { PROVIDER_CATALOG } from '@at/providers';
+import { createProviderServer, type ProviderServer } from '@at/devstack';
 import { oauthCredentials, seedAuthConfig, seedConnection, seedProject, seedTenant, waitForJob, type Tenant } from '../../support/seed';
 import type { Stack } from '../../support/stack';
 import type { Dictionary } from './cases';

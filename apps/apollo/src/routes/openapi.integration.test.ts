@@ -1,4 +1,4 @@
-import { startTestApollo, type TestApollo } from '../testing/test-apollo';
+import { startTestApollo, type TestApollo } from '../../test/test-apollo';
 import { apolloRoutes } from '.';
 
 let t: TestApollo;

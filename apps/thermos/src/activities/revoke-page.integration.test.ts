@@ -5,7 +5,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createLogger, newId } from '@at/common';
-import { createProviderServer, createTestDatabase, type ProviderServer, type TestDatabase } from '@at/testkit';
+import { createProviderServer, type ProviderServer } from '@at/devstack';
+import { createTestDatabase, type TestDatabase } from '@at/testkit';
 import { createRevoker } from '@at/providers';
 import { Vault } from '@at/vault';
 import { ensureRun, snapshotNextPage } from '../runs/snapshot-store';

@@ -2,9 +2,7 @@ import { chmodSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { migrate } from '@at/db';
-import { ensureDatabase, startEmbeddedPostgres } from '../postgres';
-import { startTemporalServer } from '../temporal-server';
-import { freePort } from '../ports';
+import { ensureDatabase, freePort, readDynamicConfig, startEmbeddedPostgres, startTemporalServer } from '@at/devstack';
 import { TEST_ENV, TEMPLATE_DATABASE } from '../test-env';
 
 /**
@@ -32,8 +30,8 @@ export default async function globalSetup(): Promise<void> {
   if (!temporalAddress) {
     const temporal = await startTemporalServer({
       port: await freePort(),
-      // small enough that ordinary test jobs continue-as-new several times
-      dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': 40 },
+      // temporal/dynamic-config.test.json: ordinary test jobs continue-as-new several times
+      dynamicConfig: readDynamicConfig('test'),
     });
     started.push(temporal.stop);
     temporalAddress = temporal.address;

@@ -1,5 +1,5 @@
-import { badIds, expectAuthRequired, expectError, expectFieldError, expectNoSecrets, expectNoServerErrors, walkPages } from '../../../../testing/expectations';
-import { apiKeyHeader, bearer, startTestApollo, testSecret, type SeededProject, type TestApollo } from '../../../../testing/test-apollo';
+import { apiKeyHeader, badIds, bearer, expectAuthRequired, expectError, expectFieldError, expectNoSecrets, expectNoServerErrors, testSecret, walkPages } from '@at/testkit';
+import { startTestApollo, type SeededProject, type TestApollo } from '../../../../../test/test-apollo';
 
 let t: TestApollo;
 let project: SeededProject;

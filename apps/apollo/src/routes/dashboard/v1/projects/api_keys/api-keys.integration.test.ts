@@ -1,5 +1,5 @@
-import { badIds, expectAuthRequired, expectError, expectFieldError, expectNoSecrets, expectNoServerErrors, walkPages } from '../../../../../testing/expectations';
-import { apiKeyHeader, bearer, startTestApollo, type SeededOrg, type SeededProject, type TestApollo } from '../../../../../testing/test-apollo';
+import { apiKeyHeader, badIds, bearer, expectAuthRequired, expectError, expectFieldError, expectNoSecrets, expectNoServerErrors, walkPages } from '@at/testkit';
+import { startTestApollo, type SeededOrg, type SeededProject, type TestApollo } from '../../../../../../test/test-apollo';
 
 let t: TestApollo;
 let org: SeededOrg;

@@ -1,6 +1,6 @@
-import type { TestApollo, TestResponse } from './test-apollo';
+import type { TestClient, TestResponse } from './client';
 
-/** Jest expectations shared by the route suites; import only from tests. */
+/** Jest expectations shared by the API suites; import only from tests. */
 
 export function expectError(res: TestResponse, status: number, code?: string): void {
   expect({ status: res.status, body: res.body }).toEqual({
@@ -18,7 +18,7 @@ export function expectFieldError(res: TestResponse, path: string): void {
 export type RouteCall = { method: string; path: string; body?: unknown };
 
 /** Every route answers a missing and a wrong credential with 401 in the error shape. */
-export async function expectAuthRequired(t: TestApollo, routes: RouteCall[], wrongHeaders: Array<Record<string, string>>): Promise<void> {
+export async function expectAuthRequired(t: TestClient, routes: RouteCall[], wrongHeaders: Array<Record<string, string>>): Promise<void> {
   for (const route of routes) {
     for (const headers of [{}, ...wrongHeaders]) {
       const res = await t.request(route.method, route.path, { headers, ...(route.body === undefined ? {} : { body: route.body }) });
@@ -29,7 +29,7 @@ export async function expectAuthRequired(t: TestApollo, routes: RouteCall[], wro
 }
 
 /** Follows next_cursor from the first page to the last; returns the pages. */
-export async function walkPages(t: TestApollo, path: string, headers: Record<string, string>): Promise<Array<Array<{ id: string }>>> {
+export async function walkPages(t: TestClient, path: string, headers: Record<string, string>): Promise<Array<Array<{ id: string }>>> {
   const pages: Array<Array<{ id: string }>> = [];
   let cursor: string | null = null;
   do {
@@ -51,7 +51,7 @@ export function expectNoSecrets(texts: string[], secrets: string[]): void {
 }
 
 /** The suite made requests and none of them failed with a 5xx. */
-export function expectNoServerErrors(t: TestApollo): void {
+export function expectNoServerErrors(t: TestClient): void {
   expect(t.exchanges.length).toBeGreaterThan(0);
   expect(t.exchanges.filter((e) => e.status >= 500)).toEqual([]);
 }

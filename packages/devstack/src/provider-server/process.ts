@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
-import { stopChild } from '../temporal-server';
+import { stopChild } from '../services';
 import { type ProviderClient } from './client-auth';
 import { ProviderControlClient } from './control-client';
 import { type ProviderFaults } from './faults';

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { stopChild } from '../temporal-server';
+import { stopChild } from '../services';
 
 /** A confidential client registered at the server (client_secret_basic or client_secret_post). */
 export type OAuthClient = { clientId: string; clientSecret: string };

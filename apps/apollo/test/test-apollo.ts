@@ -1,31 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
-import winston from 'winston';
-import { createLogger } from '@at/common';
 import type { PrismaClient } from '@at/db';
-import { createTestDatabase, testEnv } from '@at/testkit';
-import { startApollo, type Apollo } from '../app';
-import { parseApolloEnv, type ApolloEnv } from '../env';
-
-// Tests read arbitrary response JSON; typing every body would only restate the schemas.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Json = any;
-
-export type TestResponse = { status: number; body: Json; text: string; headers: Headers };
-export type TestExchange = { method: string; path: string; status: number; text: string };
-
-export type RequestOptions = {
-  headers?: Record<string, string>;
-  /** Sent as JSON (content-type application/json). */
-  body?: unknown;
-  /** Sent verbatim (set the content-type yourself): malformed JSON, other media types. */
-  rawBody?: string;
-};
+import { apiKeyHeader, bearer, capturedLogger, createTestClient, createTestDatabase, testEnv, testSecret, type Json, type TestClient, type TestResponse } from '@at/testkit';
+import { startApollo, type Apollo } from '../src/app';
+import { parseApolloEnv, type ApolloEnv } from '../src/env';
 
 export type SeededOrg = { id: string; name: string; adminToken: string };
 export type SeededProject = { id: string; name: string; apiKey: string; apiKeyId: string };
 
-export type TestApollo = {
+export type TestApollo = TestClient & {
   url: string;
   env: ApolloEnv;
   apollo: Apollo;
@@ -33,9 +15,6 @@ export type TestApollo = {
   db: PrismaClient;
   /** Every log line apollo wrote (JSON), in order. */
   logs: string[];
-  /** Every exchange made through `request`, in order (for "no secret leaks" and "never a 500" checks). */
-  exchanges: TestExchange[];
-  request(method: string, path: string, options?: RequestOptions): Promise<TestResponse>;
   seed: {
     org(name?: string): Promise<SeededOrg>;
     project(orgToken: string, name?: string): Promise<SeededProject>;
@@ -46,22 +25,6 @@ export type TestApollo = {
   };
   stop(): Promise<void>;
 };
-
-export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-export const apiKeyHeader = (key: string) => ({ 'x-api-key': key });
-
-/** A random string that is easy to spot in a leak check. */
-export const testSecret = (label: string) => `${label}-${randomBytes(12).toString('hex')}`;
-
-function captureLogs(lines: string[]): winston.transport {
-  const stream = new Writable({
-    write(chunk: Buffer | string, _encoding, done) {
-      for (const line of chunk.toString().split('\n')) if (line.trim() !== '') lines.push(line);
-      done();
-    },
-  });
-  return new winston.transports.Stream({ stream });
-}
 
 /**
  * A real apollo on port 0 over a fresh test database, with its logs captured in memory and the
@@ -82,9 +45,7 @@ export async function startTestApollo(options: { env?: Record<string, string> } 
     LOG_LEVEL: 'debug',
     ...options.env,
   });
-  const logs: string[] = [];
-  const logger = createLogger({ service: 'apollo', level: env.LOG_LEVEL });
-  logger.clear().add(captureLogs(logs));
+  const { logger, lines: logs } = capturedLogger('apollo', env.LOG_LEVEL);
   let apollo: Apollo;
   try {
     apollo = await startApollo(env, { logger });
@@ -93,21 +54,7 @@ export async function startTestApollo(options: { env?: Record<string, string> } 
     throw error;
   }
 
-  const exchanges: TestExchange[] = [];
-  const request = async (method: string, path: string, { headers = {}, body, rawBody }: RequestOptions = {}): Promise<TestResponse> => {
-    const init: RequestInit = { method: method.toUpperCase(), headers: { ...headers } };
-    if (rawBody !== undefined) init.body = rawBody;
-    else if (body !== undefined) {
-      init.body = JSON.stringify(body);
-      init.headers = { 'content-type': 'application/json', ...headers };
-    }
-    const res = await fetch(`${apollo.url}${path}`, init);
-    const text = await res.text();
-    exchanges.push({ method: init.method ?? method, path, status: res.status, text });
-    let parsed: unknown = text;
-    if (res.headers.get('content-type')?.includes('application/json')) parsed = JSON.parse(text);
-    return { status: res.status, body: parsed, text, headers: res.headers };
-  };
+  const { exchanges, request } = createTestClient(apollo.url);
 
   const created = (what: string, res: TestResponse): Json => {
     if (res.status !== 201) throw new Error(`seeding ${what} failed: ${res.status} ${res.text}`);

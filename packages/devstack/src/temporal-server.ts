@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { SEARCH_ATTRIBUTE_NAMES } from '@at/common';
+import { readSearchAttributeFile, TEMPORAL_DIR } from '@at/common';
 import { waitFor } from './ports';
+import { stopChild } from './services';
 
 export const TEMPORAL_CLI_VERSION = '1.9.1';
 
@@ -21,13 +22,35 @@ export type TemporalServerOptions = {
   /** SQLite file for a persistent server; omit for in-memory. */
   dbFile?: string;
   namespace?: string;
-  dynamicConfig?: Record<string, string | number | boolean>;
+  /** Values on top of temporal/dynamic-config.dev.json. */
+  dynamicConfig?: Record<string, DynamicConfigValue>;
+  /** Register temporal/search-attributes.json at start (default); false starts without them. */
+  searchAttributes?: boolean;
   onLog?: (line: string) => void;
 };
 
 export type TemporalServerHandle = { address: string; uiUrl: string | undefined; process: ChildProcess; stop: () => Promise<void> };
 
-/** Starts `temporal server start-dev` with the project's search attributes registered. */
+type DynamicConfigValue = string | number | boolean;
+
+/**
+ * temporal/dynamic-config.<kind>.json, key → JSON value: `dev` for every dev server we start,
+ * `test` on top of it for the test suites' servers.
+ */
+export function readDynamicConfig(kind: 'dev' | 'test'): Record<string, DynamicConfigValue> {
+  const file = path.join(TEMPORAL_DIR, `dynamic-config.${kind}.json`);
+  const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  const valid = (value: unknown) => ['string', 'number', 'boolean'].includes(typeof value);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || !Object.values(parsed).every(valid)) {
+    throw new Error(`${file}: expected an object of dynamic config keys to string, number or boolean values`);
+  }
+  return parsed as Record<string, DynamicConfigValue>;
+}
+
+/**
+ * Starts `temporal server start-dev` with the dynamic config of temporal/dynamic-config.dev.json
+ * (plus `dynamicConfig`) and the search attributes of temporal/search-attributes.json.
+ */
 export async function startTemporalServer(options: TemporalServerOptions): Promise<TemporalServerHandle> {
   const namespace = options.namespace ?? 'default';
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port), '--namespace', namespace, '--log-level', 'warn'];
@@ -37,8 +60,10 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
     mkdirSync(path.dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', options.dbFile);
   }
-  for (const name of SEARCH_ATTRIBUTE_NAMES) args.push('--search-attribute', `${name}=Keyword`);
-  for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  if (options.searchAttributes !== false) {
+    for (const [name, type] of Object.entries(readSearchAttributeFile())) args.push('--search-attribute', `${name}=${type}`);
+  }
+  for (const [key, value] of Object.entries({ ...readDynamicConfig('dev'), ...options.dynamicConfig })) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   const child = spawn(temporalBinaryPath(), args, { stdio: ['ignore', 'pipe', 'pipe'], detached: false });
   const log = options.onLog ?? (() => undefined);
   child.stdout?.on('data', (chunk: Buffer) => log(chunk.toString()));
@@ -63,16 +88,4 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
     process: child,
     stop: () => stopChild(child),
   };
-}
-
-export function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { stopChild } from './temporal-server';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 
@@ -76,4 +75,17 @@ export function spawnService(name: string, entry: string, env: Record<string, st
       await exited;
     },
   };
+}
+
+/** SIGTERM, then SIGKILL after the grace time; resolves once the child has exited. */
+export function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
 }
