@@ -1,14 +1,14 @@
 // Validates every provider file and checks docs/providers.md is current (pnpm catalog:check;
 // scripts/test.sh runs it before the test suites). Exits non-zero with the problems listed.
 import { readFileSync } from 'node:fs';
-import { renderProvidersDoc } from '../src/catalog/docs';
+import { renderCatalogSection, spliceCatalogSection } from '../src/catalog/docs';
 import { PROVIDERS_DOC } from '../src/catalog/docs-file';
 import { CatalogError, loadCatalog } from '../src/catalog/load';
 
 try {
   const entries = [...loadCatalog().values()];
   const current = readFileSync(PROVIDERS_DOC, 'utf8');
-  if (current !== renderProvidersDoc(entries)) {
+  if (current !== spliceCatalogSection(current, renderCatalogSection(entries))) {
     console.error('docs/providers.md is out of date with packages/providers/catalog: run pnpm catalog:docs');
     process.exit(1);
   }

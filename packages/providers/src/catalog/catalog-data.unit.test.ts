@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { renderProvidersDoc } from './docs';
+import { GENERATED_END, GENERATED_START, renderCatalogSection, spliceCatalogSection } from './docs';
 import { PROVIDERS_DOC } from './docs-file';
 import { CATALOG_DIR, CatalogError, loadCatalog, loadCatalogFrom } from './load';
 import { type CatalogEntry, REVOCATION_STYLES } from './schema';
@@ -66,8 +66,16 @@ describe('the provider catalog', () => {
     for (const r of none) if (r?.style === 'none') expect(r.instead).not.toBe(r.reason);
   });
 
-  test('docs/providers.md is generated from the current catalog (run pnpm catalog:docs)', () => {
-    expect(readFileSync(PROVIDERS_DOC, 'utf8')).toBe(renderProvidersDoc(entries));
+  test('docs/providers.md holds the section generated from the current catalog (run pnpm catalog:docs)', () => {
+    const doc = readFileSync(PROVIDERS_DOC, 'utf8');
+    expect(doc).toContain(GENERATED_START);
+    expect(doc).toBe(spliceCatalogSection(doc, renderCatalogSection(entries)));
+  });
+
+  test('regenerating replaces only the generated section', () => {
+    const doc = `# Title\n\nhand-written\n\n${GENERATED_START}\nstale\n${GENERATED_END}\n\nafter\n`;
+    expect(spliceCatalogSection(doc, 'fresh\n')).toBe(`# Title\n\nhand-written\n\n${GENERATED_START}\n\nfresh\n\n${GENERATED_END}\n\nafter\n`);
+    expect(spliceCatalogSection('# Title\n', 'fresh\n')).toBe(`# Title\n\n${GENERATED_START}\n\nfresh\n\n${GENERATED_END}\n`);
   });
 
   test('the loaded catalog is frozen', () => {
