@@ -3,3 +3,4 @@ export { startThermos, type Thermos } from './thermos';
 export { parseThermosEnv, type ThermosEnv } from './env';
 export { builtWorkflowBundle, buildWorkflowBundle, workflowBundlePath, WorkflowBundleError } from './workflow-bundle';
 export { ensureSweepSchedule } from './sweep-schedule';
+export { fetchRunChain } from './workflow-histories';
