@@ -17,7 +17,7 @@ import { WORKFLOW_TYPES, type RunTarget } from '@at/common';
 import { createProviderServer, type ProviderServer, type TokenPair } from '@at/devstack';
 import { startTestServices, stopTestServices } from '@at/testkit';
 import { fetchRunChain, HISTORIES_DIR, type History } from '../src/workflow-histories';
-import { connectionStatuses, seedAuthConfig, seedConnections, seedTenant, startRunHarness, type RunHarness, type SeededTenant } from '../test/run-harness';
+import { connectionStatuses, seedAuthConfig, seedConnections, seedTenant, startRunHarness, type RunHarness, type SeededTenant } from './run-harness';
 
 const CLIENT = { clientId: 'history-app', clientSecret: 'history-app-secret-0123456789' };
 
