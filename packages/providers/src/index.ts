@@ -16,3 +16,4 @@ export { PROVIDER_CATALOG, isKnownToolkit, providerKeyOf } from './catalog';
 export { classifyNetworkError, classifyResponse, parseRetryAfter, type Classification, type ClassifyContext, type ProviderResponse, type TransientCode } from './classify';
 export { createRevoker } from './revoker';
 export { createPostgresRateLimiter, type PostgresRateLimiterOptions } from './postgres-rate-limiter';
+export * from './refresh';

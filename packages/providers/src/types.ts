@@ -1,5 +1,5 @@
 /** The public vocabulary of @at/providers: what a caller hands in and what it gets back. */
-export type OAuthCredential = { type: 'oauth2'; access_token: string; refresh_token?: string; expires_at?: string /* ISO */ };
+export type OAuthCredential = { type: 'oauth2'; access_token: string; refresh_token?: string; expires_at?: string /* ISO */; token_type?: string };
 export type ApiKeyCredential = { type: 'api_key'; api_key: string };
 export type Credential = OAuthCredential | ApiKeyCredential;
 
