@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_REVOKE_TUNING, TASK_QUEUE, envBool, envLogLevel, envPort, loadEnvOrExit, parseEnv } from '@at/common';
+import { DEFAULT_REVOKE_TUNING, TASK_QUEUE, envBool, envLogLevel, envPort, loadEnvOrExit, parseEnv, providerCallEnv, tokenRefreshEnv } from '@at/common';
 
 /** Every setting apollo reads, validated once at boot. Documented in the README. */
 export const apolloEnvSchema = z.object({
@@ -36,6 +36,11 @@ export const apolloEnvSchema = z.object({
   REVOKE_PAGE_SIZE: z.coerce.number().int().min(1).max(5000).default(DEFAULT_REVOKE_TUNING.pageSize),
   REVOKE_PAGE_PARALLELISM: z.coerce.number().int().min(1).max(64).default(DEFAULT_REVOKE_TUNING.pageParallelism),
   REVOKE_SNAPSHOT_PAGE_SIZE: z.coerce.number().int().min(100).max(100_000).default(DEFAULT_REVOKE_TUNING.snapshotPageSize),
+  /** GET .../token refreshes first when the access token expires within this many seconds. */
+  TOKEN_REFRESH_LEAD_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  ...tokenRefreshEnv,
+  /** Base URL overrides and rate ceilings of provider calls (refreshes), shared with thermos. */
+  ...providerCallEnv,
   LOG_LEVEL: envLogLevel,
 });
 

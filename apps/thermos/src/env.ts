@@ -1,18 +1,5 @@
 import { z } from 'zod';
-import { TASK_QUEUE, envBool, envLogLevel, envPort, loadEnvOrExit, parseEnv } from '@at/common';
-
-const jsonRecord = <T extends z.ZodType>(value: T) =>
-  z
-    .string()
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be a JSON object' });
-        return z.NEVER;
-      }
-    })
-    .pipe(z.record(z.string(), value));
+import { TASK_QUEUE, envBool, envLogLevel, envPort, loadEnvOrExit, parseEnv, providerCallEnv, tokenRefreshEnv } from '@at/common';
 
 /** Every setting thermos reads, validated once at boot. Documented in the README. */
 export const thermosEnvSchema = z.object({
@@ -38,13 +25,8 @@ export const thermosEnvSchema = z.object({
   REVOKE_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
   /** Page activities one worker runs at once. */
   MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(200).default(8),
-  /** Provider base URLs overriding the catalog, JSON: {"google":"http://127.0.0.1:9000"}. */
-  PROVIDER_BASE_URLS: jsonRecord(z.string().url()).default({}),
-  /**
-   * Per-provider request ceilings (req/s) overriding the catalog, held across all workers, JSON:
-   * {"google":50,"oauth2:https://idp.example.com":100}; 0 removes the ceiling.
-   */
-  PROVIDER_RATE_LIMITS: jsonRecord(z.number().min(0)).default({}),
+  ...providerCallEnv,
+  ...tokenRefreshEnv,
   /** Per-request provider timeout and the retry budget of one connection. */
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   PROVIDER_RETRY_BUDGET_MS: z.coerce.number().int().min(0).default(120_000),

@@ -9,6 +9,9 @@ import { listAuthConfigs } from './api/v1/auth_configs/listAuthConfigs';
 import { postAuthConfigs } from './api/v1/auth_configs/postAuthConfigs';
 import { deleteConnectedAccount } from './api/v1/connected_accounts/deleteConnectedAccount';
 import { getConnectedAccount } from './api/v1/connected_accounts/getConnectedAccount';
+import { getConnectedAccountToken } from './api/v1/connected_accounts/getConnectedAccountToken';
+import { putConnectedAccountCredentials } from './api/v1/connected_accounts/putConnectedAccountCredentials';
+import { getConnectionHealth } from './api/v1/connection_health/getConnectionHealth';
 import { listConnectedAccounts } from './api/v1/connected_accounts/listConnectedAccounts';
 import { postConnectedAccounts } from './api/v1/connected_accounts/postConnectedAccounts';
 import { deleteApiKey } from './dashboard/v1/projects/api_keys/deleteApiKey';
@@ -49,6 +52,9 @@ export function apolloRoutes(ctx: ApolloContext): AnyRoute[] {
     getConnectedAccount(ctx),
     deleteConnectedAccount(ctx),
     postConnectedAccountRevoke(ctx),
+    getConnectedAccountToken(ctx),
+    putConnectedAccountCredentials(ctx),
+    getConnectionHealth(ctx),
     postRevokeTokens(ctx, 'org'),
     postRevokeTokens(ctx, 'project'),
     apiPostRevokeJobs(ctx),

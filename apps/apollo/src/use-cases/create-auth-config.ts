@@ -13,6 +13,8 @@ export type AuthConfigInput = {
   clientId?: string | undefined;
   clientSecret?: string | undefined;
   revocationEndpoint?: string | undefined;
+  tokenEndpoint?: string | undefined;
+  tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post' | undefined;
 };
 
 /** Rules across fields, reported all at once under the body's field names. */
@@ -24,6 +26,8 @@ export function authConfigIssues(input: AuthConfigInput): FieldIssue[] {
   if (input.authScheme === 'api_key') {
     if (input.clientId !== undefined) issues.push({ path: 'body.client_id', message: 'only for auth_scheme oauth2' });
     if (input.clientSecret !== undefined) issues.push({ path: 'body.client_secret', message: 'only for auth_scheme oauth2' });
+    if (input.tokenEndpoint !== undefined) issues.push({ path: 'body.token_endpoint', message: 'only for auth_scheme oauth2' });
+    if (input.tokenEndpointAuthMethod !== undefined) issues.push({ path: 'body.token_endpoint_auth_method', message: 'only for auth_scheme oauth2' });
   } else if (TOOLKITS_REVOKING_WITH_CLIENT_AUTH.has(input.toolkit)) {
     const why = `required for toolkit ${input.toolkit}: its revocation authenticates the OAuth client`;
     if (input.clientId === undefined) issues.push({ path: 'body.client_id', message: why });
@@ -46,5 +50,7 @@ export async function createAuthConfig(ctx: ApolloContext, caller: ProjectCaller
     clientId: input.clientId ?? null,
     clientSecretSealed: input.clientSecret === undefined ? null : ctx.vault.sealJson(input.clientSecret, id),
     revocationEndpoint: input.revocationEndpoint ?? null,
+    tokenEndpoint: input.tokenEndpoint ?? null,
+    tokenEndpointAuthMethod: input.tokenEndpointAuthMethod ?? 'client_secret_basic',
   });
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRoute } from '@at/http';
-import { isKnownToolkit, PROVIDER_CATALOG } from '@at/providers';
+import { isKnownToolkit, PROVIDER_CATALOG, TOKEN_ENDPOINT_AUTH_METHODS } from '@at/providers';
 import type { ApolloContext } from '../../../../context';
 import { createAuthConfig, TOOLKITS_REVOKING_WITH_CLIENT_AUTH } from '../../../../use-cases/create-auth-config';
 import { plainText } from '../../../schemas';
@@ -9,7 +9,7 @@ import { authConfigView, presentAuthConfig } from './auth-config-view';
 const toolkits = Object.keys(PROVIDER_CATALOG);
 
 /** Absolute http(s) URL; credentials in it would be a secret stored in a non-secret column. */
-function isRevocationUrl(value: string): boolean {
+function isEndpointUrl(value: string): boolean {
   // the URL parser strips or escapes control characters, but the raw string is what is stored:
   // a NUL byte made Postgres fail the insert (a 500)
   if (/\p{Cc}/u.test(value) || !URL.canParse(value)) return false;
@@ -37,9 +37,20 @@ export const postAuthConfigsBody = z
       .string()
       .trim()
       .max(2048)
-      .refine(isRevocationUrl, 'must be an absolute http(s) URL without credentials or control characters')
+      .refine(isEndpointUrl, 'must be an absolute http(s) URL without credentials or control characters')
       .optional()
       .describe('RFC 7009 revocation endpoint; required for toolkit oauth2'),
+    token_endpoint: z
+      .string()
+      .trim()
+      .max(2048)
+      .refine(isEndpointUrl, 'must be an absolute http(s) URL without credentials or control characters')
+      .optional()
+      .describe("OAuth token endpoint where refresh tokens are exchanged; required for toolkit oauth2 when connections carry a refresh token; overrides a catalog toolkit's built-in one"),
+    token_endpoint_auth_method: z
+      .enum(TOKEN_ENDPOINT_AUTH_METHODS)
+      .optional()
+      .describe('how the app authenticates at the token endpoint (RFC 6749 2.3.1); default client_secret_basic'),
   })
   .describe(
     'One provider app. Rules: toolkit oauth2 needs revocation_endpoint; auth_scheme oauth2 with a toolkit whose revocation authenticates the client ' +
@@ -64,6 +75,8 @@ export const postAuthConfigs = (ctx: ApolloContext) =>
         clientId: body.client_id,
         clientSecret: body.client_secret,
         revocationEndpoint: body.revocation_endpoint,
+        tokenEndpoint: body.token_endpoint,
+        tokenEndpointAuthMethod: body.token_endpoint_auth_method,
       });
       return { status: 201, body: presentAuthConfig(config) };
     },
