@@ -31,6 +31,14 @@ export const thermosEnvSchema = z.object({
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   PROVIDER_RETRY_BUDGET_MS: z.coerce.number().int().min(0).default(120_000),
   PROVIDER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  /**
+   * Refresh ahead: how often its Schedule runs (0: no Schedule; it is left as it is), how far
+   * ahead of expiry it renews tokens, credentials per page and refreshes in flight per page.
+   */
+  REFRESH_AHEAD_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  REFRESH_AHEAD_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  REFRESH_AHEAD_PAGE_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
+  REFRESH_AHEAD_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
   /** Run only the HTTP API, or only the worker (default: both). */
   THERMOS_ROLE: z.enum(['all', 'worker', 'api']).default('all'),
   /** How long in-flight activities may finish on SIGTERM before they are cancelled. */

@@ -6,7 +6,8 @@ import type { Logger } from '@at/common';
 import type { PrismaClient } from '@at/db';
 import type { createRevoker } from '@at/providers';
 import type { Vault } from '@at/vault';
-import { createHealthActivities, createRevokeActivities } from './activities';
+import { createHealthActivities, createRefreshAheadActivities, createRevokeActivities } from './activities';
+import type { RefreshAheadDeps } from './activities/refresh-ahead';
 
 const WORKFLOWS = path.join(__dirname, 'workflows');
 
@@ -46,11 +47,12 @@ export type WorkerOptions = {
   maxConcurrentActivities: number;
   shutdownGraceMs: number;
   taskQueue: string;
+  refreshAhead: RefreshAheadDeps;
 };
 
 export type RunningWorker = { worker: Worker; done: Promise<void>; stop: () => Promise<void> };
 
-/** The thermos worker: revoke and health workflows with their activities. */
+/** The thermos worker: revoke, refresh-ahead and health workflows with their activities. */
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
   const worker = await Worker.create({
     connection: options.connection,
@@ -60,6 +62,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     activities: {
       ...createRevokeActivities({ db: options.db, vault: options.vault, revoker: options.revoker, logger: options.logger, concurrency: options.concurrency }),
       ...createHealthActivities(options.db),
+      ...createRefreshAheadActivities(options.refreshAhead),
     },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities,
     // without a grace time every deploy would cancel in-flight pages

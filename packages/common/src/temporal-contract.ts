@@ -7,7 +7,7 @@ import type { RunTarget } from './scope';
 
 export const TASK_QUEUE = 'thermos-revoke';
 
-export const WORKFLOW_TYPES = { revoke: 'revokeWorkflow', health: 'healthWorkflow' } as const;
+export const WORKFLOW_TYPES = { revoke: 'revokeWorkflow', health: 'healthWorkflow', refreshAhead: 'refreshAheadWorkflow' } as const;
 
 export const SEARCH_ATTRIBUTES = {
   orgId: defineSearchAttributeKey('AtOrgId', SearchAttributeType.KEYWORD),
@@ -58,3 +58,31 @@ export type RunCounts = {
   unsupported_by_provider: number;
   failed: number;
 };
+
+/** The Schedule that runs refresh ahead, one per task queue (deployment), and its workflow id. */
+export const refreshAheadScheduleId = (taskQueue: string): string => `refresh-ahead:${taskQueue}`;
+
+export type RefreshAheadInput = {
+  /** Refresh active credentials whose access token expires within this many seconds. */
+  horizonSeconds: number;
+  /** Credentials per page activity. */
+  pageSize: number;
+  /** Set when continuing as new: where the run started, its keyset cursor and its totals so far. */
+  resume?: { startedAt: string; cursor: RefreshAheadCursor | null; totals: RefreshAheadCounts };
+};
+
+/** Keyset position in (expires_at, connected account id) order. */
+export type RefreshAheadCursor = { expiresAt: string; id: string };
+
+export type RefreshAheadCounts = {
+  /** credentials looked at */
+  seen: number;
+  refreshed: number;
+  needs_reauth: number;
+  /** failed without proof the grant is gone (status unchanged; backed off) */
+  failed: number;
+  /** nothing done: refreshed meanwhile by a vend, lease held, paused, or no refresh token */
+  skipped: number;
+};
+
+export const ZERO_REFRESH_AHEAD_COUNTS: RefreshAheadCounts = { seen: 0, refreshed: 0, needs_reauth: 0, failed: 0, skipped: 0 };

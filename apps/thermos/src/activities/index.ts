@@ -5,6 +5,7 @@ import type { createRevoker } from '@at/providers';
 import type { Vault } from '@at/vault';
 import { finishRun, getRunCounts, getRun } from '../runs/run-store';
 import { revokePage, type RevokePageInput } from './revoke-page';
+import { refreshDuePage, type RefreshAheadDeps, type RefreshDuePageInput } from './refresh-ahead';
 import { snapshotRun, type SnapshotInput } from './snapshot';
 
 export type RevokeActivityDeps = { db: PrismaClient; vault: Vault; revoker: ReturnType<typeof createRevoker>; logger: Logger; concurrency: number };
@@ -39,3 +40,12 @@ export function createHealthActivities(db: PrismaClient) {
     },
   };
 }
+
+/** Refresh ahead's activity, bound to the lifecycle dependencies (shared with apollo's vend). */
+export function createRefreshAheadActivities(deps: RefreshAheadDeps) {
+  return {
+    refreshDuePage: (input: RefreshDuePageInput) => refreshDuePage(deps, input),
+  };
+}
+
+export type RefreshAheadActivities = ReturnType<typeof createRefreshAheadActivities>;

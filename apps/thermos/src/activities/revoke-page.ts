@@ -1,11 +1,11 @@
 import { setMaxListeners } from 'node:events';
-import { Context } from '@temporalio/activity';
+import { Context, sleep } from '@temporalio/activity';
 import type { Logger } from '@at/common';
 import type { PrismaClient } from '@at/db';
 import type { createRevoker } from '@at/providers';
 import type { Vault } from '@at/vault';
 import { groupCommit } from '../runs/group-commit';
-import { loadAuthFailures, loadPendingItems, markRevoking, recordAuthFailure, recordOutcomes, recountPage, type ItemResult, type OutcomeRecord, type PendingItem } from '../runs/item-store';
+import { loadAuthFailures, loadPendingItems, markRevoking, recordAuthFailure, recordOutcomes, recountPage, type ItemResult, type OutcomeRecord, type PendingItem, type RevokingClaim } from '../runs/item-store';
 import { decide, toItemResult } from './revoke-connection';
 
 export type RevokePageInput = { runId: string; page: number; pageSize: number };
@@ -103,7 +103,10 @@ export async function revokePage(deps: RevokePageDeps, input: RevokePageInput): 
   return counts;
 }
 
-type PageWrites = { markRevoking: (id: string) => Promise<boolean>; recordOutcome: (record: OutcomeRecord) => Promise<boolean> };
+type PageWrites = { markRevoking: (id: string) => Promise<RevokingClaim>; recordOutcome: (record: OutcomeRecord) => Promise<boolean> };
+
+// a refresh holds its lease for at most its length (@at/lifecycle); a few waits always end it
+const MAX_LEASE_WAITS = 5;
 
 async function revokeOne(
   deps: RevokePageDeps,
@@ -121,9 +124,17 @@ async function revokeOne(
     return { outcome: 'failed', revokedTokens: [], errorCode: 'credential_unreadable', errorMessage: 'the sealed credential could not be opened', attempts: 0 };
   }
   if (decision.kind === 'skip') return decision.result;
-  if (!(await writes.markRevoking(item.connectedAccountId))) {
-    return { outcome: 'already_revoked', revokedTokens: [], errorCode: null, errorMessage: null, attempts: 0 };
+  const claim = await claimRevoking(writes, item.connectedAccountId);
+  if (claim.kind === 'revoked') return { outcome: 'already_revoked', revokedTokens: [], errorCode: null, errorMessage: null, attempts: 0 };
+  if (claim.kind === 'leased') return { outcome: 'failed', revokedTokens: [], errorCode: 'refresh_in_progress', errorMessage: 'a token refresh kept the connection busy; retry the job', attempts: 0 };
+  // revoke what is stored now: a refresh before the claim may have rotated the tokens loaded with the page
+  try {
+    decision = decide({ ...item, credentialSealed: claim.sealed }, deps.vault, authFailures);
+  } catch (error) {
+    deps.logger.error('sealed credential could not be opened', { run_id: runId, connected_account_id: item.connectedAccountId, error: error instanceof Error ? error.name : 'unknown' });
+    return { outcome: 'failed', revokedTokens: [], errorCode: 'credential_unreadable', errorMessage: 'the sealed credential could not be opened', attempts: 0 };
   }
+  if (decision.kind === 'skip') return decision.result;
   const result = await deps.revoker.revoke(decision.request, signal);
   if (result.outcome === 'failed' && result.providerWide) {
     const failure = { errorCode: result.errorCode, errorMessage: result.errorMessage };
@@ -132,4 +143,14 @@ async function revokeOne(
     deps.logger.warn('provider rejected the client; failing the rest of this auth config fast', { run_id: runId, auth_config_id: item.authConfigId, error_code: result.errorCode });
   }
   return toItemResult(result);
+}
+
+/** Marks the connection `revoking`, waiting out a token refresh that holds its lease. */
+async function claimRevoking(writes: PageWrites, connectedAccountId: string): Promise<RevokingClaim> {
+  for (let wait = 0; ; wait += 1) {
+    const claim = await writes.markRevoking(connectedAccountId);
+    if (claim.kind !== 'leased' || wait >= MAX_LEASE_WAITS) return claim;
+    // Temporal's activity sleep ends early when the activity is cancelled
+    await sleep(Math.min(Math.max(claim.waitMs, 20), 60_000));
+  }
 }

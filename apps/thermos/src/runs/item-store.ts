@@ -47,18 +47,41 @@ export async function loadPendingItems(db: PrismaClient, runId: string, fromSeq:
 }
 
 /**
- * Marks connections `revoking` before their provider is called, so no token refresh can write
- * a fresh credential back meanwhile. Returns, in input order, false for those already revoked.
- * Rows are locked in id order, so concurrent batches of overlapping runs cannot deadlock.
+ * What markRevoking found for one connection: `claimed` (now `revoking`, with its credential as
+ * it stands at that moment, which is what gets revoked), `revoked` (already revoked), or
+ * `leased` (a token refresh holds its lease: nothing was changed; try again after `waitMs`).
  */
-export async function markRevoking(db: PrismaClient, connectedAccountIds: string[]): Promise<boolean[]> {
-  const rows = await db.$queryRaw<Array<{ id: string }>>`
-    WITH target AS (
-      SELECT id FROM connected_accounts WHERE id = ANY(${connectedAccountIds}::text[]) AND status <> 'revoked' ORDER BY id FOR UPDATE)
-    UPDATE connected_accounts ca SET status = 'revoking' FROM target WHERE ca.id = target.id
-    RETURNING ca.id`;
-  const marked = new Set(rows.map((r) => r.id));
-  return connectedAccountIds.map((id) => marked.has(id));
+export type RevokingClaim = { kind: 'claimed'; sealed: unknown } | { kind: 'revoked' } | { kind: 'leased'; waitMs: number };
+
+/**
+ * Marks connections `revoking` before their provider is called, so no token refresh can write
+ * a fresh credential back meanwhile. A connection whose refresh lease is held is left alone
+ * (its refresh may be rotating the very tokens this run would revoke): the caller waits for the
+ * lease and tries again, then revokes the pair the refresh stored. No lease can be taken on a
+ * connection once it is `revoking` (see @at/lifecycle). Rows are locked connections first, then
+ * credentials, each in id order, so concurrent batches cannot deadlock. Answers in input order.
+ */
+export async function markRevoking(db: PrismaClient, connectedAccountIds: string[]): Promise<RevokingClaim[]> {
+  const rows = await db.$queryRaw<Array<{ id: string; marked: boolean; sealed: unknown; wait_ms: number | null }>>`
+    WITH target AS MATERIALIZED (
+      SELECT id FROM connected_accounts WHERE id = ANY(${connectedAccountIds}::text[]) AND status <> 'revoked' ORDER BY id FOR UPDATE),
+    cred AS MATERIALIZED (
+      SELECT connected_account_id, sealed, refresh_lease_until > clock_timestamp() AS leased,
+             GREATEST(0, extract(epoch FROM refresh_lease_until - clock_timestamp()) * 1000)::float8 AS wait_ms
+      FROM credentials WHERE connected_account_id IN (SELECT id FROM target) ORDER BY connected_account_id FOR UPDATE),
+    marked AS (
+      UPDATE connected_accounts ca SET status = 'revoking' FROM target
+      WHERE ca.id = target.id AND NOT EXISTS (SELECT 1 FROM cred WHERE cred.connected_account_id = target.id AND cred.leased)
+      RETURNING ca.id)
+    SELECT target.id, target.id IN (SELECT id FROM marked) AS marked, cred.sealed, cred.wait_ms
+    FROM target LEFT JOIN cred ON cred.connected_account_id = target.id`;
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return connectedAccountIds.map((id): RevokingClaim => {
+    const row = byId.get(id);
+    if (!row) return { kind: 'revoked' };
+    if (row.marked) return { kind: 'claimed', sealed: row.sealed ?? null };
+    return { kind: 'leased', waitMs: Number(row.wait_ms ?? 0) };
+  });
 }
 
 export type OutcomeRecord = { seq: number; connectedAccountId: string; result: ItemResult };
@@ -86,7 +109,7 @@ export async function recordOutcomes(db: PrismaClient, runId: string, records: O
       FROM input WHERE i.run_id = ${runId} AND i.seq = ANY(${seqs}::int[]) AND i.seq = input.seq AND i.outcome = 'pending'
       RETURNING i.seq, i.connected_account_id, input.outcome <> 'failed' AS shred),
     cred AS (
-      UPDATE credentials SET sealed = NULL, destroyed_at = CURRENT_TIMESTAMP
+      UPDATE credentials SET sealed = NULL, destroyed_at = CURRENT_TIMESTAMP, refreshable = false
       WHERE connected_account_id IN (SELECT connected_account_id FROM item WHERE shred) AND destroyed_at IS NULL
       RETURNING 1),
     conn AS (

@@ -1,2 +1,3 @@
 export { revokeWorkflow } from './revoke';
 export { healthWorkflow } from './health';
+export { refreshAheadWorkflow } from './refresh-ahead';
