@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { Prisma } from '@at/db';
 import { sleep } from './sleep';
 import { leaseHeld, readCredentialState, type CredentialState, type DbClient } from './credential-state';
 
@@ -10,6 +11,26 @@ import { leaseHeld, readCredentialState, type CredentialState, type DbClient } f
  * Taking the connection FOR SHARE also makes a lease wait for a concurrent markRevoking to commit
  * and then see `revoking`, so no lease is ever granted on a connection being revoked.
  */
+
+/**
+ * When a credential is due for refresh, as SQL over aliases `c` (credentials) and `ca`
+ * (connected_accounts): its access token expires within `leadMs`, or within half its lifetime
+ * when that is shorter (the lifetime is known once we refreshed it ourselves). Without the
+ * half-life rule a token living less than the lead would be refreshed on every read.
+ */
+export function dueSql(leadMs: number): Prisma.Sql {
+  const lead = Prisma.sql`${leadMs}::float8 * interval '1 millisecond'`;
+  return Prisma.sql`c.expires_at <= clock_timestamp() + LEAST(${lead},
+    CASE WHEN ca.last_refreshed_at IS NULL OR ca.last_refreshed_at >= c.expires_at THEN ${lead} ELSE (c.expires_at - ca.last_refreshed_at) / 2 END)`;
+}
+
+/** The same rule as dueSql, on a state already read. */
+export function isDue(state: Pick<CredentialState, 'expiresAt' | 'lastRefreshedAt' | 'dbNow'>, leadMs: number): boolean {
+  if (state.expiresAt === null) return false;
+  const expiresAt = state.expiresAt.getTime();
+  const lifetime = state.lastRefreshedAt !== null && state.lastRefreshedAt.getTime() < expiresAt ? expiresAt - state.lastRefreshedAt.getTime() : Number.POSITIVE_INFINITY;
+  return expiresAt <= state.dbNow.getTime() + Math.min(leadMs, lifetime / 2);
+}
 
 /** A lease owner id: which process took it (for operators), and a fresh id per lease. */
 export function newLeaseOwner(): string {
@@ -22,18 +43,20 @@ export type Lease = { connectedAccountId: string; owner: string; version: number
  * Takes the refresh lease of an active connection's credential with one conditional UPDATE:
  * only when no one holds it, and only while the access token is still due (expires within
  * `dueWithinMs`), so a caller that waited for another's refresh never refreshes again. Returns
- * the credential as it stands under the lease, or null when the lease was not taken.
+ * the credential as it stands under the lease, or null when the lease was not taken. Due is
+ * dueSql's rule.
  */
 export async function takeLease(db: DbClient, input: { connectedAccountId: string; owner: string; leaseMs: number; dueWithinMs: number }): Promise<Lease | null> {
   const rows = await db.$queryRaw<Array<{ sealed: unknown; version: number; expires_at: Date | null; refresh_lease_until: Date }>>`
     WITH ca AS MATERIALIZED (
-      SELECT id FROM connected_accounts WHERE id = ${input.connectedAccountId} AND status = 'active' AND deleted_at IS NULL FOR SHARE)
+      SELECT id, last_refreshed_at FROM connected_accounts WHERE id = ${input.connectedAccountId} AND status = 'active' AND deleted_at IS NULL FOR SHARE)
     UPDATE credentials c
     SET refresh_lease_owner = ${input.owner}, refresh_lease_until = clock_timestamp() + ${input.leaseMs}::float8 * interval '1 millisecond'
-    WHERE c.connected_account_id = (SELECT id FROM ca)
+    FROM ca
+    WHERE c.connected_account_id = ca.id
       AND c.sealed IS NOT NULL
       AND (c.refresh_lease_until IS NULL OR c.refresh_lease_until <= clock_timestamp())
-      AND c.expires_at <= clock_timestamp() + ${input.dueWithinMs}::float8 * interval '1 millisecond'
+      AND ${dueSql(input.dueWithinMs)}
     RETURNING c.sealed, c.version, c.expires_at, c.refresh_lease_until`;
   const row = rows[0];
   if (!row) return null;

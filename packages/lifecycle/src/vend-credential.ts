@@ -1,6 +1,6 @@
 import type { Credential } from '@at/providers';
 import { leaseHeld, readCredentialState, type CredentialState } from './credential-state';
-import { waitForLease } from './lease';
+import { isDue, waitForLease } from './lease';
 import { refreshCredential, type LifecycleDeps } from './refresh-credential';
 
 export type VendResult =
@@ -26,11 +26,17 @@ const MAX_ROUNDS = 4;
  * waited is not retried by that caller (no storm against a failing provider): it serves the
  * stored token while it is still valid, else answers unavailable.
  */
-export async function vendCredential(deps: LifecycleDeps, connectedAccountId: string, options: { leadMs: number; signal?: AbortSignal }): Promise<VendResult> {
+export async function vendCredential(
+  deps: LifecycleDeps,
+  connectedAccountId: string,
+  options: { leadMs: number; signal?: AbortSignal; /** when the request arrived, epoch ms on this host */ receivedAt?: number },
+): Promise<VendResult> {
   let state = await readCredentialState(deps.db, connectedAccountId);
+  const readAt = Date.now();
   if (!state) return { kind: 'not_found' };
-  // on the database clock: refresh times written by other processes compare with it
-  const arrivedAt = state.dbNow;
+  // On the database clock, which refresh times written by other processes use: the first read's
+  // clock, moved back by how long this request had waited before it (for a pool connection, say).
+  const arrivedAt = new Date(state.dbNow.getTime() - Math.max(0, readAt - (options.receivedAt ?? readAt)));
   for (let round = 0; state; round += 1) {
     if (state.status === 'needs_reauth') return { kind: 'needs_reauth', reason: state.statusReason };
     if (state.status === 'revoking' || state.status === 'revoked' || state.sealed === null) return { kind: 'revoked' };
@@ -38,6 +44,8 @@ export async function vendCredential(deps: LifecycleDeps, connectedAccountId: st
     const refreshedSince = state.lastRefreshedAt !== null && state.lastRefreshedAt >= arrivedAt;
     const served = { kind: 'ok' as const, credential, expiresAt: state.expiresAt, refreshed: refreshedSince };
     if (credential.type !== 'oauth2' || !credential.refresh_token || !isDue(state, options.leadMs)) return served;
+    // renewed while this request waited: never renew it again for the same request
+    if (refreshedSince && state.expiresAt !== null && state.expiresAt > state.dbNow) return served;
     if (state.lastRefreshErrorAt !== null && state.lastRefreshErrorAt >= arrivedAt) return fallback(state, served, failureOf(state));
     // after failed refreshes, a token that still works is served without asking the provider again
     // until the back-off ends; an expired one is worth a try at once
@@ -66,10 +74,6 @@ export async function vendCredential(deps: LifecycleDeps, connectedAccountId: st
     }
   }
   return { kind: 'not_found' };
-}
-
-function isDue(state: CredentialState, leadMs: number): boolean {
-  return state.expiresAt !== null && state.expiresAt.getTime() <= state.dbNow.getTime() + leadMs;
 }
 
 type Failure = { transient: boolean; errorCode: string; errorMessage: string; retryAfterMs: number | null };

@@ -13,10 +13,10 @@ export type VendedToken =
  * first when it expires within TOKEN_REFRESH_LEAD_SECONDS (single flight across all apollo
  * processes; see @at/lifecycle). A refused refresh token makes the connection needs_reauth.
  */
-export async function vendToken(ctx: ApolloContext, caller: ProjectCaller, connectedAccountId: string): Promise<VendedToken> {
+export async function vendToken(ctx: ApolloContext, caller: ProjectCaller, connectedAccountId: string, receivedAt: number): Promise<VendedToken> {
   const account = await findLiveConnectedAccount(ctx.db, caller.projectId, connectedAccountId);
   if (!account) throw new NotFoundError('connected account');
-  const result = await vendCredential(ctx.lifecycle, account.id, { leadMs: ctx.env.TOKEN_REFRESH_LEAD_SECONDS * 1000 });
+  const result = await vendCredential(ctx.lifecycle, account.id, { leadMs: ctx.env.TOKEN_REFRESH_LEAD_SECONDS * 1000, receivedAt });
   switch (result.kind) {
     case 'ok': {
       const { credential } = result;

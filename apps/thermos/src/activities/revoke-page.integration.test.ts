@@ -7,6 +7,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createLogger, newId } from '@at/common';
 import { createProviderServer, type ProviderServer } from '@at/devstack';
 import { createTestDatabase, type TestDatabase } from '@at/testkit';
+import { recordRefreshed, takeLease } from '@at/lifecycle';
 import { createRevoker } from '@at/providers';
 import { Vault } from '@at/vault';
 import { ensureRun, snapshotNextPage } from '../runs/snapshot-store';
@@ -107,4 +108,24 @@ test('a cancelled page leaves unfinished connections pending, never recorded as 
   const pending = await database.db.revokeItem.count({ where: { runId, outcome: 'pending' } });
   expect(failed).toBe(0);
   expect(pending).toBeGreaterThan(0);
+});
+
+test('a refresh holding the lease when the page reaches the connection is waited for, and the pair it stored is what gets revoked', async () => {
+  const { runId, tokens } = await seedRun(1);
+  const item = await database.db.revokeItem.findFirstOrThrow({ where: { runId } });
+  const id = item.connectedAccountId;
+  await database.db.credential.update({ where: { connectedAccountId: id }, data: { expiresAt: new Date(Date.now() - 1_000), refreshable: true } });
+  // a vend elsewhere is refreshing this connection: it holds the lease
+  const lease = await takeLease(database.db, { connectedAccountId: id, owner: 'vend-elsewhere', leaseMs: 10_000, dueWithinMs: 60_000 });
+  expect(lease).not.toBeNull();
+  const page = new MockActivityEnvironment().run(revokePage, deps, { runId, page: 0, pageSize: PAGE_SIZE });
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  // no `revoking` while the refresh is in flight: its write-back must land
+  expect((await database.db.connectedAccount.findUniqueOrThrow({ where: { id } })).status).toBe('active');
+  const [fresh] = provider.issueTokens(1, CLIENT.clientId);
+  expect(await recordRefreshed(database.db, lease!, { sealed: vault.sealJson({ type: 'oauth2', access_token: fresh!.access_token }, id), expiresAt: new Date(Date.now() + 3_600_000), refreshable: false })).not.toBeNull();
+  expect(await page).toMatchObject({ processed: 1, revoked: 1 });
+  // the pair the refresh stored is dead; the one loaded with the page was never sent
+  expect(provider.check([fresh!.access_token])).toMatchObject({ active: 0 });
+  expect(provider.check(tokens)).toMatchObject({ active: 1 });
 });

@@ -105,8 +105,8 @@ export async function revokePage(deps: RevokePageDeps, input: RevokePageInput): 
 
 type PageWrites = { markRevoking: (id: string) => Promise<RevokingClaim>; recordOutcome: (record: OutcomeRecord) => Promise<boolean> };
 
-// a refresh holds its lease for at most its length (@at/lifecycle); a few waits always end it
-const MAX_LEASE_WAITS = 5;
+// a refresh holds its lease for at most its length (@at/lifecycle: 30 s by default)
+const MAX_LEASE_WAIT_MS = 120_000;
 
 async function revokeOne(
   deps: RevokePageDeps,
@@ -145,12 +145,20 @@ async function revokeOne(
   return toItemResult(result);
 }
 
-/** Marks the connection `revoking`, waiting out a token refresh that holds its lease. */
+/**
+ * Marks the connection `revoking`, waiting out a token refresh that holds its lease: polled
+ * with backoff (a refresh usually ends well before its lease does), never past the lease plus a
+ * second, and never longer than MAX_LEASE_WAIT_MS in all (a chain of refreshes).
+ */
 async function claimRevoking(writes: PageWrites, connectedAccountId: string): Promise<RevokingClaim> {
-  for (let wait = 0; ; wait += 1) {
+  const startedAt = Date.now();
+  let deadline = 0;
+  for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
     const claim = await writes.markRevoking(connectedAccountId);
-    if (claim.kind !== 'leased' || wait >= MAX_LEASE_WAITS) return claim;
+    if (claim.kind !== 'leased') return claim;
+    deadline = Math.min(Math.max(deadline, Date.now() + claim.waitMs + 1_000), startedAt + MAX_LEASE_WAIT_MS);
+    if (Date.now() >= deadline) return claim;
     // Temporal's activity sleep ends early when the activity is cancelled
-    await sleep(Math.min(Math.max(claim.waitMs, 20), 60_000));
+    await sleep(Math.min(delay, Math.max(1, claim.waitMs)));
   }
 }

@@ -1,9 +1,10 @@
 import { Prisma, type PrismaClient } from '@at/db';
+import { dueSql } from '@at/lifecycle';
 import type { RefreshAheadCursor } from '@at/common/temporal-contract';
 
 /**
  * The next page of credentials refresh ahead should renew: refreshable, expiring before
- * `horizon`, of a live active connection, not backed off, and not attempted since this run
+ * the horizon (or within half its lifetime when that is shorter: see dueSql), of a live active connection, not backed off, and not attempted since this run
  * started (so a token renewed to a lifetime shorter than the horizon is not renewed twice in one
  * run). Keyset order (expires_at, id), so a page skipped over (its lease was held) is not
  * revisited either. Reads the (refreshable, expires_at) index.
@@ -20,7 +21,7 @@ export async function loadDueCredentials(
     JOIN auth_configs ac ON ac.id = ca.auth_config_id
     JOIN projects p ON p.id = ca.project_id
     JOIN orgs o ON o.id = ca.org_id
-    WHERE c.refreshable AND c.expires_at <= clock_timestamp() + ${input.horizonSeconds}::float8 * interval '1 second'
+    WHERE c.refreshable AND c.expires_at <= clock_timestamp() + ${input.horizonSeconds}::float8 * interval '1 second' AND ${dueSql(input.horizonSeconds * 1000)}
       AND c.sealed IS NOT NULL
       AND (c.refresh_retry_at IS NULL OR c.refresh_retry_at <= clock_timestamp())
       ${after ? Prisma.sql`AND (c.expires_at, c.connected_account_id) > (${new Date(after.expiresAt)}, ${after.id})` : Prisma.empty}

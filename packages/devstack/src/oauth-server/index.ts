@@ -78,6 +78,7 @@ export type OAuthServerStats = {
     in_flight: number;
     /** the most refreshes of one grant in flight at once (2 or more is a refresh race) */
     max_in_flight_per_grant: number;
+    /** by HTTP status; `dropped`: the client went away before an answer, nothing was processed */
     by_status: Record<string, number>;
   };
 };

@@ -464,7 +464,8 @@ function createRefreshInterceptor(getProvider, store, stats, tokenFaults) {
     };
     res.once('close', () => {
       release();
-      finish(res.statusCode);
+      // a request dropped before any answer (its client went away) is no success
+      finish(res.headersSent ? res.statusCode : 'dropped');
     });
     const concurrentReuse = value !== '' && (inFlightByToken.get(value) ?? 0) > 0;
     if (value) inFlightByToken.set(value, (inFlightByToken.get(value) ?? 0) + 1);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRoute, errorResponseSchema } from '@at/http';
+import { defineRoute, errorResponseSchema, receivedAtOf } from '@at/http';
 import type { ApolloContext } from '../../../../context';
 import { vendToken } from '../../../../use-cases/vend-token';
 import { idParam, iso, timestamp } from '../../../schemas';
@@ -34,8 +34,8 @@ export const getConnectedAccountToken = (ctx: ApolloContext) =>
       502: { description: 'refresh_failed: the token has expired and the provider refused to refresh it for a reason of the auth config', schema: errorResponseSchema },
       503: { description: 'refresh_unavailable: the token has expired and could not be refreshed now; retry after Retry-After', schema: errorResponseSchema },
     },
-    handler: async ({ auth, params }) => {
-      const token = await vendToken(ctx, auth, params.id);
+    handler: async ({ auth, params, res }) => {
+      const token = await vendToken(ctx, auth, params.id, receivedAtOf(res));
       const body =
         token.authScheme === 'api_key'
           ? { connected_account_id: token.connectedAccountId, auth_scheme: 'api_key' as const, api_key: token.apiKey }
