@@ -90,8 +90,14 @@ async function main(): Promise<void> {
     temporalUi = temporal.uiUrl;
   }
 
-  step('starting the demo OAuth provider (oidc-provider, revocation + introspection)');
-  const demoProvider = await startOAuthServer({ clients: [{ clientId: 'demo-app', clientSecret: secrets.DEMO_CLIENT_SECRET }], port: port('DEMO_PROVIDER_PORT', 3100) });
+  step('starting the demo OAuth provider (oidc-provider: rotating refresh tokens with reuse detection, revocation, introspection)');
+  // 10-minute access tokens: refresh ahead renews them while you watch (Temporal Web UI, "refresh-ahead")
+  const demoProvider = await startOAuthServer({
+    clients: [{ clientId: 'demo-app', clientSecret: secrets.DEMO_CLIENT_SECRET }],
+    port: port('DEMO_PROVIDER_PORT', 3100),
+    rotateRefreshTokens: true,
+    accessTokenTtlSeconds: 600,
+  });
   stops.push(demoProvider.stop);
 
   const apolloPort = port('APOLLO_PORT', 3000);
@@ -148,7 +154,11 @@ async function main(): Promise<void> {
   say('then, with the returned id:');
   say(`  curl -s ${base}/api/v1/revoke_jobs/<id> -H 'x-api-key: ${demo.apiKey}'`);
   say(`  curl -s '${base}/api/v1/revoke_jobs/<id>/results?limit=5' -H 'x-api-key: ${demo.apiKey}'`);
-  say('and watch the run in the Temporal Web UI. Ctrl-C stops everything.');
+  say('and watch the run in the Temporal Web UI. The current token of a connection (refreshed first when near expiry), and health:');
+  say(`  curl -s ${base}/api/v1/connected_accounts?limit=1 -H 'x-api-key: ${demo.apiKey}'`);
+  say(`  curl -s ${base}/api/v1/connected_accounts/<id>/token -H 'x-api-key: ${demo.apiKey}'`);
+  say(`  curl -s ${base}/api/v1/connection_health -H 'x-api-key: ${demo.apiKey}'`);
+  say('Ctrl-C stops everything.');
 }
 
 /** A demo org, project, API key, auth config and live connected accounts (reused across runs). */
@@ -168,6 +178,7 @@ async function seedDemo(base: string, adminToken: string, provider: Awaited<Retu
     client_id: 'demo-app',
     client_secret: clientSecret,
     revocation_endpoint: provider.revocationEndpoint,
+    token_endpoint: provider.tokenEndpoint,
   });
   demo.authConfigId = authConfig.body.id;
   // the demo provider keeps its tokens in memory: each start gets fresh live connections
