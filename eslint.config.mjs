@@ -7,7 +7,7 @@ export default tseslint.config(
   { ignores: ['**/generated/**', '**/dist/**', '**/node_modules/**'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.{ts,tsx}'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',

@@ -123,7 +123,15 @@ async function main(): Promise<void> {
   stops.push(() => worker.stop(), () => runApi.stop());
   await Promise.all([worker.waitForLine(/"message":"worker started"/), runApi.waitForLine(/"message":"listening"/)]);
   step('starting apollo (public API)');
-  const apollo = spawnService('apollo', 'apps/apollo/src/main.ts', { ...shared, ADMIN_TOKEN: adminToken, APOLLO_PORT: String(apolloPort), THERMOS_URL: `http://127.0.0.1:${thermosPort}` }, { onLine: echo('apollo') });
+  const apolloEnv = {
+    ...shared,
+    ADMIN_TOKEN: adminToken,
+    APOLLO_PORT: String(apolloPort),
+    THERMOS_URL: `http://127.0.0.1:${thermosPort}`,
+    // the console links each job's run here
+    ...(temporalUi ? { TEMPORAL_UI_URL: temporalUi } : {}),
+  };
+  const apollo = spawnService('apollo', 'apps/apollo/src/main.ts', apolloEnv, { onLine: echo('apollo') });
   services.push(apollo);
   stops.push(() => apollo.stop());
   await apollo.waitForLine(/"message":"listening"/);
@@ -139,6 +147,7 @@ async function main(): Promise<void> {
 
   say();
   say('\x1b[1mApollo + Thermos is running.\x1b[0m');
+  say(`  Web console         ${base}/console/  (sign in with the demo org admin token below)`);
   say(`  API                 ${base}`);
   say(`  API reference       ${base}/docs`);
   say(`  Thermos run API     http://127.0.0.1:${thermosPort}/docs (service token)`);
@@ -154,7 +163,9 @@ async function main(): Promise<void> {
   say('then, with the returned id:');
   say(`  curl -s ${base}/api/v1/revoke_jobs/<id> -H 'x-api-key: ${demo.apiKey}'`);
   say(`  curl -s '${base}/api/v1/revoke_jobs/<id>/results?limit=5' -H 'x-api-key: ${demo.apiKey}'`);
-  say('and watch the run in the Temporal Web UI. The current token of a connection (refreshed first when near expiry), and health:');
+  say('and watch the run in the console or the Temporal Web UI. From a terminal:');
+  say(`  APOLLO_URL=${base} APOLLO_TOKEN=${demo.orgToken} pnpm cli revoke --project ${demo.projectId} --dry-run`);
+  say('The current token of a connection (refreshed first when near expiry), and connection health:');
   say(`  curl -s ${base}/api/v1/connected_accounts?limit=1 -H 'x-api-key: ${demo.apiKey}'`);
   say(`  curl -s ${base}/api/v1/connected_accounts/<id>/token -H 'x-api-key: ${demo.apiKey}'`);
   say(`  curl -s ${base}/api/v1/connection_health -H 'x-api-key: ${demo.apiKey}'`);

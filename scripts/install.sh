@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the project needs, idempotently: pnpm (pinned), node packages, the
-# Temporal CLI (pinned, project-local), and the generated Prisma client.
+# Temporal CLI (pinned, project-local), the generated clients, the web console's build, and
+# Chromium for the console's browser tests.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -12,3 +13,6 @@ fi
 pnpm install --frozen-lockfile >&2
 ./scripts/install-temporal.sh >/dev/null
 TURBO_TELEMETRY_DISABLED=1 pnpm exec turbo run generate --output-logs=errors-only >/dev/null
+# the console apollo serves at /console (cached by turbo on its sources)
+TURBO_TELEMETRY_DISABLED=1 pnpm exec turbo run build --filter=@at/console --output-logs=errors-only >/dev/null
+./scripts/install-chromium.sh

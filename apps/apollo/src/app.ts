@@ -14,7 +14,9 @@ import {
 import { refreshTiming } from '@at/lifecycle';
 import { createPostgresRateLimiter, createRefresher } from '@at/providers';
 import { Vault } from '@at/vault';
-import { adminTokenAuth, apiKeyAuth, orgTokenAuth } from './auth/authenticators';
+import { adminTokenAuth, apiKeyAuth, consoleSessionAuth, orgTokenAuth } from './auth/authenticators';
+import { CSRF_HEADER, SESSION_COOKIE } from './auth/console-session';
+import { consoleSite } from './console/console-site';
 import { createRateLimiter } from './auth/rate-limit';
 import { createThermosClient } from './clients/thermos-client';
 import type { ApolloContext } from './context';
@@ -26,7 +28,33 @@ export type Apollo = { url: string; port: number; context: ApolloContext; stop: 
 function registerSecuritySchemes(registry: OpenAPIRegistry): void {
   registry.registerComponent('securitySchemes', 'apiKey', { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'project API key' });
   registry.registerComponent('securitySchemes', 'orgToken', { type: 'http', scheme: 'bearer', description: 'org admin token' });
+  registry.registerComponent('securitySchemes', 'consoleSession', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: SESSION_COOKIE,
+    description: `web console session (POST /console/api/session); every state change also needs the session's CSRF token in ${CSRF_HEADER}`,
+  });
   registry.registerComponent('securitySchemes', 'adminToken', { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN of this deployment' });
+}
+
+/** The dashboard surface accepts a console session wherever it accepts an org token. */
+const MOUNT_OPTIONS = {
+  alternatives: { orgToken: ['consoleSession'] },
+  refusesStateChanges: { consoleSession: `a console session's state change without its CSRF token (${CSRF_HEADER})` },
+};
+
+/** apollo's routes and OpenAPI document, built from the route schemas alone (no server needed). */
+export function apolloOpenApi(context: ApolloContext) {
+  const registry = new OpenAPIRegistry();
+  registerSecuritySchemes(registry);
+  const router = express.Router();
+  mountRoutes(router, registry, apolloRoutes(context), MOUNT_OPTIONS);
+  const document = buildOpenApiDocument(registry, {
+    title: 'Apollo',
+    version: '1.0.0',
+    description: 'Connected accounts and scoped, durable credential revocation.',
+  });
+  return { router, document };
 }
 
 /** Builds and starts apollo: the public HTTP API. */
@@ -52,18 +80,11 @@ export async function startApollo(env: ApolloEnv, options: { logger?: Logger } =
     thermos: createThermosClient({ baseUrl: env.THERMOS_URL, serviceToken: env.THERMOS_SERVICE_TOKEN }),
     cursors: createCursorCodec(env.CURSOR_SECRET),
     lifecycle: { db, vault, refresher, logger, timing: refreshTiming(env.TOKEN_REFRESH_TIMEOUT_MS) },
-    auth: { project: apiKeyAuth(db, limiter), org: orgTokenAuth(db, limiter), admin: adminTokenAuth(env.ADMIN_TOKEN) },
+    auth: { project: apiKeyAuth(db, limiter), org: orgTokenAuth(db, limiter), session: consoleSessionAuth(db, limiter), admin: adminTokenAuth(env.ADMIN_TOKEN) },
   };
 
-  const registry = new OpenAPIRegistry();
-  registerSecuritySchemes(registry);
-  const api = express.Router();
-  mountRoutes(api, registry, apolloRoutes(context));
-  const document = buildOpenApiDocument(registry, {
-    title: 'Apollo',
-    version: '1.0.0',
-    description: 'Connected accounts and scoped, durable credential revocation.',
-  });
+  const { router: api, document } = apolloOpenApi(context);
+  api.use('/console', consoleSite(env.CONSOLE_DIR));
 
   let draining = false;
   const app = createServiceApp({

@@ -5,7 +5,7 @@ import type { PrismaClient } from '@at/db';
 import type { CursorCodec } from '@at/http';
 import type { LifecycleDeps } from '@at/lifecycle';
 import type { Vault } from '@at/vault';
-import type { AdminCaller, OrgCaller, ProjectCaller } from './auth/authenticators';
+import type { AdminCaller, OrgCaller, ProjectCaller, SessionCaller } from './auth/authenticators';
 import type { ApolloEnv } from './env';
 import type { ThermosClient } from './clients/thermos-client';
 
@@ -22,7 +22,10 @@ export type ApolloContext = {
   lifecycle: LifecycleDeps;
   auth: {
     project: (req: Request) => Promise<ProjectCaller>;
+    /** The dashboard surface: an org admin token, or a console session (+ CSRF on state changes). */
     org: (req: Request) => Promise<OrgCaller>;
+    /** The console's own session endpoints: a console session only. */
+    session: (req: Request) => Promise<SessionCaller>;
     admin: (req: Request) => Promise<AdminCaller>;
   };
 };

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_REVOKE_TUNING, TASK_QUEUE, envBool, envLogLevel, envPort, loadEnvOrExit, parseEnv, providerCallEnv, tokenRefreshEnv } from '@at/common';
 
@@ -41,6 +42,12 @@ export const apolloEnvSchema = z.object({
   ...tokenRefreshEnv,
   /** Base URL overrides and rate ceilings of provider calls (refreshes), shared with thermos. */
   ...providerCallEnv,
+  /** Lifetime of a web console session (seconds) from sign-in; default 8 hours. */
+  CONSOLE_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(8 * 3600),
+  /** Folder of the built web console (apps/console/dist), served at /console; absent means /console answers 404. */
+  CONSOLE_DIR: z.string().min(1).default(path.resolve(__dirname, '../../console/dist')),
+  /** Temporal Web UI the console links each job's run to. */
+  TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
   LOG_LEVEL: envLogLevel,
 });
 

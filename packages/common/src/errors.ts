@@ -26,6 +26,13 @@ export class UnauthenticatedError extends DomainError {
   }
 }
 
+/** Authenticated, but this request may not proceed as sent (e.g. a state change without its CSRF token). */
+export class ForbiddenError extends DomainError {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
 export class NotFoundError extends DomainError {
   readonly code = 'not_found';
   constructor(resource: string) {

@@ -2,6 +2,7 @@ import {
   ConflictError,
   DependencyUnavailableError,
   DomainError,
+  ForbiddenError,
   NotFoundError,
   PayloadTooLargeError,
   ProviderRejectedError,
@@ -20,6 +21,7 @@ export type HttpError = { status: number; code: string; message: string; fields?
 const STATUS_BY_CLASS: Array<[abstract new (...args: never[]) => DomainError, number]> = [
   [ValidationError, 400],
   [UnauthenticatedError, 401],
+  [ForbiddenError, 403],
   [NotFoundError, 404],
   [ConflictError, 409],
   [PayloadTooLargeError, 413],

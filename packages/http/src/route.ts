@@ -69,8 +69,27 @@ function expressPath(path: string): string {
   return path.replace(/\{([A-Za-z0-9_]+)\}/g, ':$1');
 }
 
+export type MountOptions = {
+  /**
+   * Security schemes a route's scheme also accepts: OpenAPI lists them as alternatives (any one
+   * of them authenticates), e.g. an org token or a console session cookie.
+   */
+  alternatives?: Record<string, readonly string[]>;
+  /**
+   * Schemes under which a state change can be refused with 403 although authenticated (a
+   * cookie session without its CSRF token), documented on every non-GET route accepting one.
+   */
+  refusesStateChanges?: Record<string, string>;
+};
+
+/** The schemes a route accepts: its own, then its alternatives. */
+function schemesOf(route: AnyRoute, options: MountOptions): string[] {
+  if (!route.security) return [];
+  return [route.security, ...(options.alternatives?.[route.security] ?? [])];
+}
+
 /** Mounts routes on an Express router and registers each one in the OpenAPI registry. */
-export function mountRoutes(router: Router, registry: OpenAPIRegistry, routes: AnyRoute[]): void {
+export function mountRoutes(router: Router, registry: OpenAPIRegistry, routes: AnyRoute[], options: MountOptions = {}): void {
   for (const route of routes) {
     router[route.method](expressPath(route.path), async (req, res) => {
       const auth = await route.auth(req);
@@ -82,7 +101,7 @@ export function mountRoutes(router: Router, registry: OpenAPIRegistry, routes: A
       for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
       res.status(result.status).json(result.body);
     });
-    registry.registerPath(toOpenApi(route));
+    registry.registerPath(toOpenApi(route, options));
   }
 }
 
@@ -90,9 +109,15 @@ export function mountRoutes(router: Router, registry: OpenAPIRegistry, routes: A
  * The errors every route of its kind can answer, whatever its handler does: documented so that
  * generated clients and API fuzzers know them. A route's own entry for a status wins.
  */
-function standardErrors(route: AnyRoute): Record<number, string> {
+function standardErrors(route: AnyRoute, options: MountOptions): Record<number, string> {
   const errors: Record<number, string> = { 400: 'invalid request: a path, query or body value that does not validate, or malformed JSON' };
   if (route.security) errors[401] = 'missing or invalid credentials';
+  if (route.method !== 'get') {
+    const refusal = schemesOf(route, options)
+      .map((scheme) => options.refusesStateChanges?.[scheme])
+      .find((text) => text !== undefined);
+    if (refusal) errors[403] = refusal;
+  }
   if (route.path.includes('{')) errors[404] = "not found, or not the caller's";
   if (route.method === 'post' || route.method === 'put' || route.method === 'patch') {
     errors[413] = 'request body over the size limit';
@@ -101,13 +126,13 @@ function standardErrors(route: AnyRoute): Record<number, string> {
   return errors;
 }
 
-function toOpenApi(route: AnyRoute): RouteConfig {
+function toOpenApi(route: AnyRoute, options: MountOptions): RouteConfig {
   const request: NonNullable<RouteConfig['request']> = {};
   if (route.params) request.params = route.params as never;
   if (route.query) request.query = route.query as never;
   if (route.body) request.body = { required: false, content: { 'application/json': { schema: route.body } } };
   const responses: RouteConfig['responses'] = {};
-  for (const [status, description] of Object.entries(standardErrors(route))) {
+  for (const [status, description] of Object.entries(standardErrors(route, options))) {
     responses[status] = { description, content: { 'application/json': { schema: errorResponseSchema } } };
   }
   for (const [status, response] of Object.entries(route.responses)) {
@@ -116,6 +141,6 @@ function toOpenApi(route: AnyRoute): RouteConfig {
       : { description: response.description };
   }
   const config: RouteConfig = { method: route.method, path: route.path, operationId: route.operationId, summary: route.summary, tags: route.tags, request, responses };
-  if (route.security) config.security = [{ [route.security]: [] }];
+  if (route.security) config.security = schemesOf(route, options).map((scheme) => ({ [scheme]: [] }));
   return config;
 }

@@ -8,7 +8,12 @@ import type { Dictionary } from './cases';
 
 export const CLIENT = { clientId: 'security-app', clientSecret: `client-secret-${randomBytes(12).toString('hex')}` };
 
-export type Credential = { label: string; headers: Record<string, string> };
+export type Credential = {
+  label: string;
+  headers: Record<string, string>;
+  /** Called after a request with it succeeded: a credential that request used up (a signed-out session) renews itself. */
+  afterSuccess?: (method: string) => Promise<void>;
+};
 export type Credentials = { valid: Credential; stranger?: Credential; invalid: Credential[] };
 
 export type SecurityFixture = {
@@ -149,6 +154,21 @@ export async function seedSecurityFixture(stack: Stack): Promise<SecurityFixture
   };
 
   const random = (prefix: string) => `${prefix}${randomBytes(32).toString('base64url')}`;
+  // console sessions of tenant a (the caller) and c (the stranger); DELETE signs out, so it runs last
+  const session = async (orgToken: string) => {
+    const res = await fetch(`${stack.apollo.url}/console/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: orgToken }) });
+    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    const { csrf_token: csrf } = (await res.json()) as { csrf_token: string };
+    secrets.push(cookie.split('=')[1] as string);
+    return { cookie, 'x-csrf-token': csrf };
+  };
+  // signing out ends a session: sign in again, so later cases still hold a live one
+  const renewAfterSignOut = (headers: Record<string, string>, orgToken: string) => async (method: string) => {
+    if (method === 'DELETE') Object.assign(headers, await session(orgToken));
+  };
+  const sessionA = await session(a.orgToken);
+  const sessionC = await session(c.orgToken);
+  dictionary['token'] = [a.orgToken, random('ato_')];
   const credentials: Record<string, Credentials> = {
     apiKey: {
       valid: { label: 'api key of tenant a', headers: { 'x-api-key': a.apiKey } },
@@ -189,6 +209,17 @@ export async function seedSecurityFixture(stack: Stack): Promise<SecurityFixture
         { label: 'service token as admin token', headers: bearer(stack.env['THERMOS_SERVICE_TOKEN'] as string) },
       ],
     },
+    consoleSession: {
+      valid: { label: 'console session of tenant a', headers: sessionA, afterSuccess: renewAfterSignOut(sessionA, a.orgToken) },
+      stranger: { label: 'console session of tenant c', headers: sessionC, afterSuccess: renewAfterSignOut(sessionC, c.orgToken) },
+      invalid: [
+        { label: 'none', headers: {} },
+        { label: 'forged session cookie', headers: { cookie: `at_console_session=${random('acs_')}`, 'x-csrf-token': sessionA['x-csrf-token'] } },
+        { label: 'org token as bearer, no cookie', headers: bearer(a.orgToken) },
+        { label: 'org token as cookie', headers: { cookie: `at_console_session=${a.orgToken}` } },
+      ],
+    },
+    public: { valid: { label: 'no credential', headers: {} }, invalid: [] },
     serviceToken: {
       valid: { label: 'service token', headers: bearer(stack.env['THERMOS_SERVICE_TOKEN'] as string) },
       invalid: [

@@ -1,12 +1,17 @@
 import type { Request } from 'express';
-import { UnauthenticatedError } from '@at/common';
+import { ForbiddenError, UnauthenticatedError } from '@at/common';
 import type { PrismaClient } from '@at/db';
 import { bearerToken } from '@at/http';
+import { findLiveConsoleSession, type ConsoleSessionRecord } from '../repositories/console-sessions';
+import { findLiveOrgAdminToken } from '../repositories/org-admin-tokens';
+import { CSRF_HEADER, secretsOf, sessionCookieOf } from './console-session';
 import { hashSecret, secretsEqual } from './secret-tokens';
 import type { RateLimiter } from './rate-limit';
 
 export type ProjectCaller = { kind: 'project'; orgId: string; projectId: string; apiKeyId: string };
 export type OrgCaller = { kind: 'org'; orgId: string };
+/** A console session: the org it acts for, and the session's own secret (to sign it out, re-derive its CSRF token). */
+export type SessionCaller = OrgCaller & { session: ConsoleSessionRecord & { secret: string } };
 export type AdminCaller = { kind: 'admin' };
 
 /** Platform API: `x-api-key` of a live key of a live project of a live org. */
@@ -23,15 +28,46 @@ export function apiKeyAuth(db: PrismaClient, limiter: RateLimiter) {
   };
 }
 
-/** Dashboard API: `Authorization: Bearer <org admin token>`. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Console session: the session cookie of a live session; a state change must also carry the
+ * session's CSRF token (a cross-site page can send the cookie but cannot read the token).
+ */
+export function consoleSessionAuth(db: PrismaClient, limiter: RateLimiter) {
+  return async (req: Request): Promise<SessionCaller> => {
+    const secret = sessionCookieOf(req);
+    if (secret === undefined) throw new UnauthenticatedError('missing or invalid console session');
+    const secrets = secretsOf(secret);
+    const session = await findLiveConsoleSession(db, secrets.idHash);
+    if (!session) throw new UnauthenticatedError('the console session has expired or was signed out');
+    if (!SAFE_METHODS.has(req.method)) {
+      const csrf = req.header(CSRF_HEADER);
+      if (!csrf || csrf.length > 256 || !secretsEqual(hashSecret(csrf), session.csrfTokenHash)) {
+        throw new ForbiddenError('csrf_token_invalid', `a state change with the console session needs its CSRF token in ${CSRF_HEADER}`);
+      }
+    }
+    // the session acts with its token: one rate budget for both
+    limiter.consume(`org:${session.orgAdminTokenId}`);
+    return { kind: 'org', orgId: session.orgId, session: { ...session, secret } };
+  };
+}
+
+/**
+ * Dashboard API: `Authorization: Bearer <org admin token>`, or (when no Authorization header is
+ * sent) a console session cookie, with its CSRF token on state changes.
+ */
 export function orgTokenAuth(db: PrismaClient, limiter: RateLimiter) {
+  const sessionAuth = consoleSessionAuth(db, limiter);
   return async (req: Request): Promise<OrgCaller> => {
+    if (req.header('authorization') === undefined && sessionCookieOf(req) !== undefined) {
+      const { orgId } = await sessionAuth(req);
+      return { kind: 'org', orgId };
+    }
     const token = bearerToken(req);
     if (!token || token.length > 256) throw new UnauthenticatedError('missing or invalid bearer token');
-    const row = await db.orgAdminToken.findUnique({ where: { tokenHash: hashSecret(token) }, include: { org: true } });
-    if (!row || row.deletedAt || row.org.deletedAt || !secretsEqual(hashSecret(token), row.tokenHash)) {
-      throw new UnauthenticatedError('missing or invalid bearer token');
-    }
+    const row = await findLiveOrgAdminToken(db, hashSecret(token));
+    if (!row) throw new UnauthenticatedError('missing or invalid bearer token');
     limiter.consume(`org:${row.id}`);
     return { kind: 'org', orgId: row.orgId };
   };

@@ -1,6 +1,9 @@
 import type { AnyRoute } from '@at/http';
 import type { ApolloContext } from '../context';
 import { postOrgs } from './admin/v1/orgs/postOrgs';
+import { deleteSession } from './console/api/session/deleteSession';
+import { getSession } from './console/api/session/getSession';
+import { postSession } from './console/api/session/postSession';
 import { postRevokeTokens } from './admin/v1/revoke_tokens/postRevokeTokens';
 import { postConnectedAccountRevoke } from './api/v1/connected_accounts/postConnectedAccountRevoke';
 import { deleteAuthConfig } from './api/v1/auth_configs/deleteAuthConfig';
@@ -31,6 +34,12 @@ import { listRevokeJobs as dashboardListRevokeJobs } from './dashboard/v1/revoke
 import { getRevokeJob as dashboardGetRevokeJob } from './dashboard/v1/revoke_jobs/getRevokeJob';
 import { listRevokeJobResults as dashboardListRevokeJobResults } from './dashboard/v1/revoke_jobs/listRevokeJobResults';
 import { postRevokeJobRetry as dashboardPostRevokeJobRetry } from './dashboard/v1/revoke_jobs/postRevokeJobRetry';
+import { listConnectedAccounts as dashboardListConnectedAccounts } from './dashboard/v1/projects/connected_accounts/listConnectedAccounts';
+import { postConnectedAccountRevoke as dashboardPostConnectedAccountRevoke } from './dashboard/v1/projects/connected_accounts/postConnectedAccountRevoke';
+import { listRevokeJobs as projectListRevokeJobs } from './dashboard/v1/projects/revoke_jobs/listRevokeJobs';
+import { getRevokeJob as projectGetRevokeJob } from './dashboard/v1/projects/revoke_jobs/getRevokeJob';
+import { listRevokeJobResults as projectListRevokeJobResults } from './dashboard/v1/projects/revoke_jobs/listRevokeJobResults';
+import { postRevokeJobRetry as projectPostRevokeJobRetry } from './dashboard/v1/projects/revoke_jobs/postRevokeJobRetry';
 
 /** The server is this list. */
 export function apolloRoutes(ctx: ApolloContext): AnyRoute[] {
@@ -67,5 +76,14 @@ export function apolloRoutes(ctx: ApolloContext): AnyRoute[] {
     dashboardGetRevokeJob(ctx),
     dashboardListRevokeJobResults(ctx),
     dashboardPostRevokeJobRetry(ctx),
+    dashboardListConnectedAccounts(ctx),
+    dashboardPostConnectedAccountRevoke(ctx),
+    projectListRevokeJobs(ctx),
+    projectGetRevokeJob(ctx),
+    projectListRevokeJobResults(ctx),
+    projectPostRevokeJobRetry(ctx),
+    postSession(ctx),
+    getSession(ctx),
+    deleteSession(ctx),
   ];
 }

@@ -15,6 +15,8 @@ export const jobSummarySchema = z.object({
   trigger: z.enum(JOB_TRIGGERS),
   created_at: z.string(),
   retry_of: z.string().nullable(),
+  workflow_id: z.string().describe('the Temporal workflow of the run (find it in the Temporal Web UI)'),
+  run_id: z.string().describe('the first run id of that workflow execution'),
 });
 
 export const jobSchema = jobSummarySchema.extend({
@@ -50,7 +52,7 @@ export const resultsQuery = z.strictObject({ ...pageQueryShape, outcome: z.enum(
 export const jobIdParams = (prefix: 'pj' | 'oj') => idParam(prefix, 'revoke job');
 
 export function presentJobSummary(job: JobRecord): z.infer<typeof jobSummarySchema> {
-  return { id: job.id, scope: job.scope, trigger: job.trigger, created_at: iso(job.createdAt), retry_of: job.retryOfId };
+  return { id: job.id, scope: job.scope, trigger: job.trigger, created_at: iso(job.createdAt), retry_of: job.retryOfId, workflow_id: job.workflowId, run_id: job.runId };
 }
 
 const NO_COUNTS = { total: 0, pending: 0, revoked: 0, already_revoked: 0, unsupported_by_provider: 0, failed: 0 };

@@ -29,9 +29,10 @@ async function locate(db: PrismaClient, scope: Scope): Promise<Located> {
 
 /**
  * Completes a scope (a missing id means the caller's own org or project) and checks the caller
- * owns it. Anything not the caller's, or deleted, is a 404.
+ * owns it (and, with `withinProject`, that it lies in that project). Anything not the caller's,
+ * or deleted, is a 404.
  */
-export async function resolveScope(db: PrismaClient, owner: JobOwner, input: ScopeInput, options: { allowDeleted?: boolean } = {}): Promise<Scope> {
+export async function resolveScope(db: PrismaClient, owner: JobOwner, input: ScopeInput, options: { allowDeleted?: boolean; withinProject?: string } = {}): Promise<Scope> {
   if (owner.kind === 'project' && input.type === 'org') {
     throw new ValidationError('org scope is only available on the dashboard API', [{ path: 'body.scope.type', message: 'org scope is dashboard-only' }]);
   }
@@ -40,7 +41,11 @@ export async function resolveScope(db: PrismaClient, owner: JobOwner, input: Sco
   if (id === undefined) throw new ValidationError('scope id is required', [{ path: 'body.scope.id', message: `required for scope ${input.type}` }]);
   const scope = { type: input.type, id } as Scope;
   const found = await locate(db, scope);
-  const owned = found !== null && found.orgId === owner.orgId && (owner.kind === 'org' || found.projectId === owner.projectId);
+  const owned =
+    found !== null &&
+    found.orgId === owner.orgId &&
+    (owner.kind === 'org' || found.projectId === owner.projectId) &&
+    (options.withinProject === undefined || found.projectId === options.withinProject);
   if (!found || !owned || (found.deleted && !options.allowDeleted)) throw new NotFoundError(scope.type.replace('_', ' '));
   return scope;
 }

@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError } from '@at/common';
+import { ConflictError, NotFoundError, type JobTriggerName } from '@at/common';
 import { countLiveConnectionsByToolkit } from '@at/db';
 import type { ApolloContext } from '../../context';
 import type { JobOwner } from './owner';
@@ -20,10 +20,16 @@ const WAIT_MS = 30_000;
 
 /**
  * Revokes one connection and waits for its outcome: the same durable run as a batch job (a
- * connected_account scope), so a concurrent job on it is joined, never doubled.
+ * connected_account scope), so a concurrent job on it is joined, never doubled. The platform API
+ * revokes as its project (a pj_ job); the dashboard as the org, within a project (an oj_ job).
  */
-export async function revokeConnectionNow(ctx: ApolloContext, owner: Extract<JobOwner, { kind: 'project' }>, connectedAccountId: string): Promise<RevokeNowResult> {
-  const scope = await resolveScope(ctx.db, owner, { type: 'connected_account', id: connectedAccountId });
+export async function revokeConnectionNow(
+  ctx: ApolloContext,
+  owner: JobOwner,
+  connectedAccountId: string,
+  options: { trigger: JobTriggerName; withinProject?: string } = { trigger: 'api' },
+): Promise<RevokeNowResult> {
+  const scope = await resolveScope(ctx.db, owner, { type: 'connected_account', id: connectedAccountId }, options.withinProject === undefined ? {} : { withinProject: options.withinProject });
   if ((await connectionStatusOf(ctx.db, scope.id)) === 'revoked') {
     return { id: scope.id, status: 'revoked', outcome: 'already_revoked', revoked_tokens: [], error_code: null, error_message: null, job_id: null };
   }
@@ -31,7 +37,7 @@ export async function revokeConnectionNow(ctx: ApolloContext, owner: Extract<Job
   if (Object.keys(live).length === 0) {
     throw new ConflictError('not_revocable', 'the connection is not live (its auth config or project was deleted); revoke its scope instead');
   }
-  const { job } = await startRevokeJob(ctx, { owner, target: { kind: 'scope', scope }, scope, trigger: 'api', includeDeletedRoot: true });
+  const { job } = await startRevokeJob(ctx, { owner, target: { kind: 'scope', scope }, scope, trigger: options.trigger, includeDeletedRoot: true });
   const finished = await Promise.race([
     ctx.temporal.workflow.getHandle(job.workflowId, job.runId).result().then(() => true),
     new Promise<false>((resolve) => setTimeout(() => resolve(false), WAIT_MS).unref()),

@@ -189,7 +189,7 @@ describe('GET /api/v1/connected_accounts', () => {
     expect(pages.flat().map((a) => a.id)).toEqual(ids);
   });
 
-  it('filters by auth config, user and status', async () => {
+  it('filters by auth config, user, status and toolkit', async () => {
     const other = await t.seed.authConfig(pager.apiKey, { toolkit: 'google', client_id: undefined, client_secret: undefined });
     const extra = await connect(pager, other.id, 'alice');
     const list = async (query: string) => (await walkPages(t, `/api/v1/connected_accounts?${query}`, auth(pager))).flat().map((a) => a.id);
@@ -199,6 +199,9 @@ describe('GET /api/v1/connected_accounts', () => {
     expect(await list('status=active')).toEqual([...ids, extra.id]);
     expect(await list('status=revoked')).toEqual([]);
     expect(await list(`auth_config_id=${oauthConfig.id}`)).toEqual([]);
+    expect(await list('toolkit=google')).toEqual([extra.id]);
+    expect(await list('toolkit=github&user_id=alice')).toEqual([ids[0], ids[1]]);
+    expect(await list('toolkit=slack')).toEqual([]);
   });
 
   it.each([
@@ -206,6 +209,7 @@ describe('GET /api/v1/connected_accounts', () => {
     ['status=gone', 'query.status'],
     ['auth_config_id=nope', 'query.auth_config_id'],
     ['user_id=%00', 'query.user_id'],
+    ['toolkit=Not%20A%20Slug', 'query.toolkit'],
     ['cursor=Y2FfMQ.AAAAAAAAAAAAAAAAAAAAAA', 'query.cursor'],
     ['include_deleted=true', 'query.include_deleted'],
   ])('rejects ?%s with 400', async (query, field) => {

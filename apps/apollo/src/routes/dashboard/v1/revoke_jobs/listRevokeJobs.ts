@@ -1,8 +1,7 @@
 import { defineRoute } from '@at/http';
 import type { ApolloContext } from '../../../../context';
-import { listOwnedJobs } from '../../../../repositories/jobs';
-import { ownerIdOf } from '../../../../use-cases/revoke-jobs/owner';
-import { keysetPage, pageOf, pageQuerySchema } from '../../../paging';
+import { listRevokeJobs as listJobs } from '../../../../use-cases/revoke-jobs/list-revoke-jobs';
+import { pageOf, pageQuerySchema } from '../../../paging';
 import { jobSummarySchema, presentJobSummary } from '../../../revoke-job-view';
 
 /** The caller's jobs, newest first. */
@@ -17,16 +16,5 @@ export const listRevokeJobs = (ctx: ApolloContext) =>
     auth: ctx.auth.org,
     query: pageQuerySchema,
     responses: { 200: { description: 'a page of jobs', schema: pageOf(jobSummarySchema) } },
-    handler: async ({ auth, query }) => {
-      const ownerId = ownerIdOf(auth);
-      const body = await keysetPage({
-        cursors: ctx.cursors,
-        binding: `${ownerId}:revoke_jobs`,
-        limit: query.limit,
-        cursor: query.cursor,
-        fetch: (beforeId, take) => listOwnedJobs(ctx.db, ownerId, beforeId, take),
-        present: presentJobSummary,
-      });
-      return { status: 200, body };
-    },
+    handler: async ({ auth, query }) => ({ status: 200, body: await listJobs(ctx, auth, query, presentJobSummary) }),
   });

@@ -1,0 +1,42 @@
+import { useEffect, useState } from 'preact/hooks';
+import { anyNeedsReauth } from '../api/connected-accounts';
+import { getProject, type Project } from '../api/projects';
+import { listJobs, type JobSummary } from '../api/revoke-jobs';
+import { Banner, ErrorText } from '../components/Banner';
+import { JobsTable } from '../components/JobsTable';
+import { ConnectedAccountsTable } from './ConnectedAccountsTable';
+
+export function ProjectPage({ projectId }: { projectId: string }) {
+  const [project, setProject] = useState<Project | null>(null);
+  const [needsReauth, setNeedsReauth] = useState(false);
+  const [jobs, setJobs] = useState<JobSummary[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [changes, setChanges] = useState(0);
+  useEffect(() => {
+    getProject(projectId).then(setProject, setError);
+  }, [projectId]);
+  useEffect(() => {
+    anyNeedsReauth(projectId).then(setNeedsReauth, () => setNeedsReauth(false));
+    listJobs(projectId).then((page) => setJobs(page.items), setError);
+  }, [projectId, changes]);
+  return (
+    <>
+      <h1 tabIndex={-1}>{project ? project.name : 'Project'}</h1>
+      <p class="mono">{projectId}</p>
+      <ErrorText error={error} />
+      {needsReauth ? (
+        <Banner tone="amber" title="Some connections need re-auth.">
+          Their users must reconnect; filter by status “needs_reauth” to see them.
+        </Banner>
+      ) : null}
+      <p>
+        <a href={`#/revoke?scope=project&id=${projectId}`}>Revoke every credential of this project…</a>
+      </p>
+      <ConnectedAccountsTable projectId={projectId} onChanged={() => setChanges((n) => n + 1)} />
+      <section aria-labelledby="project-jobs-heading">
+        <h2 id="project-jobs-heading">Revoke jobs started with this project's API keys</h2>
+        {jobs ? <JobsTable jobs={jobs} projectId={projectId} label="Project revoke jobs" /> : <p>Loading…</p>}
+      </section>
+    </>
+  );
+}
