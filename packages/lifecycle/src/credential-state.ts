@@ -1,4 +1,4 @@
-import type { ConnectionStatus, PrismaClient } from '@at/db';
+import { Prisma, type ConnectionStatus, type PrismaClient } from '@at/db';
 import type { TokenEndpointAuthMethod } from '@at/providers';
 
 /** A client or transaction: every statement here is one round trip and composes in a transaction. */
@@ -61,8 +61,12 @@ type Row = {
   db_now: Date;
 };
 
-/** One indexed read of a connection, its credential and its auth config; null when there is no such connection. */
-export async function readCredentialState(db: DbClient, connectedAccountId: string): Promise<CredentialState | null> {
+/**
+ * One indexed read of a connection, its credential and its auth config; null when there is no
+ * such connection (with `projectId`: no such undeleted connection in that project, so a vend's
+ * tenancy check is the same read).
+ */
+export async function readCredentialState(db: DbClient, connectedAccountId: string, projectId?: string): Promise<CredentialState | null> {
   const rows = await db.$queryRaw<Row[]>`
     SELECT ca.id, ca.org_id, ca.project_id, ca.auth_config_id, ca.status, ca.status_reason, ca.last_refreshed_at, ca.last_refresh_error_at,
            ca.last_refresh_error, c.sealed, c.version, c.expires_at, c.refresh_lease_owner, c.refresh_lease_until, c.refresh_retry_at,
@@ -71,7 +75,7 @@ export async function readCredentialState(db: DbClient, connectedAccountId: stri
     FROM connected_accounts ca
     JOIN auth_configs ac ON ac.id = ca.auth_config_id
     LEFT JOIN credentials c ON c.connected_account_id = ca.id
-    WHERE ca.id = ${connectedAccountId}`;
+    WHERE ca.id = ${connectedAccountId}${projectId === undefined ? Prisma.empty : Prisma.sql` AND ca.project_id = ${projectId} AND ca.deleted_at IS NULL`}`;
   const row = rows[0];
   if (!row) return null;
   return {

@@ -29,9 +29,16 @@ const MAX_ROUNDS = 4;
 export async function vendCredential(
   deps: LifecycleDeps,
   connectedAccountId: string,
-  options: { leadMs: number; signal?: AbortSignal; /** when the request arrived, epoch ms on this host */ receivedAt?: number },
+  options: {
+    leadMs: number;
+    signal?: AbortSignal;
+    /** when the request arrived, epoch ms on this host */
+    receivedAt?: number;
+    /** the caller's project: another project's (or a deleted) connection is not_found */
+    projectId?: string;
+  },
 ): Promise<VendResult> {
-  let state = await readCredentialState(deps.db, connectedAccountId);
+  let state = await readCredentialState(deps.db, connectedAccountId, options.projectId);
   const readAt = Date.now();
   if (!state) return { kind: 'not_found' };
   // On the database clock, which refresh times written by other processes use: the first read's

@@ -2,7 +2,6 @@ import { ConflictError, NotFoundError, ProviderRejectedError, ProviderUnavailabl
 import { vendCredential } from '@at/lifecycle';
 import type { ProjectCaller } from '../auth/authenticators';
 import type { ApolloContext } from '../context';
-import { findLiveConnectedAccount } from '../repositories/connected-accounts';
 
 export type VendedToken =
   | { connectedAccountId: string; authScheme: 'oauth2'; accessToken: string; tokenType: string; expiresAt: Date | null; refreshed: boolean }
@@ -14,14 +13,13 @@ export type VendedToken =
  * processes; see @at/lifecycle). A refused refresh token makes the connection needs_reauth.
  */
 export async function vendToken(ctx: ApolloContext, caller: ProjectCaller, connectedAccountId: string, receivedAt: number): Promise<VendedToken> {
-  const account = await findLiveConnectedAccount(ctx.db, caller.projectId, connectedAccountId);
-  if (!account) throw new NotFoundError('connected account');
-  const result = await vendCredential(ctx.lifecycle, account.id, { leadMs: ctx.env.TOKEN_REFRESH_LEAD_SECONDS * 1000, receivedAt });
+  // the tenancy check is part of the one read of the warm path
+  const result = await vendCredential(ctx.lifecycle, connectedAccountId, { leadMs: ctx.env.TOKEN_REFRESH_LEAD_SECONDS * 1000, receivedAt, projectId: caller.projectId });
   switch (result.kind) {
     case 'ok': {
       const { credential } = result;
-      if (credential.type === 'api_key') return { connectedAccountId: account.id, authScheme: 'api_key', apiKey: credential.api_key };
-      return { connectedAccountId: account.id, authScheme: 'oauth2', accessToken: credential.access_token, tokenType: credential.token_type ?? 'Bearer', expiresAt: result.expiresAt, refreshed: result.refreshed };
+      if (credential.type === 'api_key') return { connectedAccountId: connectedAccountId, authScheme: 'api_key', apiKey: credential.api_key };
+      return { connectedAccountId: connectedAccountId, authScheme: 'oauth2', accessToken: credential.access_token, tokenType: credential.token_type ?? 'Bearer', expiresAt: result.expiresAt, refreshed: result.refreshed };
     }
     case 'not_found':
       throw new NotFoundError('connected account');

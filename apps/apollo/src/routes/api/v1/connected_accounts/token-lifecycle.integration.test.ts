@@ -108,9 +108,12 @@ describe('GET /api/v1/connected_accounts/{id}/token', () => {
     expect((await vend(id)).body).toMatchObject({ access_token: res.body.access_token, refreshed: false });
   });
 
-  it("another project's connection is 404, a malformed id 400", async () => {
+  it("another project's connection and a deleted one are 404, a malformed id 400", async () => {
     const { id } = await connect('2030-01-01T00:00:00Z');
     expectError(await vend(id, foreign), 404, 'not_found');
+    const deleted = await connect('2030-01-01T00:00:00Z');
+    expect((await t.request('DELETE', `/api/v1/connected_accounts/${deleted.id}`, { headers: auth() })).status).toBe(200);
+    expectError(await vend(deleted.id), 404, 'not_found');
     expectFieldError(await t.request('GET', '/api/v1/connected_accounts/nope/token', { headers: auth() }), 'path.id');
   });
 
