@@ -92,8 +92,7 @@ test('a grant revoked at the provider turns its connection needs_reauth in the f
   const current = vault().openJson<{ refresh_token: string }>(credential.sealed, victim);
   // the end user removes the app at the provider; an hour on, its token is due again
   expect(await oauth.revoke(CLIENT.clientId, CLIENT.clientSecret, current.refresh_token, 'refresh_token')).toBe(200);
-  await stack.db.db.connectedAccount.update({ where: { id: victim }, data: { lastRefreshedAt: new Date(Date.now() - 3_600_000) } });
-  await stack.db.db.credential.update({ where: { connectedAccountId: victim }, data: { expiresAt: new Date(Date.now() + 120_000) } });
+  await stack.db.db.credential.update({ where: { connectedAccountId: victim }, data: { issuedAt: new Date(Date.now() - 3_600_000), expiresAt: new Date(Date.now() + 120_000) } });
   const revokedAt = new Date();
   const [first] = await until('a pass started after the revocation', async () => {
     const passes = await completedPasses(revokedAt);

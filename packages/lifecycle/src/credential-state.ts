@@ -19,6 +19,8 @@ export type CredentialState = {
   sealed: unknown;
   version: number;
   expiresAt: Date | null;
+  /** When a refresh of ours issued the stored access token (null: unknown). */
+  issuedAt: Date | null;
   leaseOwner: string | null;
   leaseUntil: Date | null;
   refreshRetryAt: Date | null;
@@ -48,6 +50,7 @@ type Row = {
   sealed: unknown;
   version: number | null;
   expires_at: Date | null;
+  issued_at: Date | null;
   refresh_lease_owner: string | null;
   refresh_lease_until: Date | null;
   refresh_retry_at: Date | null;
@@ -69,7 +72,7 @@ type Row = {
 export async function readCredentialState(db: DbClient, connectedAccountId: string, projectId?: string): Promise<CredentialState | null> {
   const rows = await db.$queryRaw<Row[]>`
     SELECT ca.id, ca.org_id, ca.project_id, ca.auth_config_id, ca.status, ca.status_reason, ca.last_refreshed_at, ca.last_refresh_error_at,
-           ca.last_refresh_error, c.sealed, c.version, c.expires_at, c.refresh_lease_owner, c.refresh_lease_until, c.refresh_retry_at,
+           ca.last_refresh_error, c.sealed, c.version, c.expires_at, c.issued_at, c.refresh_lease_owner, c.refresh_lease_until, c.refresh_retry_at,
            ac.toolkit, ac.auth_scheme::text AS auth_scheme, ac.client_id, ac.client_secret_sealed, ac.revocation_endpoint, ac.token_endpoint,
            ac.token_endpoint_auth_method::text AS token_endpoint_auth_method, clock_timestamp() AS db_now
     FROM connected_accounts ca
@@ -91,6 +94,7 @@ export async function readCredentialState(db: DbClient, connectedAccountId: stri
     sealed: row.sealed ?? null,
     version: row.version ?? 0,
     expiresAt: row.expires_at,
+    issuedAt: row.issued_at,
     leaseOwner: row.refresh_lease_owner,
     leaseUntil: row.refresh_lease_until,
     refreshRetryAt: row.refresh_retry_at,

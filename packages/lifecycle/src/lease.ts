@@ -13,22 +13,22 @@ import { leaseHeld, readCredentialState, type CredentialState, type DbClient } f
  */
 
 /**
- * When a credential is due for refresh, as SQL over aliases `c` (credentials) and `ca`
- * (connected_accounts): its access token expires within `leadMs`, or within half its lifetime
- * when that is shorter (the lifetime is known once we refreshed it ourselves). Without the
- * half-life rule a token living less than the lead would be refreshed on every read.
+ * When a credential is due for refresh, as SQL over alias `c` (credentials): its access token
+ * expires within `leadMs`, or within half its lifetime when that is shorter (known when a
+ * refresh of ours issued it: `issued_at`). Without the half-life rule a token living less than
+ * the lead would be refreshed on every read.
  */
 export function dueSql(leadMs: number): Prisma.Sql {
   const lead = Prisma.sql`${leadMs}::float8 * interval '1 millisecond'`;
   return Prisma.sql`c.expires_at <= clock_timestamp() + LEAST(${lead},
-    CASE WHEN ca.last_refreshed_at IS NULL OR ca.last_refreshed_at >= c.expires_at THEN ${lead} ELSE (c.expires_at - ca.last_refreshed_at) / 2 END)`;
+    CASE WHEN c.issued_at IS NULL OR c.issued_at >= c.expires_at THEN ${lead} ELSE (c.expires_at - c.issued_at) / 2 END)`;
 }
 
 /** The same rule as dueSql, on a state already read. */
-export function isDue(state: Pick<CredentialState, 'expiresAt' | 'lastRefreshedAt' | 'dbNow'>, leadMs: number): boolean {
+export function isDue(state: Pick<CredentialState, 'expiresAt' | 'issuedAt' | 'dbNow'>, leadMs: number): boolean {
   if (state.expiresAt === null) return false;
   const expiresAt = state.expiresAt.getTime();
-  const lifetime = state.lastRefreshedAt !== null && state.lastRefreshedAt.getTime() < expiresAt ? expiresAt - state.lastRefreshedAt.getTime() : Number.POSITIVE_INFINITY;
+  const lifetime = state.issuedAt !== null && state.issuedAt.getTime() < expiresAt ? expiresAt - state.issuedAt.getTime() : Number.POSITIVE_INFINITY;
   return expiresAt <= state.dbNow.getTime() + Math.min(leadMs, lifetime / 2);
 }
 
@@ -49,7 +49,7 @@ export type Lease = { connectedAccountId: string; owner: string; version: number
 export async function takeLease(db: DbClient, input: { connectedAccountId: string; owner: string; leaseMs: number; dueWithinMs: number }): Promise<Lease | null> {
   const rows = await db.$queryRaw<Array<{ sealed: unknown; version: number; expires_at: Date | null; refresh_lease_until: Date }>>`
     WITH ca AS MATERIALIZED (
-      SELECT id, last_refreshed_at FROM connected_accounts WHERE id = ${input.connectedAccountId} AND status = 'active' AND deleted_at IS NULL FOR SHARE)
+      SELECT id FROM connected_accounts WHERE id = ${input.connectedAccountId} AND status = 'active' AND deleted_at IS NULL FOR SHARE)
     UPDATE credentials c
     SET refresh_lease_owner = ${input.owner}, refresh_lease_until = clock_timestamp() + ${input.leaseMs}::float8 * interval '1 millisecond'
     FROM ca

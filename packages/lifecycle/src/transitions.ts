@@ -24,7 +24,7 @@ export async function recordRefreshed(db: DbClient, lease: Lease, fresh: StoredC
     WITH ca AS MATERIALIZED (
       SELECT id FROM connected_accounts WHERE id = ${lease.connectedAccountId} AND status = 'active' FOR NO KEY UPDATE),
     cred AS (
-      UPDATE credentials SET sealed = ${JSON.stringify(fresh.sealed)}::jsonb, expires_at = ${fresh.expiresAt}, version = version + 1,
+      UPDATE credentials SET sealed = ${JSON.stringify(fresh.sealed)}::jsonb, expires_at = ${fresh.expiresAt}, issued_at = clock_timestamp(), version = version + 1,
         refresh_lease_owner = NULL, refresh_lease_until = NULL, refreshable = ${fresh.refreshable}, refresh_failures = 0, refresh_retry_at = NULL
       WHERE connected_account_id = (SELECT id FROM ca) AND version = ${lease.version} AND refresh_lease_owner = ${lease.owner} AND sealed IS NOT NULL
       RETURNING connected_account_id),
@@ -106,7 +106,7 @@ export async function replaceCredential(db: DbClient, input: { connectedAccountI
       INSERT INTO credentials (connected_account_id, sealed, expires_at, refreshable)
       SELECT ca.id, ${JSON.stringify(input.sealed)}::jsonb, ${input.expiresAt}, ${input.refreshable} FROM ca
       WHERE ca.status IN ('active', 'needs_reauth') AND NOT coalesce((SELECT leased FROM cur), false)
-      ON CONFLICT (connected_account_id) DO UPDATE SET sealed = EXCLUDED.sealed, expires_at = EXCLUDED.expires_at, version = credentials.version + 1,
+      ON CONFLICT (connected_account_id) DO UPDATE SET sealed = EXCLUDED.sealed, expires_at = EXCLUDED.expires_at, issued_at = NULL, version = credentials.version + 1,
         refreshable = EXCLUDED.refreshable, refresh_lease_owner = NULL, refresh_lease_until = NULL, refresh_failures = 0, refresh_retry_at = NULL, destroyed_at = NULL
       RETURNING connected_account_id),
     acct AS (

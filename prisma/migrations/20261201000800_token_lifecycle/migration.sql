@@ -21,6 +21,10 @@ ALTER TABLE "credentials" ADD COLUMN "version" INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE "credentials" ADD COLUMN "refresh_lease_owner" TEXT;
 ALTER TABLE "credentials" ADD COLUMN "refresh_lease_until" TIMESTAMPTZ(3);
 
+-- When a refresh of ours issued the stored access token (null: stored by the platform, lifetime
+-- unknown): a token is due within the lead or half its lifetime, whichever is shorter.
+ALTER TABLE "credentials" ADD COLUMN "issued_at" TIMESTAMPTZ(3);
+
 -- Whether refresh ahead should look at the credential: it holds a refresh token and an expiry and
 -- its connection can still be refreshed. Rows sealed before this migration may hold a refresh
 -- token (the flag cannot be read from the sealed JSON here): they start true, and the first

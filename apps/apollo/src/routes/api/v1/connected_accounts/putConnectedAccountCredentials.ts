@@ -21,6 +21,7 @@ export const putConnectedAccountCredentials = (ctx: ApolloContext) =>
       200: { description: 'replaced; the connection is active (credentials are never returned)', schema: connectedAccountView },
       404: { description: 'not found', schema: errorResponseSchema },
       409: { description: 'connection_revoked: a connection being revoked or revoked cannot take a new credential', schema: errorResponseSchema },
+      503: { description: 'a token refresh of the connection kept it busy; retry after Retry-After', schema: errorResponseSchema },
     },
     handler: async ({ auth, params, body }) => {
       const account = await replaceCredentials(ctx, auth, params.id, toCredential(body));
