@@ -1,5 +1,6 @@
+import { lookup } from 'node:dns/promises';
 import { newId, ValidationError, type FieldIssue } from '@at/common';
-import { PROVIDER_CATALOG } from '@at/providers';
+import { EgressDeniedError, egressRefusalOf, PROVIDER_CATALOG, vetDestination, type EgressPolicy, type Resolver } from '@at/providers';
 import type { ProjectCaller } from '../auth/authenticators';
 import type { ApolloContext } from '../context';
 import { insertAuthConfig, type AuthConfigRecord } from '../repositories/auth-configs';
@@ -36,9 +37,49 @@ export function authConfigIssues(input: AuthConfigInput): FieldIssue[] {
   return issues;
 }
 
+// a create request should not wait long on DNS: thermos checks again at every call anyway
+const RESOLVE_TIMEOUT_MS = 2_000;
+
+const boundedResolver: Resolver = (hostname) =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(Object.assign(new Error('DNS lookup timed out'), { code: 'ETIMEOUT' })), RESOLVE_TIMEOUT_MS);
+    lookup(hostname, { all: true, verbatim: true }).then(
+      (addresses) => (clearTimeout(timer), resolve(addresses)),
+      (error: unknown) => (clearTimeout(timer), reject(error)),
+    );
+  });
+
+/**
+ * The egress policy applied at every call (thermos's revocations, every refresh), applied now
+ * to a revocation or token endpoint so a tenant learns at once:
+ * the URL (scheme, literal address) and what its host resolves to today. A name that does not
+ * resolve (yet), or a slow resolver, is accepted: DNS can change, and the call-time check is
+ * the one that protects.
+ */
+export async function endpointIssues(path: string, endpoint: string, policy: EgressPolicy, resolver: Resolver = boundedResolver): Promise<FieldIssue[]> {
+  const url = new URL(endpoint);
+  const refusal = egressRefusalOf(url, policy);
+  if (refusal) return [{ path, message: `not allowed: ${refusal}` }];
+  try {
+    await vetDestination(url, policy, resolver);
+  } catch (error) {
+    if (error instanceof EgressDeniedError) return [{ path, message: `not allowed: ${error.message.replace(/^egress policy refused the endpoint: /, '')}` }];
+  }
+  return [];
+}
+
 /** Creates an auth config in the caller's project; the client secret is sealed to the config's id. */
 export async function createAuthConfig(ctx: ApolloContext, caller: ProjectCaller, input: AuthConfigInput): Promise<AuthConfigRecord> {
   const issues = authConfigIssues(input);
+  const policy = { allowedHosts: ctx.env.PROVIDER_ALLOWED_HOSTS, allowInsecureLoopback: ctx.env.PROVIDER_ALLOW_INSECURE_LOOPBACK };
+  // both endpoints are where a secret goes (a token to revoke, a refresh token and client secret)
+  const endpoints = [
+    ['body.revocation_endpoint', input.revocationEndpoint],
+    ['body.token_endpoint', input.tokenEndpoint],
+  ] as const;
+  for (const [path, endpoint] of endpoints) {
+    if (endpoint !== undefined) issues.push(...(await endpointIssues(path, endpoint, policy)));
+  }
   if (issues.length > 0) throw new ValidationError('invalid auth config', issues);
   const id = newId('ac');
   return insertAuthConfig(ctx.db, {
