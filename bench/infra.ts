@@ -12,6 +12,8 @@ export const PROVIDER_CLIENTS = {
   system: { clientId: 'bench-system', clientSecret: 'bench-system-secret-0123456789' },
   plain: { clientId: 'bench-plain', clientSecret: 'bench-plain-secret-0123456789' },
   realistic: { clientId: 'bench-realistic', clientSecret: 'bench-realistic-secret-0123456789' },
+  vend: { clientId: 'bench-vend', clientSecret: 'bench-vend-secret-0123456789' },
+  refresh: { clientId: 'bench-refresh', clientSecret: 'bench-refresh-secret-0123456789' },
 } as const;
 
 export type Infra = {
@@ -62,18 +64,20 @@ export type Services = { apollo: ServiceProcess; thermos: ServiceProcess; apollo
 
 /**
  * thermos (worker + run API) and apollo as child processes, like a deployment. `rateLimits` is
- * thermos PROVIDER_RATE_LIMITS; the tuning goes to the variables that carry it.
+ * PROVIDER_RATE_LIMITS of both (revocations and refreshes share the ceilings); the tuning goes
+ * to the variables that carry it. Refresh ahead runs every 10 s (the product default is 60 s),
+ * so its phase starts soon after the seeding.
  */
 export async function startServices(life: Lifecycle, infra: Infra, tuning: Tuning, rateLimits: Record<string, number>): Promise<Services> {
   const [thermosPort, apolloPort] = [await freePort(), await freePort()];
   // the provider server listens on plain http on loopback
-  const shared = { DATABASE_URL: infra.databaseUrl, TEMPORAL_ADDRESS: infra.temporalAddress, ...infra.secrets, PROVIDER_ALLOW_INSECURE_LOOPBACK: 'true', LOG_LEVEL: 'info' };
+  const shared = { DATABASE_URL: infra.databaseUrl, TEMPORAL_ADDRESS: infra.temporalAddress, ...infra.secrets, PROVIDER_ALLOW_INSECURE_LOOPBACK: 'true', LOG_LEVEL: 'info', PROVIDER_RATE_LIMITS: JSON.stringify(rateLimits) };
   const thermos = life.own(
     'thermos',
     spawnService('thermos', 'apps/thermos/src/main.ts', {
       ...shared,
       THERMOS_PORT: String(thermosPort),
-      PROVIDER_RATE_LIMITS: JSON.stringify(rateLimits),
+      REFRESH_AHEAD_INTERVAL_SECONDS: '10',
       REVOKE_CONCURRENCY: String(tuning.revokeConcurrency),
       MAX_CONCURRENT_ACTIVITIES: String(tuning.maxActivities),
       DATABASE_POOL_SIZE: String(tuning.poolSize),

@@ -29,13 +29,18 @@ export type BenchOptions = {
   latencyRequests: number;
   realisticLatencyMs: number;
   realisticCeiling: number;
+  /** Warm connections the vend phase reads tokens of. */
+  vendConnections: number;
+  /** Credentials expiring at once in the refresh-ahead phase, and the provider's ceiling there. */
+  refreshConnections: number;
+  refreshCeiling: number;
   skip: Set<Phase>;
   tuning: Tuning;
   /** Free text stored with the results (e.g. what a tuning run varies). */
   label: string;
 };
 
-export const PHASES = ['limit', 'plain', 'system', 'realistic'] as const;
+export const PHASES = ['limit', 'plain', 'system', 'realistic', 'vend', 'refresh'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export const DEFAULT_TUNING: Tuning = { pageSize: 1000, pageParallelism: 4, snapshotPageSize: 10_000, revokeConcurrency: 64, maxActivities: 8, poolSize: 40 };
@@ -43,7 +48,8 @@ export const DEFAULT_TUNING: Tuning = { pageSize: 1000, pageParallelism: 4, snap
 const USAGE = `pnpm bench [--connections N] [--realistic-connections N] [--plain-connections N] [--plain-http agent|fetch]
   [--page-size N] [--page-parallelism N] [--snapshot-page-size N] [--revoke-concurrency N]
   [--max-activities N] [--pool-size N] [--limit-seconds S] [--latency-requests N]
-  [--skip limit,plain,system,realistic] [--label TEXT]`;
+  [--vend-connections N] [--refresh-connections N] [--refresh-ceiling N]
+  [--skip limit,plain,system,realistic,vend,refresh] [--label TEXT]`;
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -84,6 +90,9 @@ export function parseOptions(argv: string[]): BenchOptions {
       'latency-requests': { type: 'string' },
       'realistic-latency-ms': { type: 'string' },
       'realistic-ceiling': { type: 'string' },
+      'vend-connections': { type: 'string' },
+      'refresh-connections': { type: 'string' },
+      'refresh-ceiling': { type: 'string' },
       skip: { type: 'string' },
       label: { type: 'string' },
       help: { type: 'boolean' },
@@ -108,6 +117,9 @@ export function parseOptions(argv: string[]): BenchOptions {
     latencyRequests: count('latency-requests', values['latency-requests'], 500),
     realisticLatencyMs: count('realistic-latency-ms', values['realistic-latency-ms'], 100, 0),
     realisticCeiling: count('realistic-ceiling', values['realistic-ceiling'], 200),
+    vendConnections: count('vend-connections', values['vend-connections'], 1000),
+    refreshConnections: count('refresh-connections', values['refresh-connections'], Math.min(100_000, connections)),
+    refreshCeiling: count('refresh-ceiling', values['refresh-ceiling'], 200),
     skip,
     label: values.label ?? '',
     tuning: {

@@ -181,3 +181,91 @@ export async function servingPhase(ctx: BenchContext, project: SeededProject, jo
     apolloPeakRssMb: round(peakRssMb(ctx.services.apollo.child.pid as number)),
   };
 }
+
+export type VendFigures = { connections: number; warm: LatencyFigures; concurrent: { clients: number; requestsPerSecond: number; p50Ms: number; p99Ms: number } };
+
+/**
+ * Warm vends through the public API: GET /connected_accounts/{id}/token of connections whose
+ * tokens are far from expiry (one indexed read and one AES-GCM open each), sequentially for
+ * latency, then from `clients` concurrent callers for throughput.
+ */
+export async function vendPhase(ctx: BenchContext, project: SeededProject, requests: number, clients = 8): Promise<VendFigures> {
+  const headers = { 'x-api-key': project.apiKey };
+  const ids = (await ctx.db.connectedAccount.findMany({ where: { projectId: project.projectId }, select: { id: true }, take: 10_000 })).map((r) => r.id);
+  if (ids.length === 0) throw new Error('the vend project has no connections');
+  const vend = async (i: number) => {
+    const res = await ctx.api.request<{ access_token?: string; refreshed?: boolean }>('GET', `/api/v1/connected_accounts/${ids[i % ids.length]}/token`, headers);
+    if (res.status !== 200 || !res.body.access_token || res.body.refreshed) throw new Error(`warm vend answered ${res.status} ${JSON.stringify(res.body).slice(0, 100)}`);
+    return res.ms;
+  };
+  const samples: number[] = [];
+  for (let i = 0; i < WARM_UP + requests; i += 1) {
+    const ms = await vend(i);
+    if (i >= WARM_UP) samples.push(ms);
+  }
+  const concurrentSamples: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < requests * 4) concurrentSamples.push(await vend(next++));
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const concurrent = summarize(concurrentSamples);
+  return { connections: ids.length, warm: summarize(samples), concurrent: { clients, requestsPerSecond: round(concurrentSamples.length / seconds), p50Ms: concurrent.p50Ms, p99Ms: concurrent.p99Ms } };
+}
+
+export type RefreshAheadFigures = {
+  connections: number;
+  ceiling: number;
+  refreshed: number;
+  seconds: number;
+  /** refreshes answered per second, first to last */
+  refreshesPerSecond: number;
+  shareOfCeiling: number;
+  provider: { requests: number; refreshed: number; reuse: number; maxPerSlidingSecond: number; ceilingViolations: number };
+  needsReauth: number;
+  cpu: ReturnType<CpuMeter['stop']>;
+};
+
+/**
+ * `connections` credentials that all expire in 10 minutes, under a provider whose token endpoint
+ * refuses anything over `ceiling` per second: refresh ahead (thermos's Schedule) renews them all,
+ * with no vend. Reports the rate the provider saw, as a share of its ceiling, and whether it was
+ * ever exceeded (thermos holds PROVIDER_RATE_LIMITS at the same ceiling).
+ */
+export async function refreshAheadPhase(ctx: BenchContext, provider: SpawnedProviderServer, project: SeededProject, connections: number, ceiling: number): Promise<RefreshAheadFigures> {
+  const cpu = new CpuMeter(cpuRoots(ctx, provider));
+  const deadline = Date.now() + Math.max(600_000, (connections / ceiling) * 3_000);
+  let firstAt: number | undefined;
+  let stats = await provider.control.stats();
+  for (;;) {
+    ctx.life.throwIfInterrupted();
+    stats = await provider.control.stats();
+    if (firstAt === undefined && stats.refreshRequests > 0) firstAt = Date.now();
+    ctx.progress(`refresh ahead: ${stats.refreshed.toLocaleString('en-US')}/${connections.toLocaleString('en-US')} refreshed`);
+    if (stats.refreshed >= connections) break;
+    if (Date.now() > deadline) throw new Error(`refresh ahead renewed ${stats.refreshed} of ${connections} before the deadline`);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  const lastAt = Date.now();
+  const usage = cpu.stop();
+  ctx.progress('');
+  const [row] = await ctx.db.$queryRaw<Array<{ refreshed: bigint; needs_reauth: bigint }>>`
+    SELECT count(*) FILTER (WHERE last_refreshed_at IS NOT NULL) AS refreshed, count(*) FILTER (WHERE status = 'needs_reauth') AS needs_reauth
+    FROM connected_accounts WHERE project_id = ${project.projectId}`;
+  const seconds = (lastAt - (firstAt ?? lastAt)) / 1000;
+  const rate = seconds > 0 ? stats.refreshed / seconds : Number.NaN;
+  return {
+    connections,
+    ceiling,
+    refreshed: Number(row?.refreshed ?? 0),
+    seconds: round(seconds, 1),
+    refreshesPerSecond: round(rate, 1),
+    shareOfCeiling: round(rate / ceiling, 3),
+    provider: { requests: stats.refreshRequests, refreshed: stats.refreshed, reuse: stats.refreshReuse, maxPerSlidingSecond: stats.refreshMaxPerSlidingSecond, ceilingViolations: stats.refreshCeilingViolations },
+    needsReauth: Number(row?.needs_reauth ?? 0),
+    cpu: usage,
+  };
+}

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type LimitResult } from './limit';
 import { type BenchOptions } from './options';
-import { type PlainFigures, type RunFigures, type ServingFigures } from './phases';
+import { type PlainFigures, type RefreshAheadFigures, type RunFigures, type ServingFigures, type VendFigures } from './phases';
 import { round } from './process-stats';
 
 export type BenchResults = {
@@ -16,6 +16,8 @@ export type BenchResults = {
   plain?: PlainFigures;
   system?: RunFigures & { serving: ServingFigures; vsPlain: number | null; vsLimit: number | null };
   realistic?: RunFigures & { ceiling: number; latencyMs: number; shareOfCeiling: number };
+  vend?: VendFigures;
+  refresh?: RefreshAheadFigures;
 };
 
 /** Provider requests per connection: RFC 7009 revokes the refresh token, then the access token. */
@@ -68,6 +70,17 @@ export function table(r: BenchResults): string {
     add('(4) realistic: provider', `${x.latencyMs} ms latency, ceiling ${x.ceiling}/s, ${num(x.counts['total'])} connections`);
     add('(4) achieved provider rate', `${num(x.providerRequestsPerSecond, 1)} req/s = ${pct(x.shareOfCeiling)} of the ceiling`, '≥ 95%');
     add('(4) max per second at the provider', `${x.provider.maxPerSecond} (sliding ${x.provider.maxPerSlidingSecond}), ${x.provider.ceilingViolations} over the ceiling`, `≤ ${x.ceiling}`);
+  }
+  const v = r.vend;
+  if (v) {
+    add('(5) warm vend GET .../token', `p50 ${num(v.warm.p50Ms, 2)} ms, p99 ${num(v.warm.p99Ms, 2)} ms (${num(v.warm.requests)} sequential)`, 'p99 < 5 ms');
+    add(`(5) warm vend, ${v.concurrent.clients} callers`, `${num(v.concurrent.requestsPerSecond)} req/s, p50 ${num(v.concurrent.p50Ms, 2)} ms, p99 ${num(v.concurrent.p99Ms, 2)} ms`);
+  }
+  const f = r.refresh;
+  if (f) {
+    add('(6) refresh ahead', `${num(f.refreshed)} of ${num(f.connections)} renewed in ${num(f.seconds, 1)} s, ${num(f.needsReauth)} needs_reauth, ${f.provider.reuse} reuses`);
+    add('(6) refresh rate at the provider', `${num(f.refreshesPerSecond, 1)}/s = ${pct(f.shareOfCeiling)} of the ceiling ${f.ceiling}/s`, '≤ 100%');
+    add('(6) max per sliding second', `${f.provider.maxPerSlidingSecond}, ${f.provider.ceilingViolations} over the ceiling`, `≤ ${f.ceiling}, 0`);
   }
   add('load average (1/5/15 min)', Object.entries(r.load).map(([k, v]) => `${k}: ${v}`).join('; '));
   const width = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i]?.length ?? 0)));

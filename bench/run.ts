@@ -6,7 +6,9 @@
  *   1. the provider endpoint's raw capacity (autocannon at the worker's concurrency);
  *   2. a plain p-limit script over N other connections (no Temporal, no durability);
  *   3. a project-scope revoke job of N connections through the public API, end to end;
- *   4. a job against a realistic provider (latency and a rate ceiling).
+ *   4. a job against a realistic provider (latency and a rate ceiling);
+ *   5. warm vends (GET .../token) through the public API: latency and throughput;
+ *   6. refresh ahead of many credentials expiring at once, under a provider's rate ceiling.
  * Prints a table and writes bench/results/<timestamp>.json. See docs/performance.md.
  */
 import { readFileSync } from 'node:fs';
@@ -18,7 +20,7 @@ import { PROVIDER_CLIENTS, startInfra, startProvider, startServices } from './in
 import { Lifecycle } from './lifecycle';
 import { measureLimit } from './limit';
 import { parseOptions, UsageError, workerConcurrency, type BenchOptions } from './options';
-import { jobPhase, plainPhase, servingPhase, type BenchContext } from './phases';
+import { jobPhase, plainPhase, refreshAheadPhase, servingPhase, vendPhase, type BenchContext } from './phases';
 import { loadAverage, round } from './process-stats';
 import { REQUESTS_PER_CONNECTION, table, writeResults, type BenchResults } from './report';
 import { bulkSeedConnections, seedOrg, seedProject, type SeededProject } from './seed';
@@ -52,16 +54,22 @@ async function bench(options: BenchOptions, life: Lifecycle): Promise<BenchResul
     options: { ...options, skip: [...options.skip], workerConcurrency: concurrency },
     load: { start: loadAverage() },
   };
-  const run = (phase: 'limit' | 'plain' | 'system' | 'realistic') => !options.skip.has(phase);
+  const run = (phase: 'limit' | 'plain' | 'system' | 'realistic' | 'vend' | 'refresh') => !options.skip.has(phase);
   say(`bench: ${options.connections.toLocaleString('en-US')} connections, worker concurrency ${concurrency}, load average ${results.load['start']}`);
 
   const infra = await startInfra(life, say);
   say('starting the provider servers and thermos + apollo');
   const provider = await startProvider(life, 'provider');
   const realisticProvider = await startProvider(life, 'realistic provider', { latencyMs: options.realisticLatencyMs, ceilingPerSecond: options.realisticCeiling });
-  // no ceiling for the fast provider (its capacity is what is measured); the realistic one's
-  // ceiling is held by thermos's shared rate limiter, keyed by the endpoint's origin
-  const rateLimits = { oauth2: 0, [`oauth2:${new URL(realisticProvider.url).origin}`]: options.realisticCeiling };
+  // refresh ahead's provider refuses anything over its ceiling (at /token as at /revoke)
+  const refreshProvider = await startProvider(life, 'refresh provider', { ceilingPerSecond: options.refreshCeiling });
+  // no ceiling for the fast provider (its capacity is what is measured); the realistic and
+  // refresh ones' ceilings are held by the shared rate limiter, keyed by the endpoint's origin
+  const rateLimits = {
+    oauth2: 0,
+    [`oauth2:${new URL(realisticProvider.url).origin}`]: options.realisticCeiling,
+    [`oauth2:${new URL(refreshProvider.url).origin}`]: options.refreshCeiling,
+  };
   const services = await startServices(life, infra, options.tuning, rateLimits);
   const db = life.own('database client', createDb({ url: infra.databaseUrl, poolSize: 2, applicationName: 'bench' }), (client) => client.$disconnect());
   const connection = life.own('temporal connection', await Connection.connect({ address: infra.temporalAddress }), (c) => c.close());
@@ -70,12 +78,12 @@ async function bench(options: BenchOptions, life: Lifecycle): Promise<BenchResul
   const org = await seedOrg(ctx.api, infra.secrets.ADMIN_TOKEN);
   const seedStarted = Date.now();
   let seeded = 0;
-  const seed = async (name: string, server: typeof provider, client: { clientId: string; clientSecret: string }, n: number): Promise<SeededProject> => {
+  const seed = async (name: string, server: typeof provider, client: { clientId: string; clientSecret: string }, n: number, expiresAt: Date | null = null): Promise<SeededProject> => {
     const project = await seedProject(ctx.api, org, name, server, client);
     await bulkSeedConnections(infra.databaseUrl, infra.secrets.VAULT_KEYS, server, client.clientId, { orgId: org.orgId, ...project }, n, (done) => {
       life.throwIfInterrupted();
       progress(`seeding ${name}: ${done.toLocaleString('en-US')}/${n.toLocaleString('en-US')}`);
-    });
+    }, expiresAt);
     progress('');
     seeded += n;
     return project;
@@ -83,6 +91,8 @@ async function bench(options: BenchOptions, life: Lifecycle): Promise<BenchResul
   const systemProject = run('system') ? await seed('system', provider, PROVIDER_CLIENTS.system, options.connections) : undefined;
   const plainProject = run('plain') ? await seed('plain', provider, PROVIDER_CLIENTS.plain, options.plainConnections) : undefined;
   const realisticProject = run('realistic') ? await seed('realistic', realisticProvider, PROVIDER_CLIENTS.realistic, options.realisticConnections) : undefined;
+  // warm: far from expiry, so every vend is served as stored
+  const vendProject = run('vend') ? await seed('vend', provider, PROVIDER_CLIENTS.vend, options.vendConnections, new Date('2035-01-01T00:00:00Z')) : undefined;
   // a database in steady state has statistics and no pending checkpoint of a bulk load
   await db.$executeRawUnsafe('VACUUM ANALYZE connected_accounts, credentials');
   await db.$executeRawUnsafe('CHECKPOINT');
@@ -123,6 +133,24 @@ async function bench(options: BenchOptions, life: Lifecycle): Promise<BenchResul
     say(`(4) realistic provider: ${options.realisticConnections.toLocaleString('en-US')} connections, ${options.realisticLatencyMs} ms, ceiling ${options.realisticCeiling}/s (load ${results.load['realistic']})`);
     const figures = await jobPhase(ctx, realisticProvider, realisticProject, 'realistic');
     results.realistic = { ...figures, ceiling: options.realisticCeiling, latencyMs: options.realisticLatencyMs, shareOfCeiling: round(figures.providerRequestsPerSecond / options.realisticCeiling, 3) };
+  }
+  life.throwIfInterrupted();
+  if (vendProject) {
+    results.load['vend'] = loadAverage();
+    say(`(5) vend: warm GET .../token over ${options.vendConnections.toLocaleString('en-US')} connections, ${options.latencyRequests} sequential requests (load ${results.load['vend']})`);
+    results.vend = await vendPhase(ctx, vendProject, options.latencyRequests);
+    say(`    p50 ${results.vend.warm.p50Ms} ms, p99 ${results.vend.warm.p99Ms} ms`);
+  }
+  life.throwIfInterrupted();
+  if (run('refresh')) {
+    // seeded last, so they are all due at once when refresh ahead next runs
+    say(`(6) refresh ahead: ${options.refreshConnections.toLocaleString('en-US')} credentials expiring in 10 minutes, provider ceiling ${options.refreshCeiling}/s`);
+    const refreshProject = await seed('refresh', refreshProvider, PROVIDER_CLIENTS.refresh, options.refreshConnections, new Date(Date.now() + 600_000));
+    await db.$executeRawUnsafe('ANALYZE connected_accounts, credentials');
+    await refreshProvider.control.resetStats();
+    results.load['refresh'] = loadAverage();
+    results.refresh = await refreshAheadPhase(ctx, refreshProvider, refreshProject, options.refreshConnections, options.refreshCeiling);
+    say(`    ${results.refresh.refreshesPerSecond}/s = ${Math.round(results.refresh.shareOfCeiling * 100)}% of the ceiling, ${results.refresh.provider.ceilingViolations} over it`);
   }
   results.load['end'] = loadAverage();
   results.finishedAt = new Date().toISOString();

@@ -13,7 +13,7 @@ export async function seedOrg(api: Api, adminToken: string): Promise<Tenant> {
   return { orgId: org.id, orgToken: org.admin_token };
 }
 
-/** A project (with its API key) and a generic RFC 7009 auth config at `provider`, through the API. */
+/** A project (with its API key) and a generic RFC 7009 auth config at `provider` (its token endpoint too), through the API. */
 export async function seedProject(api: Api, tenant: Tenant, name: string, provider: SpawnedProviderServer, client: { clientId: string; clientSecret: string }): Promise<SeededProject> {
   const project = await api.expect<{ id: string; api_key: string }>('POST', '/dashboard/v1/projects', { authorization: `Bearer ${tenant.orgToken}` }, { name });
   const authConfig = await api.expect<{ id: string }>('POST', '/api/v1/auth_configs', { 'x-api-key': project.api_key }, {
@@ -22,6 +22,7 @@ export async function seedProject(api: Api, tenant: Tenant, name: string, provid
     client_id: client.clientId,
     client_secret: client.clientSecret,
     revocation_endpoint: `${provider.url}/revoke`,
+    token_endpoint: `${provider.url}/token`,
   });
   return { projectId: project.id, apiKey: project.api_key, authConfigId: authConfig.id };
 }
@@ -34,7 +35,8 @@ const INSERTS_IN_FLIGHT = 3;
  * `n` live connected accounts of an auth config, each holding a fresh token pair minted by the
  * provider, sealed as apollo seals them. Straight into Postgres with multi-row inserts (unnest
  * arrays, a few in flight while the next batch is sealed): a million rows in about a minute,
- * where the API would take an hour.
+ * where the API would take an hour. With `expiresAt`, every access token expires then (and
+ * refresh ahead looks at the credentials).
  */
 export async function bulkSeedConnections(
   databaseUrl: string,
@@ -44,6 +46,7 @@ export async function bulkSeedConnections(
   target: { orgId: string } & SeededProject,
   n: number,
   onProgress: (done: number) => void = () => undefined,
+  expiresAt: Date | null = null,
 ): Promise<void> {
   const vault = Vault.fromSpec(vaultKeys);
   const db = createDb({ url: databaseUrl, poolSize: INSERTS_IN_FLIGHT, applicationName: 'bench-seed' });
@@ -60,10 +63,11 @@ export async function bulkSeedConnections(
           const id = newId('ca');
           ids.push(id);
           users.push(`bench-user-${minted + i + j}`);
-          sealed.push(JSON.stringify(vault.sealJson({ type: 'oauth2', access_token: pair.access_token, refresh_token: pair.refresh_token }, id)));
+          const credential = { type: 'oauth2', access_token: pair.access_token, refresh_token: pair.refresh_token, ...(expiresAt ? { expires_at: expiresAt.toISOString() } : {}) };
+          sealed.push(JSON.stringify(vault.sealJson(credential, id)));
         }
         while (inFlight.size >= INSERTS_IN_FLIGHT) await Promise.race(inFlight);
-        const insert = insertBatch(db, target, ids, users, sealed).then(() => {
+        const insert = insertBatch(db, target, ids, users, sealed, expiresAt).then(() => {
           inFlight.delete(insert);
           done += ids.length;
           onProgress(done);
@@ -78,7 +82,7 @@ export async function bulkSeedConnections(
   }
 }
 
-async function insertBatch(db: PrismaClient, target: { orgId: string } & SeededProject, ids: string[], users: string[], sealed: string[]): Promise<void> {
+async function insertBatch(db: PrismaClient, target: { orgId: string } & SeededProject, ids: string[], users: string[], sealed: string[], expiresAt: Date | null): Promise<void> {
   await transaction(db, async (tx) => {
     await tx.$executeRawUnsafe(
       `INSERT INTO connected_accounts (id, org_id, project_id, auth_config_id, user_id)
@@ -89,6 +93,11 @@ async function insertBatch(db: PrismaClient, target: { orgId: string } & SeededP
       target.authConfigId,
       users,
     );
-    await tx.$executeRawUnsafe(`INSERT INTO credentials (connected_account_id, sealed) SELECT u.id, u.sealed::jsonb FROM unnest($1::text[], $2::text[]) AS u(id, sealed)`, ids, sealed);
+    await tx.$executeRawUnsafe(
+      `INSERT INTO credentials (connected_account_id, sealed, expires_at, refreshable) SELECT u.id, u.sealed::jsonb, $3, $3::timestamptz IS NOT NULL FROM unnest($1::text[], $2::text[]) AS u(id, sealed)`,
+      ids,
+      sealed,
+      expiresAt,
+    );
   });
 }

@@ -90,8 +90,14 @@ async function main(): Promise<void> {
     temporalUi = temporal.uiUrl;
   }
 
-  step('starting the demo OAuth provider (oidc-provider, revocation + introspection)');
-  const demoProvider = await startOAuthServer({ clients: [{ clientId: 'demo-app', clientSecret: secrets.DEMO_CLIENT_SECRET }], port: port('DEMO_PROVIDER_PORT', 3100) });
+  step('starting the demo OAuth provider (oidc-provider: rotating refresh tokens with reuse detection, revocation, introspection)');
+  // 10-minute access tokens: refresh ahead renews them while you watch (Temporal Web UI, "refresh-ahead")
+  const demoProvider = await startOAuthServer({
+    clients: [{ clientId: 'demo-app', clientSecret: secrets.DEMO_CLIENT_SECRET }],
+    port: port('DEMO_PROVIDER_PORT', 3100),
+    rotateRefreshTokens: true,
+    accessTokenTtlSeconds: 600,
+  });
   stops.push(demoProvider.stop);
 
   const apolloPort = port('APOLLO_PORT', 3000);
@@ -161,6 +167,10 @@ async function main(): Promise<void> {
   say(`  curl -s '${base}/api/v1/revoke_jobs/<id>/results?limit=5' -H 'x-api-key: ${demo.apiKey}'`);
   say('and watch the run in the console or the Temporal Web UI. From a terminal:');
   say(`  APOLLO_URL=${base} APOLLO_TOKEN=${demo.orgToken} pnpm cli revoke --project ${demo.projectId} --dry-run`);
+  say('The current token of a connection (refreshed first when near expiry), and connection health:');
+  say(`  curl -s ${base}/api/v1/connected_accounts?limit=1 -H 'x-api-key: ${demo.apiKey}'`);
+  say(`  curl -s ${base}/api/v1/connected_accounts/<id>/token -H 'x-api-key: ${demo.apiKey}'`);
+  say(`  curl -s ${base}/api/v1/connection_health -H 'x-api-key: ${demo.apiKey}'`);
   say('Ctrl-C stops everything.');
 }
 
@@ -181,6 +191,7 @@ async function seedDemo(base: string, adminToken: string, provider: Awaited<Retu
     client_id: 'demo-app',
     client_secret: clientSecret,
     revocation_endpoint: provider.revocationEndpoint,
+    token_endpoint: provider.tokenEndpoint,
   });
   demo.authConfigId = authConfig.body.id;
   // the demo provider keeps its tokens in memory: each start gets fresh live connections

@@ -24,7 +24,7 @@ beforeAll(async () => {
   tenant = await seedTenant(stack, 'acme');
   other = await seedProject(stack, tenant.orgToken, 'other project');
   const authConfig = (server: OAuthServerHandle, apiKey: string) =>
-    seedAuthConfig(stack, apiKey, { toolkit: 'oauth2', auth_scheme: 'oauth2', client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret, revocation_endpoint: server.revocationEndpoint });
+    seedAuthConfig(stack, apiKey, { toolkit: 'oauth2', auth_scheme: 'oauth2', client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret, revocation_endpoint: server.revocationEndpoint, token_endpoint: server.tokenEndpoint });
   const acA = await authConfig(serverA, tenant.apiKey);
   const acB = await authConfig(serverB, tenant.apiKey);
   for (const [server, ac] of [[serverA, acA], [serverB, acB]] as const) {

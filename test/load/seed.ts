@@ -34,7 +34,7 @@ export async function seedLoad(infra: LoadInfra, client: LoadClient, projects: n
       const project = await call(client, 'POST', '/dashboard/v1/projects', orgHeaders, { name: `load project ${p + 1}` }, 'create project');
       const headers = { 'x-api-key': project['api_key'] as string };
       const authConfig = async () =>
-        (await call(client, 'POST', '/api/v1/auth_configs', headers, { toolkit: 'oauth2', auth_scheme: 'oauth2', client_id: LOAD_CLIENT.clientId, client_secret: LOAD_CLIENT.clientSecret, revocation_endpoint: `${infra.provider.url}/revoke` }, 'create auth config'))[
+        (await call(client, 'POST', '/api/v1/auth_configs', headers, { toolkit: 'oauth2', auth_scheme: 'oauth2', client_id: LOAD_CLIENT.clientId, client_secret: LOAD_CLIENT.clientSecret, revocation_endpoint: `${infra.provider.url}/revoke`, token_endpoint: `${infra.provider.url}/token` }, 'create auth config'))[
           'id'
         ] as string;
       const [bulkAuthConfigId, singlesAuthConfigId] = [await authConfig(), await authConfig()];

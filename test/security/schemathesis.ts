@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     const orgHeaders = { authorization: `Bearer ${org['admin_token'] as string}` };
     const project = await call('POST', '/dashboard/v1/projects', orgHeaders, { name: 'schemathesis' });
     const key = { 'x-api-key': project['api_key'] as string };
-    const ac = await call('POST', '/api/v1/auth_configs', key, { toolkit: 'oauth2', auth_scheme: 'oauth2', client_id: LOAD_CLIENT.clientId, client_secret: LOAD_CLIENT.clientSecret, revocation_endpoint: `${infra.provider.url}/revoke` });
+    const ac = await call('POST', '/api/v1/auth_configs', key, { toolkit: 'oauth2', auth_scheme: 'oauth2', client_id: LOAD_CLIENT.clientId, client_secret: LOAD_CLIENT.clientSecret, revocation_endpoint: `${infra.provider.url}/revoke`, token_endpoint: `${infra.provider.url}/token` });
     const [token] = await infra.provider.control.mint(LOAD_CLIENT.clientId, 1);
     await call('POST', '/api/v1/connected_accounts', key, { auth_config_id: ac['id'], user_id: 'st-user', credentials: { access_token: token?.access_token, refresh_token: token?.refresh_token } });
     await call('POST', '/api/v1/revoke_jobs', key, { scope: { type: 'project' } });

@@ -91,7 +91,7 @@ beforeAll(async () => {
 
   const endpoint = `${provider.url}/revoke`;
   const oauth = (headers: Record<string, string>, clientSecret = CLIENT.clientSecret) =>
-    authConfig(headers, { toolkit: 'oauth2', auth_scheme: 'oauth2', client_id: CLIENT.clientId, client_secret: clientSecret, revocation_endpoint: endpoint });
+    authConfig(headers, { toolkit: 'oauth2', auth_scheme: 'oauth2', client_id: CLIENT.clientId, client_secret: clientSecret, revocation_endpoint: endpoint, token_endpoint: `${provider.url}/token` });
   const acMain = await oauth(main.headers);
   // the provider rejects this client: its connections fail with invalid_client
   const acWrong = await oauth(main.headers, WRONG_CLIENT_SECRET);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, ScheduleNotFoundError } from '@temporalio/client';
+import { refreshAheadScheduleId } from '@at/common';
 import { createDb } from '@at/db';
 import { spawnService, type ServiceProcess } from '@at/devstack';
 import { capturedLogger, createTestDatabase, testEnv, type TestDatabase } from '@at/testkit';
@@ -49,6 +50,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     THERMOS_SERVICE_TOKEN: randomBytes(24).toString('hex'),
     ADMIN_TOKEN: randomBytes(24).toString('hex'),
     PROVIDER_RETRY_BUDGET_MS: '20000',
+    // refresh ahead's Schedule only where a test asks for it (it would outlive the test otherwise)
+    REFRESH_AHEAD_INTERVAL_SECONDS: '0',
     // the test providers listen on plain http on loopback
     PROVIDER_ALLOW_INSECURE_LOOPBACK: 'true',
     LOG_LEVEL: 'debug',
@@ -89,6 +92,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
     },
     async stop() {
+      await temporal.schedule.getHandle(refreshAheadScheduleId(taskQueue)).delete().catch((error: unknown) => {
+        if (!(error instanceof ScheduleNotFoundError)) throw error;
+      });
       await stack.worker?.kill();
       await apollo.stop();
       await thermos.stop();

@@ -11,6 +11,8 @@ import {
   OpenAPIRegistry,
   type RunningServer,
 } from '@at/http';
+import { refreshTiming } from '@at/lifecycle';
+import { createPostgresRateLimiter, createRefresher } from '@at/providers';
 import { Vault } from '@at/vault';
 import { adminTokenAuth, apiKeyAuth, consoleSessionAuth, orgTokenAuth } from './auth/authenticators';
 import { CSRF_HEADER, SESSION_COOKIE } from './auth/console-session';
@@ -66,14 +68,26 @@ export async function startApollo(env: ApolloEnv, options: { logger?: Logger } =
   });
   const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const limiter = createRateLimiter(env.RATE_LIMIT_PER_MINUTE);
+  const vault = Vault.fromSpec(env.VAULT_KEYS, env.VAULT_ACTIVE_KEY_ID);
+  // refreshes count against the same per-provider ceilings as thermos's revocations
+  const providerLimiter = createPostgresRateLimiter(db);
+  // and go only where the egress policy lets thermos's calls go
+  const refresher = createRefresher({
+    egress: { allowedHosts: env.PROVIDER_ALLOWED_HOSTS, allowInsecureLoopback: env.PROVIDER_ALLOW_INSECURE_LOOPBACK },
+    baseUrls: env.PROVIDER_BASE_URLS,
+    ceilings: env.PROVIDER_RATE_LIMITS,
+    rateLimiter: providerLimiter,
+    timeoutMs: env.TOKEN_REFRESH_TIMEOUT_MS,
+  });
   const context: ApolloContext = {
     env,
     db,
     logger,
-    vault: Vault.fromSpec(env.VAULT_KEYS, env.VAULT_ACTIVE_KEY_ID),
+    vault,
     temporal,
     thermos: createThermosClient({ baseUrl: env.THERMOS_URL, serviceToken: env.THERMOS_SERVICE_TOKEN }),
     cursors: createCursorCodec(env.CURSOR_SECRET),
+    lifecycle: { db, vault, refresher, logger, timing: refreshTiming(env.TOKEN_REFRESH_TIMEOUT_MS) },
     auth: { project: apiKeyAuth(db, limiter), org: orgTokenAuth(db, limiter), session: consoleSessionAuth(db, limiter), admin: adminTokenAuth(env.ADMIN_TOKEN) },
   };
 
@@ -110,6 +124,7 @@ export async function startApollo(env: ApolloEnv, options: { logger?: Logger } =
       draining = true;
       await reconciler.stop();
       await server.close();
+      providerLimiter.close();
       await connection.close().catch(() => undefined);
       await db.$disconnect();
     },

@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from '@at/common';
 import type { PrismaClient } from '@at/db';
 import type { CursorCodec } from '@at/http';
+import type { LifecycleDeps } from '@at/lifecycle';
 import type { Vault } from '@at/vault';
 import type { AdminCaller, OrgCaller, ProjectCaller, SessionCaller } from './auth/authenticators';
 import type { ApolloEnv } from './env';
@@ -17,6 +18,8 @@ export type ApolloContext = {
   temporal: Client;
   thermos: ThermosClient;
   cursors: CursorCodec;
+  /** The token lifecycle (vend, refresh on read): shared with thermos's refresh ahead. */
+  lifecycle: LifecycleDeps;
   auth: {
     project: (req: Request) => Promise<ProjectCaller>;
     /** The dashboard surface: an org admin token, or a console session (+ CSRF on state changes). */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_REVOKE_TUNING, TASK_QUEUE, envBool, envLogLevel, envPort, loadEnvOrExit, parseEnv, providerEgressEnv } from '@at/common';
+import { DEFAULT_REVOKE_TUNING, TASK_QUEUE, envBool, envLogLevel, envPort, loadEnvOrExit, parseEnv, providerCallEnv, providerEgressEnv, tokenRefreshEnv } from '@at/common';
 
 /** Every setting apollo reads, validated once at boot. Documented in the README. */
 export const apolloEnvSchema = z.object({
@@ -41,6 +41,11 @@ export const apolloEnvSchema = z.object({
   REVOKE_MAX_PAGES_IN_FLIGHT: z.coerce.number().int().min(1).max(256).default(DEFAULT_REVOKE_TUNING.maxPagesInFlight),
   /** Connections per snapshot transaction. */
   REVOKE_SNAPSHOT_PAGE_SIZE: z.coerce.number().int().min(100).max(100_000).default(DEFAULT_REVOKE_TUNING.snapshotPageSize),
+  /** GET .../token refreshes first when the access token expires within this many seconds. */
+  TOKEN_REFRESH_LEAD_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  ...tokenRefreshEnv,
+  /** Base URL overrides and rate ceilings of provider calls (refreshes), shared with thermos. */
+  ...providerCallEnv,
   /** Lifetime of a web console session (seconds) from sign-in; default 8 hours. */
   CONSOLE_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(8 * 3600),
   /** Folder of the built web console (apps/console/dist), served at /console; absent means /console answers 404. */

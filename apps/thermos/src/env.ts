@@ -1,18 +1,5 @@
 import { z } from 'zod';
-import { TASK_QUEUE, envBool, envLogLevel, envPort, loadEnvOrExit, parseEnv, providerEgressEnv } from '@at/common';
-
-const jsonRecord = <T extends z.ZodType>(value: T) =>
-  z
-    .string()
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be a JSON object' });
-        return z.NEVER;
-      }
-    })
-    .pipe(z.record(z.string(), value));
+import { TASK_QUEUE, envBool, envLogLevel, envPort, loadEnvOrExit, parseEnv, providerCallEnv, providerEgressEnv, tokenRefreshEnv } from '@at/common';
 
 const DURATION = /^([1-9][0-9]{0,6})(s|m|h)$/;
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
@@ -50,23 +37,22 @@ export const thermosEnvSchema = z.object({
   REVOKE_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
   /** Page activities one worker runs at once. */
   MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(200).default(8),
-  /**
-   * Provider base URLs overriding the catalog, JSON: {"google":"https://proxy.internal"};
-   * `<slug>.token` overrides a token endpoint's base (it otherwise follows `<slug>`).
-   */
-  PROVIDER_BASE_URLS: jsonRecord(z.string().url()).default({}),
-  /**
-   * Request ceilings (req/s) overriding the catalog, held across all workers, JSON. Keys, most
-   * specific first: one app (`github:<client id>`, `oauth2:<origin>:<client id>`), every app of
-   * one RFC 7009 server (`oauth2:<origin>`), every app of a provider (`github`, `oauth2`);
-   * 0 removes the ceiling.
-   */
-  PROVIDER_RATE_LIMITS: jsonRecord(z.number().min(0)).default({}),
+  /** Base URL overrides and rate ceilings of provider calls (revocations, refreshes), shared with apollo. */
+  ...providerCallEnv,
+  ...tokenRefreshEnv,
   ...providerEgressEnv,
   /** Per-request provider timeout and the retry budget of one connection. */
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   PROVIDER_RETRY_BUDGET_MS: z.coerce.number().int().min(0).default(120_000),
   PROVIDER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  /**
+   * Refresh ahead: how often its Schedule runs (0: no Schedule; it is left as it is), how far
+   * ahead of expiry it renews tokens, credentials per page and refreshes in flight per page.
+   */
+  REFRESH_AHEAD_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  REFRESH_AHEAD_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  REFRESH_AHEAD_PAGE_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
+  REFRESH_AHEAD_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
   /** Run only the HTTP API, or only the worker (default: both). */
   THERMOS_ROLE: z.enum(['all', 'worker', 'api']).default('all'),
   /**

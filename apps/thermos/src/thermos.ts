@@ -3,11 +3,13 @@ import { NativeConnection } from '@temporalio/worker';
 import { createLogger, sweepScheduleId, type Logger } from '@at/common';
 import { createDb } from '@at/db';
 import { listen, type RunningServer } from '@at/http';
-import { createPostgresRateLimiter, createRevoker, egressRefusalOf } from '@at/providers';
+import { refreshTiming } from '@at/lifecycle';
+import { createPostgresRateLimiter, createRefresher, createRevoker, egressRefusalOf } from '@at/providers';
 import { Vault } from '@at/vault';
 import type { ThermosEnv } from './env';
 import { createThermosApp } from './http/app';
 import { trackingRateLimiter } from './activities/send-tracking';
+import { ensureRefreshAheadSchedule } from './refresh/schedule';
 import { startReconciler, type Reconciler } from './runs/reconciler';
 import { ensureSweepSchedule } from './sweep-schedule';
 import { installTemporalRuntimeLogger } from './temporal-runtime';
@@ -50,6 +52,16 @@ export async function startThermos(env: ThermosEnv, options: { logger?: Logger }
   let server: RunningServer | undefined;
   let clientConnection: Connection | undefined;
   let draining = false;
+  let client: { client: Client; connection: Connection } | undefined;
+  // one client connection for the run API and the Schedule set-up, made when first needed
+  const temporalClient = (): { client: Client; connection: Connection } => {
+    if (!client) {
+      const connection = Connection.lazy({ address: env.TEMPORAL_ADDRESS, ...temporalTls(env) });
+      clientConnection = connection;
+      client = { client: new Client({ connection, namespace: env.TEMPORAL_NAMESPACE }), connection };
+    }
+    return client;
+  };
 
   const rateLimiter = createPostgresRateLimiter(db);
   if (workflowBundle !== null) {
@@ -69,6 +81,8 @@ export async function startThermos(env: ThermosEnv, options: { logger?: Logger }
       retry: { maxAttempts: env.PROVIDER_MAX_ATTEMPTS, budgetMs: env.PROVIDER_RETRY_BUDGET_MS },
       rateLimiter: trackingRateLimiter(rateLimiter),
     });
+    // one refresh implementation with apollo's vend path: the same lease, ceilings and rules
+    const refresher = createRefresher({ egress, baseUrls: env.PROVIDER_BASE_URLS, ceilings: env.PROVIDER_RATE_LIMITS, rateLimiter, timeoutMs: env.TOKEN_REFRESH_TIMEOUT_MS });
     worker = await startWorker({
       connection: nativeConnection,
       namespace: env.TEMPORAL_NAMESPACE,
@@ -81,8 +95,18 @@ export async function startThermos(env: ThermosEnv, options: { logger?: Logger }
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       workflowBundlePath: workflowBundle,
+      refreshAhead: { db, vault, refresher, logger, timing: refreshTiming(env.TOKEN_REFRESH_TIMEOUT_MS), concurrency: env.REFRESH_AHEAD_CONCURRENCY },
     });
     reconciler = startReconciler({ db, temporal: new Client({ connection: nativeConnection, namespace: env.TEMPORAL_NAMESPACE }), logger, everyMs: env.RUN_RECONCILE_INTERVAL_MS });
+    if (env.REFRESH_AHEAD_INTERVAL_SECONDS > 0) {
+      const scheduleId = await ensureRefreshAheadSchedule(temporalClient().client, {
+        taskQueue: env.TEMPORAL_TASK_QUEUE,
+        intervalSeconds: env.REFRESH_AHEAD_INTERVAL_SECONDS,
+        horizonSeconds: env.REFRESH_AHEAD_SECONDS,
+        pageSize: env.REFRESH_AHEAD_PAGE_SIZE,
+      });
+      logger.info('refresh ahead scheduled', { schedule_id: scheduleId, every_seconds: env.REFRESH_AHEAD_INTERVAL_SECONDS, horizon_seconds: env.REFRESH_AHEAD_SECONDS });
+    }
     logger.info('worker started', { task_queue: env.TEMPORAL_TASK_QUEUE, concurrency: env.REVOKE_CONCURRENCY, workflow_bundle: workflowBundle });
     if (env.REVOKE_SWEEP_INTERVAL !== null) {
       const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS, ...temporalTls(env) });
@@ -95,9 +119,8 @@ export async function startThermos(env: ThermosEnv, options: { logger?: Logger }
     }
   }
   if (env.THERMOS_ROLE !== 'worker') {
-    clientConnection = Connection.lazy({ address: env.TEMPORAL_ADDRESS, ...temporalTls(env) });
-    const temporal = new Client({ connection: clientConnection, namespace: env.TEMPORAL_NAMESPACE });
-    const app = createThermosApp({ db, temporal, temporalConnection: clientConnection, serviceToken: env.THERMOS_SERVICE_TOKEN, cursorSecret: env.CURSOR_SECRET, logger, isDraining: () => draining });
+    const { client: temporal, connection } = temporalClient();
+    const app = createThermosApp({ db, temporal, temporalConnection: connection, serviceToken: env.THERMOS_SERVICE_TOKEN, cursorSecret: env.CURSOR_SECRET, logger, isDraining: () => draining });
     server = await listen(app, env.THERMOS_PORT, env.THERMOS_HOST, logger);
   }
   return {

@@ -3,7 +3,8 @@ import type { Logger } from '@at/common';
 import type { PrismaClient } from '@at/db';
 import type { createRevoker } from '@at/providers';
 import type { Vault } from '@at/vault';
-import { createHealthActivities, createRevokeActivities, createSweepActivities } from './activities';
+import { createHealthActivities, createRefreshAheadActivities, createRevokeActivities, createSweepActivities } from './activities';
+import type { RefreshAheadDeps } from './activities/refresh-ahead';
 
 /** How a worker polls and runs, whatever activities it is given. */
 export type WorkerSettings = {
@@ -22,18 +23,23 @@ export type WorkerOptions = WorkerSettings & {
   revoker: ReturnType<typeof createRevoker>;
   logger: Logger;
   concurrency: number;
+  refreshAhead: RefreshAheadDeps;
 };
 
 /** Every activity the workflows call, by name. */
-export type ThermosActivities = ReturnType<typeof createRevokeActivities> & ReturnType<typeof createHealthActivities> & ReturnType<typeof createSweepActivities>;
+export type ThermosActivities = ReturnType<typeof createRevokeActivities> &
+  ReturnType<typeof createHealthActivities> &
+  ReturnType<typeof createRefreshAheadActivities> &
+  ReturnType<typeof createSweepActivities>;
 
 export type RunningWorker = { worker: Worker; done: Promise<void>; stop: () => Promise<void> };
 
-/** The thermos worker: revoke, health and sweep workflows with their activities. */
+/** The thermos worker: revoke, refresh-ahead, health and sweep workflows with their activities. */
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
   return await runWorker(options, {
     ...createRevokeActivities({ db: options.db, vault: options.vault, revoker: options.revoker, logger: options.logger, concurrency: options.concurrency }),
     ...createHealthActivities(options.db),
+    ...createRefreshAheadActivities(options.refreshAhead),
     ...createSweepActivities({ db: options.db, logger: options.logger }),
   });
 }

@@ -35,6 +35,49 @@ export const envBool = (fallback: boolean) =>
   z.enum(['true', 'false', '1', '0']).default(fallback ? 'true' : 'false').transform((v) => v === 'true' || v === '1');
 export const envLogLevel = z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info');
 
+/** A JSON object of values, e.g. `{"google":"https://proxy"}`. */
+export const envJsonRecord = <T extends z.ZodType>(value: T) =>
+  z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON object' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string(), value));
+
+/**
+ * How provider calls are addressed and paced, read the same way by apollo (refresh on read) and
+ * thermos (revocation, refresh ahead): both spread this into their env schema, so a ceiling or
+ * an override holds for every process.
+ */
+export const providerCallEnv = {
+  /**
+   * Provider base URLs overriding the catalog, JSON: {"google":"http://127.0.0.1:9000"};
+   * `<slug>.token` overrides a token endpoint's base (it otherwise follows `<slug>`).
+   */
+  PROVIDER_BASE_URLS: envJsonRecord(z.string().url()).default({}),
+  /**
+   * Request ceilings (req/s) overriding the catalog, held across all processes, JSON. Keys, most
+   * specific first: one app (`github:<client id>`, `oauth2:<origin>:<client id>`), every app of
+   * one RFC 7009 server (`oauth2:<origin>`), every app of a provider (`github`, `oauth2`);
+   * 0 removes the ceiling. Refreshes and revocations of one app count against the same ceiling.
+   */
+  PROVIDER_RATE_LIMITS: envJsonRecord(z.number().min(0)).default({}),
+};
+
+/** The token lifecycle, read by apollo (vend) and thermos (refresh ahead, revocation). */
+export const tokenRefreshEnv = {
+  /**
+   * Hard deadline of one refresh (rate-limit wait plus the provider call); the refresh lease
+   * lasts three times as long, so a killed lease holder blocks a connection for at most that.
+   */
+  TOKEN_REFRESH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+};
+
 // host, host:port, [v6] or [v6]:port; no scheme, path or credentials
 const HOST_ENTRY = /^(?:\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)(?::\d{1,5})?$/i;
 

@@ -76,3 +76,20 @@ export class DependencyUnavailableError extends DomainError {
     if (options?.cause !== undefined) this.cause = options.cause;
   }
 }
+
+/**
+ * A provider we depend on cannot serve the request now (unavailable, rate limited, timed out, or
+ * calls to it are paused); the caller may retry after `retryAfterSeconds`.
+ */
+export class ProviderUnavailableError extends DomainError {
+  constructor(readonly code: string, message: string, readonly retryAfterSeconds: number) {
+    super(message);
+  }
+}
+
+/** A provider refused a request for a reason retrying will not fix (e.g. the app's client credentials). */
+export class ProviderRejectedError extends DomainError {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}

@@ -7,7 +7,7 @@ import type { RunTarget } from './scope';
 
 export const TASK_QUEUE = 'thermos-revoke';
 
-export const WORKFLOW_TYPES = { revoke: 'revokeWorkflow', health: 'healthWorkflow', sweep: 'sweepWorkflow' } as const;
+export const WORKFLOW_TYPES = { revoke: 'revokeWorkflow', health: 'healthWorkflow', sweep: 'sweepWorkflow', refreshAhead: 'refreshAheadWorkflow' } as const;
 
 /** The Temporal Schedule of the orphan sweep: one per task queue, so deployments sharing a namespace keep their own. */
 export const sweepScheduleId = (taskQueue: string): string => `revoke-sweep-${taskQueue}`;
@@ -71,3 +71,31 @@ export type RevokeTuning = {
 export const DEFAULT_REVOKE_TUNING: RevokeTuning = { pageSize: 500, pageParallelism: 4, maxPagesInFlight: 8, snapshotPageSize: 10_000, maxAttempts: 10 };
 
 export type RevokeWorkflowResult = { runId: string; total: number; pages: number };
+
+/** The Schedule that runs refresh ahead, one per task queue (deployment), and its workflow id. */
+export const refreshAheadScheduleId = (taskQueue: string): string => `refresh-ahead:${taskQueue}`;
+
+export type RefreshAheadInput = {
+  /** Refresh active credentials whose access token expires within this many seconds. */
+  horizonSeconds: number;
+  /** Credentials per page activity. */
+  pageSize: number;
+  /** Set when continuing as new: where the run started, its keyset cursor and its totals so far. */
+  resume?: { startedAt: string; cursor: RefreshAheadCursor | null; totals: RefreshAheadCounts };
+};
+
+/** Keyset position in (expires_at, connected account id) order. */
+export type RefreshAheadCursor = { expiresAt: string; id: string };
+
+export type RefreshAheadCounts = {
+  /** credentials looked at */
+  seen: number;
+  refreshed: number;
+  needs_reauth: number;
+  /** failed without proof the grant is gone (status unchanged; backed off) */
+  failed: number;
+  /** nothing done: refreshed meanwhile by a vend, lease held, paused, or no refresh token */
+  skipped: number;
+};
+
+export const ZERO_REFRESH_AHEAD_COUNTS: RefreshAheadCounts = { seen: 0, refreshed: 0, needs_reauth: 0, failed: 0, skipped: 0 };

@@ -5,6 +5,8 @@ import {
   ForbiddenError,
   NotFoundError,
   PayloadTooLargeError,
+  ProviderRejectedError,
+  ProviderUnavailableError,
   RateLimitedError,
   UnauthenticatedError,
   UnprocessableError,
@@ -26,7 +28,9 @@ const STATUS_BY_CLASS: Array<[abstract new (...args: never[]) => DomainError, nu
   [UnsupportedMediaTypeError, 415],
   [UnprocessableError, 422],
   [RateLimitedError, 429],
+  [ProviderRejectedError, 502],
   [DependencyUnavailableError, 503],
+  [ProviderUnavailableError, 503],
 ];
 
 type BodyParserError = { type?: unknown; status?: unknown; statusCode?: unknown; expose?: unknown };
@@ -56,10 +60,11 @@ function fromFrameworkError(error: BodyParserError): HttpError | undefined {
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof DomainError) {
     const status = STATUS_BY_CLASS.find(([cls]) => error instanceof cls)?.[1] ?? 500;
-    const mapped: HttpError = { status, code: error.code, message: error.message, expected: status < 500 || status === 503 };
+    const mapped: HttpError = { status, code: error.code, message: error.message, expected: status < 500 || status === 502 || status === 503 };
     if (error instanceof ValidationError && error.fields.length > 0) mapped.fields = error.fields;
     if (error instanceof RateLimitedError) mapped.headers = { 'retry-after': String(error.retryAfterSeconds) };
     if (error instanceof DependencyUnavailableError) mapped.headers = { 'retry-after': '5' };
+    if (error instanceof ProviderUnavailableError) mapped.headers = { 'retry-after': String(error.retryAfterSeconds) };
     return mapped;
   }
   if (error !== null && typeof error === 'object') {

@@ -8,12 +8,18 @@ export function requestIdOf(res: Response): string {
   return typeof res.locals['requestId'] === 'string' ? res.locals['requestId'] : 'unknown';
 }
 
+/** When the request arrived (epoch ms, this host's clock), before any queueing behind it. */
+export function receivedAtOf(res: Response): number {
+  return typeof res.locals['receivedAt'] === 'number' ? res.locals['receivedAt'] : Date.now();
+}
+
 /** Takes a sane incoming x-request-id or makes one; echoes it; logs each request once. */
 export function requestContext(logger: Logger): RequestHandler {
   return (req, res, next) => {
     const incoming = req.header('x-request-id');
     const requestId = incoming && VALID_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.locals['requestId'] = requestId;
+    res.locals['receivedAt'] = Date.now();
     res.setHeader('x-request-id', requestId);
     const started = process.hrtime.bigint();
     res.on('finish', () => {

@@ -27,6 +27,8 @@ export const PROVIDER_CATALOG: Readonly<Record<string, ProviderCatalogEntry>> = 
     rateLimitPer: 'app',
     rateLimitSource: 'none published for revocation: a polite default, per OAuth client',
     requiresRevocationEndpoint: false,
+    // https://developers.google.com/identity/protocols/oauth2/web-server#offline
+    tokenEndpoint: { path: '/token' },
   },
   github: {
     slug: 'github',

@@ -18,3 +18,4 @@ export { classifyAddress, EgressDeniedError, egressRefusalOf, isAllowedHost, vet
 export { createRevoker } from './revoker';
 export { sanitizeMessage } from './sanitize';
 export { createPostgresRateLimiter, type PostgresRateLimiterOptions } from './postgres-rate-limiter';
+export * from './refresh';

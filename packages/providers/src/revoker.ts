@@ -4,6 +4,7 @@ import { catalogEntryFor, rateKeysOf } from './catalog';
 import { classifyNetworkError, classifyResponse, type Classification } from './classify';
 import { cachingResolver, EgressDeniedError, egressRefusalOf, systemResolver } from './egress';
 import { sendHttp } from './http';
+import { catalogTokenEndpoint } from './refresh/token-endpoint';
 import { isSafeErrorCode, sanitizeMessage } from './sanitize';
 import { abortReason, sleep as defaultSleep } from './sleep';
 import type { OAuthCredential, ProviderCatalogEntry, RevokeRequest, RevokeResult, Revoker, RevokerOptions, TokenKind } from './types';
@@ -43,6 +44,8 @@ export function createRevoker(options: RevokerOptions = {}): Revoker {
     const baseUrl = resolveBaseUrl(entry, req, options);
     if (typeof baseUrl !== 'string') return { ...baseUrl, attempts: 0 };
 
+    // the auth config's token endpoint first, as for every refresh (tokenEndpointOf)
+    const tokenUrl = req.client.tokenEndpoint ?? catalogTokenEndpoint(entry, options.baseUrls);
     const credential = req.credential;
     const secrets = [credential.access_token, credential.refresh_token, req.client.clientSecret].filter((s): s is string => !!s);
     const rateKeys = rateKeysOf(req);
@@ -90,7 +93,7 @@ export function createRevoker(options: RevokerOptions = {}): Revoker {
       baseUrl,
       client: req.client,
       credential,
-      ...(entry.tokenEndpoint ? { tokenUrl: tokenUrlOf(entry, baseUrl, options.baseUrls) } : {}),
+      ...(tokenUrl ? { tokenUrl } : {}),
       send,
       protect: (secret) => secrets.push(secret),
       rotated: async (fresh: OAuthCredential) => {
@@ -160,13 +163,6 @@ function resolveBaseUrl(entry: ProviderCatalogEntry, req: RevokeRequest, options
   const base = options.baseUrls?.[entry.slug] ?? entry.defaultBaseUrl;
   if (!base) return configFailure('missing_base_url', `no base URL is configured for ${entry.displayName}`);
   return base.replace(/\/+$/, '');
-}
-
-function tokenUrlOf(entry: ProviderCatalogEntry, baseUrl: string, baseUrls: RevokerOptions['baseUrls']): string {
-  const endpoint = entry.tokenEndpoint as NonNullable<ProviderCatalogEntry['tokenEndpoint']>;
-  // an overridden API base (a test server, a proxy) takes the token endpoint with it
-  const base = baseUrls?.[`${entry.slug}.token`] ?? (baseUrls?.[entry.slug] !== undefined ? baseUrl : (endpoint.baseUrl ?? baseUrl));
-  return `${base.replace(/\/+$/, '')}${endpoint.path}`;
 }
 
 function configFailure(errorCode: string, errorMessage: string): ConfigFailure {

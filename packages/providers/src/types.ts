@@ -1,12 +1,18 @@
 import type { EgressPolicy, Resolver } from './egress';
 
 /** The public vocabulary of @at/providers: what a caller hands in and what it gets back. */
-export type OAuthCredential = { type: 'oauth2'; access_token: string; refresh_token?: string; expires_at?: string /* ISO */ };
+export type OAuthCredential = { type: 'oauth2'; access_token: string; refresh_token?: string; expires_at?: string /* ISO */; token_type?: string };
 export type ApiKeyCredential = { type: 'api_key'; api_key: string };
 export type Credential = OAuthCredential | ApiKeyCredential;
 
 /** The provider app (auth config) the credential was issued to. */
-export type ClientConfig = { clientId?: string; clientSecret?: string; revocationEndpoint?: string };
+export type ClientConfig = {
+  clientId?: string;
+  clientSecret?: string;
+  revocationEndpoint?: string;
+  /** The auth config's token endpoint: where refreshes go (the refresh client, and adapters that refresh to revoke), before the catalog's. */
+  tokenEndpoint?: string;
+};
 
 export type RevokeRequest = {
   toolkit: string;

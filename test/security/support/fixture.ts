@@ -60,7 +60,7 @@ export async function seedSecurityFixture(stack: Stack): Promise<SecurityFixture
   const b = await seedTenant(stack, 'tenant b');
   const c = await seedTenant(stack, 'tenant c');
   const oauthConfig = (apiKey: string) =>
-    seedAuthConfig(stack, apiKey, { toolkit: 'oauth2', auth_scheme: 'oauth2', client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret, revocation_endpoint: `${provider.url}/revoke` });
+    seedAuthConfig(stack, apiKey, { toolkit: 'oauth2', auth_scheme: 'oauth2', client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret, revocation_endpoint: `${provider.url}/revoke`, token_endpoint: `${provider.url}/token` });
 
   const acA = await oauthConfig(a.apiKey);
   const acKeys = await seedAuthConfig(stack, a.apiKey, { toolkit: 'atlassian', auth_scheme: 'api_key' });
@@ -147,6 +147,7 @@ export async function seedSecurityFixture(stack: Stack): Promise<SecurityFixture
     run_id: jobRows.map((j) => j.runId),
     toolkit: Object.keys(PROVIDER_CATALOG),
     revocation_endpoint: [`${provider.url}/revoke`],
+    token_endpoint: [`${provider.url}/token`],
     client_id: [CLIENT.clientId],
     user_id: ['user-1', 'üñî-user', 'key-user-0'],
     outcome: ['revoked', 'unsupported_by_provider'],

@@ -1,4 +1,4 @@
-import type { AuthScheme, DbClient } from '@at/db';
+import type { AuthScheme, DbClient, TokenEndpointAuthMethod } from '@at/db';
 import type { SealedBox } from '@at/vault';
 import { afterId, deletedNow } from './query-parts';
 
@@ -12,6 +12,8 @@ export type AuthConfigRecord = {
   clientId: string | null;
   hasClientSecret: boolean;
   revocationEndpoint: string | null;
+  tokenEndpoint: string | null;
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
   createdAt: Date;
   updatedAt: Date;
 };
@@ -25,6 +27,8 @@ const authConfigColumns = {
   clientId: true,
   clientSecretSealed: true,
   revocationEndpoint: true,
+  tokenEndpoint: true,
+  tokenEndpointAuthMethod: true,
   createdAt: true,
   updatedAt: true,
 } as const;
@@ -44,6 +48,8 @@ export type NewAuthConfig = {
   clientId: string | null;
   clientSecretSealed: SealedBox | null;
   revocationEndpoint: string | null;
+  tokenEndpoint: string | null;
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
 };
 
 export async function insertAuthConfig(db: DbClient, input: NewAuthConfig): Promise<AuthConfigRecord> {

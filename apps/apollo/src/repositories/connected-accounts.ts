@@ -11,6 +11,10 @@ export type ConnectedAccountRecord = {
   toolkit: string;
   authScheme: AuthScheme;
   status: ConnectionStatus;
+  statusReason: string | null;
+  lastRefreshedAt: Date | null;
+  lastRefreshErrorAt: Date | null;
+  lastRefreshError: string | null;
   createdAt: Date;
   updatedAt: Date;
 };
@@ -22,6 +26,10 @@ const connectedAccountColumns = {
   authConfigId: true,
   userId: true,
   status: true,
+  statusReason: true,
+  lastRefreshedAt: true,
+  lastRefreshErrorAt: true,
+  lastRefreshError: true,
   createdAt: true,
   updatedAt: true,
   authConfig: { select: { toolkit: true, authScheme: true } },
@@ -39,14 +47,15 @@ export type NewConnectedAccount = {
   projectId: string;
   authConfigId: string;
   userId: string;
-  credential: { sealed: SealedBox; expiresAt: Date | null };
+  /** `refreshable`: it holds a refresh token and an expiry, so refresh ahead looks at it. */
+  credential: { sealed: SealedBox; expiresAt: Date | null; refreshable: boolean };
 };
 
 /** Inserts the account and its sealed credential in one statement (a nested write is atomic). */
 export async function insertConnectedAccount(db: DbClient, input: NewConnectedAccount): Promise<ConnectedAccountRecord> {
   const { credential, ...account } = input;
   const row = await db.connectedAccount.create({
-    data: { ...account, credential: { create: { sealed: credential.sealed, expiresAt: credential.expiresAt } } },
+    data: { ...account, credential: { create: { sealed: credential.sealed, expiresAt: credential.expiresAt, refreshable: credential.refreshable } } },
     select: connectedAccountColumns,
   });
   return toRecord(row);

@@ -12,6 +12,9 @@ import { listAuthConfigs } from './api/v1/auth_configs/listAuthConfigs';
 import { postAuthConfigs } from './api/v1/auth_configs/postAuthConfigs';
 import { deleteConnectedAccount } from './api/v1/connected_accounts/deleteConnectedAccount';
 import { getConnectedAccount } from './api/v1/connected_accounts/getConnectedAccount';
+import { getConnectedAccountToken } from './api/v1/connected_accounts/getConnectedAccountToken';
+import { putConnectedAccountCredentials } from './api/v1/connected_accounts/putConnectedAccountCredentials';
+import { getConnectionHealth } from './api/v1/connection_health/getConnectionHealth';
 import { listConnectedAccounts } from './api/v1/connected_accounts/listConnectedAccounts';
 import { postConnectedAccounts } from './api/v1/connected_accounts/postConnectedAccounts';
 import { deleteApiKey } from './dashboard/v1/projects/api_keys/deleteApiKey';
@@ -33,6 +36,7 @@ import { getRevokeJob as dashboardGetRevokeJob } from './dashboard/v1/revoke_job
 import { listRevokeJobResults as dashboardListRevokeJobResults } from './dashboard/v1/revoke_jobs/listRevokeJobResults';
 import { postRevokeJobRetry as dashboardPostRevokeJobRetry } from './dashboard/v1/revoke_jobs/postRevokeJobRetry';
 import { listConnectedAccounts as dashboardListConnectedAccounts } from './dashboard/v1/projects/connected_accounts/listConnectedAccounts';
+import { getProjectConnectionHealth as dashboardGetConnectionHealth } from './dashboard/v1/projects/connection_health/getConnectionHealth';
 import { postConnectedAccountRevoke as dashboardPostConnectedAccountRevoke } from './dashboard/v1/projects/connected_accounts/postConnectedAccountRevoke';
 import { listRevokeJobs as projectListRevokeJobs } from './dashboard/v1/projects/revoke_jobs/listRevokeJobs';
 import { getRevokeJob as projectGetRevokeJob } from './dashboard/v1/projects/revoke_jobs/getRevokeJob';
@@ -60,6 +64,9 @@ export function apolloRoutes(ctx: ApolloContext): AnyRoute[] {
     getConnectedAccount(ctx),
     deleteConnectedAccount(ctx),
     postConnectedAccountRevoke(ctx),
+    getConnectedAccountToken(ctx),
+    putConnectedAccountCredentials(ctx),
+    getConnectionHealth(ctx),
     postRevokeTokens(ctx, 'org'),
     postRevokeTokens(ctx, 'project'),
     apiPostRevokeJobs(ctx),
@@ -74,6 +81,7 @@ export function apolloRoutes(ctx: ApolloContext): AnyRoute[] {
     dashboardListRevokeJobResults(ctx),
     dashboardPostRevokeJobRetry(ctx),
     dashboardListConnectedAccounts(ctx),
+    dashboardGetConnectionHealth(ctx),
     dashboardPostConnectedAccountRevoke(ctx),
     projectListRevokeJobs(ctx),
     projectGetRevokeJob(ctx),

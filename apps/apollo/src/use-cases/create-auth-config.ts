@@ -14,6 +14,8 @@ export type AuthConfigInput = {
   clientId?: string | undefined;
   clientSecret?: string | undefined;
   revocationEndpoint?: string | undefined;
+  tokenEndpoint?: string | undefined;
+  tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post' | undefined;
 };
 
 /** Rules across fields, reported all at once under the body's field names. */
@@ -25,6 +27,8 @@ export function authConfigIssues(input: AuthConfigInput): FieldIssue[] {
   if (input.authScheme === 'api_key') {
     if (input.clientId !== undefined) issues.push({ path: 'body.client_id', message: 'only for auth_scheme oauth2' });
     if (input.clientSecret !== undefined) issues.push({ path: 'body.client_secret', message: 'only for auth_scheme oauth2' });
+    if (input.tokenEndpoint !== undefined) issues.push({ path: 'body.token_endpoint', message: 'only for auth_scheme oauth2' });
+    if (input.tokenEndpointAuthMethod !== undefined) issues.push({ path: 'body.token_endpoint_auth_method', message: 'only for auth_scheme oauth2' });
   } else if (TOOLKITS_REVOKING_WITH_CLIENT_AUTH.has(input.toolkit)) {
     const why = `required for toolkit ${input.toolkit}: its revocation authenticates the OAuth client`;
     if (input.clientId === undefined) issues.push({ path: 'body.client_id', message: why });
@@ -46,19 +50,20 @@ const boundedResolver: Resolver = (hostname) =>
   });
 
 /**
- * The egress policy thermos applies at every call, applied now so a tenant learns at once:
+ * The egress policy applied at every call (thermos's revocations, every refresh), applied now
+ * to a revocation or token endpoint so a tenant learns at once:
  * the URL (scheme, literal address) and what its host resolves to today. A name that does not
  * resolve (yet), or a slow resolver, is accepted: DNS can change, and the call-time check is
  * the one that protects.
  */
-export async function revocationEndpointIssues(endpoint: string, policy: EgressPolicy, resolver: Resolver = boundedResolver): Promise<FieldIssue[]> {
+export async function endpointIssues(path: string, endpoint: string, policy: EgressPolicy, resolver: Resolver = boundedResolver): Promise<FieldIssue[]> {
   const url = new URL(endpoint);
   const refusal = egressRefusalOf(url, policy);
-  if (refusal) return [{ path: 'body.revocation_endpoint', message: `not allowed: ${refusal}` }];
+  if (refusal) return [{ path, message: `not allowed: ${refusal}` }];
   try {
     await vetDestination(url, policy, resolver);
   } catch (error) {
-    if (error instanceof EgressDeniedError) return [{ path: 'body.revocation_endpoint', message: `not allowed: ${error.message.replace(/^egress policy refused the endpoint: /, '')}` }];
+    if (error instanceof EgressDeniedError) return [{ path, message: `not allowed: ${error.message.replace(/^egress policy refused the endpoint: /, '')}` }];
   }
   return [];
 }
@@ -66,9 +71,14 @@ export async function revocationEndpointIssues(endpoint: string, policy: EgressP
 /** Creates an auth config in the caller's project; the client secret is sealed to the config's id. */
 export async function createAuthConfig(ctx: ApolloContext, caller: ProjectCaller, input: AuthConfigInput): Promise<AuthConfigRecord> {
   const issues = authConfigIssues(input);
-  if (input.revocationEndpoint !== undefined) {
-    const policy = { allowedHosts: ctx.env.PROVIDER_ALLOWED_HOSTS, allowInsecureLoopback: ctx.env.PROVIDER_ALLOW_INSECURE_LOOPBACK };
-    issues.push(...(await revocationEndpointIssues(input.revocationEndpoint, policy)));
+  const policy = { allowedHosts: ctx.env.PROVIDER_ALLOWED_HOSTS, allowInsecureLoopback: ctx.env.PROVIDER_ALLOW_INSECURE_LOOPBACK };
+  // both endpoints are where a secret goes (a token to revoke, a refresh token and client secret)
+  const endpoints = [
+    ['body.revocation_endpoint', input.revocationEndpoint],
+    ['body.token_endpoint', input.tokenEndpoint],
+  ] as const;
+  for (const [path, endpoint] of endpoints) {
+    if (endpoint !== undefined) issues.push(...(await endpointIssues(path, endpoint, policy)));
   }
   if (issues.length > 0) throw new ValidationError('invalid auth config', issues);
   const id = newId('ac');
@@ -81,5 +91,7 @@ export async function createAuthConfig(ctx: ApolloContext, caller: ProjectCaller
     clientId: input.clientId ?? null,
     clientSecretSealed: input.clientSecret === undefined ? null : ctx.vault.sealJson(input.clientSecret, id),
     revocationEndpoint: input.revocationEndpoint ?? null,
+    tokenEndpoint: input.tokenEndpoint ?? null,
+    tokenEndpointAuthMethod: input.tokenEndpointAuthMethod ?? 'client_secret_basic',
   });
 }

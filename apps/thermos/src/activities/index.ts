@@ -8,6 +8,7 @@ import type { RunEnd } from '../runs/release-store';
 import { loadLanes } from '../runs/snapshot-store';
 import { toActivityFailure } from './failures';
 import { revokePage, type RevokePageInput } from './revoke-page';
+import { refreshDuePage, type RefreshAheadDeps, type RefreshDuePageInput } from './refresh-ahead';
 import { snapshotRun, type SnapshotInput } from './snapshot';
 
 export { createSweepActivities, type SweepActivities } from './sweep';
@@ -58,3 +59,12 @@ export function createHealthActivities(db: PrismaClient) {
     },
   };
 }
+
+/** Refresh ahead's activity, bound to the lifecycle dependencies (shared with apollo's vend). */
+export function createRefreshAheadActivities(deps: RefreshAheadDeps) {
+  return {
+    refreshDuePage: (input: RefreshDuePageInput) => refreshDuePage(deps, input),
+  };
+}
+
+export type RefreshAheadActivities = ReturnType<typeof createRefreshAheadActivities>;

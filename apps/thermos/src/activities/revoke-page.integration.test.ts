@@ -8,6 +8,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createLogger, newId } from '@at/common';
 import { createProviderServer, type ProviderServer } from '@at/devstack';
 import { createTestDatabase, type TestDatabase } from '@at/testkit';
+import { recordRefreshed, takeLease } from '@at/lifecycle';
 import { createPostgresRateLimiter, createRevoker } from '@at/providers';
 import { Vault } from '@at/vault';
 import { ensureRun, snapshotNextPage } from '../runs/snapshot-store';
@@ -169,4 +170,42 @@ test('a page cancelled behind a rate ceiling gives back the connections still wa
   expect(pending.every((i) => i.sends === 0)).toBe(true);
   const held = await database.db.connectedAccount.count({ where: { id: { in: items.map((i) => i.connectedAccountId) }, status: 'revoking' } });
   expect(held).toBe(0);
+});
+
+test('a refresh holding the lease when the page reaches the connection is waited for, and the pair it stored is what gets revoked', async () => {
+  const { runId, tokens } = await seedRun(1);
+  const item = await database.db.revokeItem.findFirstOrThrow({ where: { runId } });
+  const id = item.connectedAccountId;
+  await database.db.credential.update({ where: { connectedAccountId: id }, data: { expiresAt: new Date(Date.now() - 1_000), refreshable: true } });
+  // a vend elsewhere is refreshing this connection: it holds the lease
+  const lease = await takeLease(database.db, { connectedAccountId: id, owner: 'vend-elsewhere', leaseMs: 10_000, dueWithinMs: 60_000 });
+  expect(lease).not.toBeNull();
+  const running = new MockActivityEnvironment().run(revokePage, deps, page(runId));
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  // no `revoking` while the refresh is in flight: its write-back must land
+  expect((await database.db.connectedAccount.findUniqueOrThrow({ where: { id } })).status).toBe('active');
+  const [fresh] = provider.issueTokens(1, CLIENT.clientId);
+  expect(await recordRefreshed(database.db, lease!, { sealed: vault.sealJson({ type: 'oauth2', access_token: fresh!.access_token }, id), expiresAt: new Date(Date.now() + 3_600_000), refreshable: false })).not.toBeNull();
+  expect(await running).toMatchObject({ processed: 1, revoked: 1 });
+  // the pair the refresh stored is dead; the one loaded with the page was never sent
+  expect(provider.check([fresh!.access_token])).toMatchObject({ active: 0 });
+  expect(provider.check(tokens)).toMatchObject({ active: 1 });
+});
+
+test('a page asked to stop while a refresh holds the lease claims nothing: the item stays pending, nothing sent, the connection as it was', async () => {
+  const { runId, tokens } = await seedRun(1);
+  const item = await database.db.revokeItem.findFirstOrThrow({ where: { runId } });
+  const id = item.connectedAccountId;
+  await database.db.credential.update({ where: { connectedAccountId: id }, data: { expiresAt: new Date(Date.now() - 1_000), refreshable: true } });
+  const lease = await takeLease(database.db, { connectedAccountId: id, owner: 'vend-elsewhere', leaseMs: 10_000, dueWithinMs: 60_000 });
+  expect(lease).not.toBeNull();
+  provider.resetStats();
+  const env = new MockActivityEnvironment();
+  const running = env.run(revokePage, deps, page(runId));
+  setTimeout(() => env.cancel('CANCELLED', new ActivityCancellationDetails({ cancelRequested: true })), 300);
+  expect(await running).toMatchObject({ stopped: true, processed: 0 });
+  expect(await database.db.revokeItem.findFirstOrThrow({ where: { runId } })).toMatchObject({ outcome: 'pending', sends: 0 });
+  expect(await database.db.connectedAccount.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'active', revokingRunId: null });
+  expect(provider.stats().revokeRequests).toBe(0);
+  expect(provider.check(tokens)).toMatchObject({ active: 1 });
 });

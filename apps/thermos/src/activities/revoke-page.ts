@@ -109,6 +109,8 @@ export async function revokePage(deps: RevokePageDeps, input: RevokePageInput): 
     }
     // an aborted call's fate at the provider is unknown: leave the item pending
     calls.signal.throwIfAborted();
+    // stopped while waiting for a refresh's lease: nothing was claimed, the item stays pending
+    if (result === 'unclaimed') return;
     if (result === 'abandoned') {
       // nothing was sent: the item stays pending, its connection goes back
       await releaseClaims(deps.db, runId, [{ seq: item.seq, connectedAccountId: item.connectedAccountId }]);
@@ -168,7 +170,7 @@ type PageWrites = {
 function pageWrites(deps: RevokePageDeps, runId: string): PageWrites {
   const claim = groupCommit(
     resilient(
-      (targets: ClaimTarget[]) => markRevoking(deps.db, runId, targets),
+      (targets: ClaimTarget[]): Promise<Array<Claim | 'unwritable'>> => markRevoking(deps.db, runId, targets),
       async (target, error): Promise<'unwritable'> => {
         deps.logger.warn('a connection could not be claimed; recording it failed', { run_id: runId, connected_account_id: target.connectedAccountId, sqlstate: postgresErrorCode(error) });
         return 'unwritable';
@@ -217,9 +219,13 @@ function resilient<I, O>(write: (inputs: I[]) => Promise<O[]>, unwritable: (inpu
 
 const failed = (errorCode: string, errorMessage: string): ItemResult => ({ outcome: 'failed', revokedTokens: [], errorCode, errorMessage, attempts: 0 });
 
+// a refresh holds its lease for at most its length (@at/lifecycle: 30 s by default)
+const MAX_LEASE_WAIT_MS = 120_000;
+
 /**
  * The result of one connection; null when there is nothing to record (another attempt did, or
- * the run is closing); `abandoned` when the page stopped after claiming it but before sending.
+ * the run is closing); `abandoned` when the page stopped after claiming it but before sending;
+ * `unclaimed` when it stopped while a token refresh held the connection (nothing claimed).
  */
 async function revokeOne(
   deps: RevokePageDeps,
@@ -229,7 +235,7 @@ async function revokeOne(
   authFailures: Map<string, { errorCode: string; errorMessage: string }>,
   signal: AbortSignal,
   stopping: () => boolean,
-): Promise<ItemResult | null | 'abandoned'> {
+): Promise<ItemResult | null | 'abandoned' | 'unclaimed'> {
   let decision: ReturnType<typeof decide>;
   try {
     decision = decide(item, deps.vault, authFailures);
@@ -238,18 +244,32 @@ async function revokeOne(
     return failed('credential_unreadable', 'the sealed credential could not be opened');
   }
   if (decision.kind === 'skip') return decision.result;
-  switch (await writes.claim({ seq: item.seq, connectedAccountId: item.connectedAccountId })) {
+  const claim = await claimRevoking(writes, { seq: item.seq, connectedAccountId: item.connectedAccountId }, signal, stopping);
+  switch (claim.kind) {
     case 'settled':
       return null;
+    case 'unclaimed':
+      return 'unclaimed';
     case 'revoked':
       return { outcome: 'already_revoked', revokedTokens: [], errorCode: null, errorMessage: null, attempts: 0 };
     case 'exhausted':
       return failed(OUTCOME_UNKNOWN, `sent to the provider ${MAX_SENDS} times without its answer being recorded; not sent again (retry to make sure)`);
     case 'unwritable':
       return failed(UNRECORDABLE, 'the connection could not be marked revoking; nothing was sent');
+    case 'leased':
+      // claimed nothing, sent nothing: the connection keeps its status and the job can be retried
+      return failed('refresh_in_progress', 'a token refresh kept the connection busy; retry the job');
     case 'claimed':
       break;
   }
+  // revoke what is stored now: a refresh before the claim may have rotated the tokens loaded with the page
+  try {
+    decision = decide({ ...item, credentialSealed: claim.sealed }, deps.vault, authFailures);
+  } catch (error) {
+    deps.logger.error('sealed credential could not be opened', { run_id: runId, connected_account_id: item.connectedAccountId, error: error instanceof Error ? error.name : 'unknown' });
+    return failed('credential_unreadable', 'the sealed credential could not be opened');
+  }
+  if (decision.kind === 'skip') return decision.result;
   if (stopping()) return 'abandoned';
   const request = {
     ...decision.request,
@@ -271,3 +291,31 @@ async function revokeOne(
   }
   return toItemResult(result);
 }
+
+/**
+ * Claims the item, waiting out a token refresh that holds the connection's lease: polled with
+ * backoff (a refresh usually ends well before its lease does), never past the lease plus a
+ * second, and never longer than MAX_LEASE_WAIT_MS in all (a chain of refreshes). `unclaimed`
+ * when the page was asked to stop meanwhile: nothing was claimed or sent.
+ */
+async function claimRevoking(writes: PageWrites, target: ClaimTarget, signal: AbortSignal, stopping: () => boolean): Promise<Claim | { kind: 'unwritable' | 'unclaimed' }> {
+  const startedAt = Date.now();
+  let deadline = 0;
+  for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
+    const claim = await writes.claim(target);
+    if (claim === 'unwritable') return { kind: 'unwritable' };
+    if (claim.kind !== 'leased') return claim;
+    deadline = Math.min(Math.max(deadline, Date.now() + claim.waitMs + 1_000), startedAt + MAX_LEASE_WAIT_MS);
+    if (Date.now() >= deadline) return claim;
+    await sleepUnless(Math.min(delay, Math.max(1, claim.waitMs)), signal);
+    signal.throwIfAborted();
+    if (stopping()) return { kind: 'unclaimed' };
+  }
+}
+
+const sleepUnless = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const done = () => (clearTimeout(timer), signal.removeEventListener('abort', done), resolve());
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });

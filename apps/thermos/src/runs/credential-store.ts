@@ -1,4 +1,5 @@
 import type { PrismaClient } from '@at/db';
+import { recordRotatedForRevocation } from '@at/lifecycle';
 import type { OAuthCredential } from '@at/providers';
 import type { Vault } from '@at/vault';
 
@@ -15,9 +16,7 @@ export class CredentialGoneError extends Error {
  */
 export async function storeRotatedCredential(db: PrismaClient, vault: Vault, connectedAccountId: string, credential: OAuthCredential): Promise<void> {
   const expiresAt = credential.expires_at !== undefined && !Number.isNaN(Date.parse(credential.expires_at)) ? new Date(credential.expires_at) : null;
-  const sealed = JSON.stringify(vault.sealJson(credential, connectedAccountId));
-  const count = await db.$executeRaw`
-    UPDATE credentials SET sealed = ${sealed}::jsonb, expires_at = ${expiresAt}, updated_at = CURRENT_TIMESTAMP
-    WHERE connected_account_id = ${connectedAccountId} AND destroyed_at IS NULL AND sealed IS NOT NULL`;
-  if (count !== 1) throw new CredentialGoneError('the credential was destroyed meanwhile');
+  // the one write-back module: the fencing version moves with every write of the credential
+  const stored = await recordRotatedForRevocation(db, { connectedAccountId, sealed: vault.sealJson(credential, connectedAccountId), expiresAt });
+  if (!stored) throw new CredentialGoneError('the credential was destroyed meanwhile');
 }

@@ -19,6 +19,7 @@ export type PendingItem = {
   clientId: string | null;
   clientSecretSealed: unknown;
   revocationEndpoint: string | null;
+  tokenEndpoint: string | null;
   credentialSealed: unknown;
 };
 
@@ -35,7 +36,7 @@ export type ItemResult = {
 export async function loadPendingItems(db: PrismaClient, runId: string, fromSeq: number, toSeq: number): Promise<PendingItem[]> {
   const rows = await db.$queryRaw<Array<Record<string, unknown>>>`
     SELECT i.seq, i.connected_account_id, ca.status::text AS status, ca.auth_config_id, ac.toolkit, ac.auth_scheme::text AS auth_scheme,
-           ac.client_id, ac.client_secret_sealed, ac.revocation_endpoint, c.sealed
+           ac.client_id, ac.client_secret_sealed, ac.revocation_endpoint, ac.token_endpoint, c.sealed
     FROM revoke_items i
     JOIN connected_accounts ca ON ca.id = i.connected_account_id
     JOIN auth_configs ac ON ac.id = ca.auth_config_id
@@ -52,6 +53,7 @@ export async function loadPendingItems(db: PrismaClient, runId: string, fromSeq:
     clientId: (r['client_id'] as string | null) ?? null,
     clientSecretSealed: r['client_secret_sealed'] ?? null,
     revocationEndpoint: (r['revocation_endpoint'] as string | null) ?? null,
+    tokenEndpoint: (r['token_endpoint'] as string | null) ?? null,
     credentialSealed: r['sealed'] ?? null,
   }));
 }
@@ -63,19 +65,27 @@ export type ClaimTarget = { seq: number; connectedAccountId: string };
 
 /**
  * Whether a call may go out for an item: `claimed` (the connection is now `revoking`, held by
- * this run, and the item's send is counted), `revoked` (the connection is already revoked),
- * `exhausted` (sent MAX_SENDS times already without a recorded answer), or `settled` (the item
- * is no longer pending, or the run is closing: nothing may be sent).
+ * this run, the item's send is counted, and `sealed` is its credential as it stands at that
+ * moment, which is what gets revoked), `revoked` (the connection is already revoked),
+ * `exhausted` (sent MAX_SENDS times already without a recorded answer), `settled` (the item
+ * is no longer pending, or the run is closing: nothing may be sent), or `leased` (a token
+ * refresh holds the credential's lease: nothing was changed or counted; try again after
+ * `waitMs`).
  */
-export type Claim = 'claimed' | 'revoked' | 'exhausted' | 'settled';
+export type Claim = { kind: 'claimed'; sealed: unknown } | { kind: 'revoked' | 'exhausted' | 'settled' } | { kind: 'leased'; waitMs: number };
 
+/**
 /**
  * Claims items for a call, before the provider is called: marks each connection `revoking`
  * (remembering the status it had, unless another run already holds it) so no token refresh can
- * write a fresh credential back meanwhile, and counts the send. Answers in input order.
+ * write a fresh credential back meanwhile, and counts the send. A connection whose refresh
+ * lease is held is left alone (its refresh may be rotating the very tokens this run would
+ * revoke): the caller waits for the lease and tries again, then revokes the pair the refresh
+ * stored. No lease can be taken on a connection once it is `revoking` (see @at/lifecycle).
+ * Answers in input order.
  */
 export async function markRevoking(db: PrismaClient, runId: string, targets: ClaimTarget[]): Promise<Claim[]> {
-  const rows = await db.$queryRaw<Array<{ seq: number; claim: Claim }>>`
+  const rows = await db.$queryRaw<Array<{ seq: number; claim: 'claimed' | 'revoked' | 'exhausted' | 'leased'; sealed: unknown; wait_ms: number | null }>>`
     WITH input AS (SELECT * FROM unnest(${targets.map((t) => t.seq)}::int[], ${targets.map((t) => t.connectedAccountId)}::text[]) AS t(seq, id)),
     open_run AS (SELECT 1 FROM revoke_runs WHERE id = ${runId} AND status = 'running' AND NOT closing),
     item AS MATERIALIZED (
@@ -83,20 +93,36 @@ export async function markRevoking(db: PrismaClient, runId: string, targets: Cla
       WHERE i.run_id = ${runId} AND i.outcome = 'pending' AND EXISTS (SELECT 1 FROM open_run)),
     locked AS MATERIALIZED (
       SELECT ca.id, ca.status FROM connected_accounts ca WHERE ca.id IN (SELECT id FROM item WHERE sends < ${MAX_SENDS}) ORDER BY ca.id FOR UPDATE),
+    -- after the connections (lock order): a refresh holding the lease may be mid-rotation
+    cred AS MATERIALIZED (
+      SELECT c.connected_account_id AS id, c.sealed, c.refresh_lease_until > clock_timestamp() AS leased,
+        GREATEST(0, extract(epoch FROM c.refresh_lease_until - clock_timestamp()) * 1000)::float8 AS wait_ms
+      FROM credentials c WHERE c.connected_account_id IN (SELECT id FROM locked WHERE status <> 'revoked') AND (SELECT count(*) FROM locked) >= 0
+      ORDER BY c.connected_account_id FOR UPDATE),
     marked AS (
       UPDATE connected_accounts ca SET status = 'revoking', revoking_run_id = ${runId},
         status_before_revoking = CASE WHEN ca.status = 'revoking' THEN ca.status_before_revoking ELSE ca.status END
       FROM locked WHERE ca.id = locked.id AND ca.status <> 'revoked'
+        AND NOT EXISTS (SELECT 1 FROM cred WHERE cred.id = locked.id AND cred.leased)
       RETURNING ca.id),
     sent AS (
       UPDATE revoke_items i SET sends = i.sends + 1
       FROM item WHERE i.run_id = ${runId} AND i.seq = item.seq AND item.id IN (SELECT id FROM marked)
       RETURNING i.seq)
     SELECT item.seq,
-      CASE WHEN item.sends >= ${MAX_SENDS} THEN 'exhausted' WHEN item.seq IN (SELECT seq FROM sent) THEN 'claimed' ELSE 'revoked' END AS claim
-    FROM item`;
-  const claims = new Map(rows.map((r) => [Number(r.seq), r.claim]));
-  return targets.map((t) => claims.get(t.seq) ?? 'settled');
+      CASE WHEN item.sends >= ${MAX_SENDS} THEN 'exhausted' WHEN item.seq IN (SELECT seq FROM sent) THEN 'claimed'
+        WHEN EXISTS (SELECT 1 FROM cred WHERE cred.id = item.id AND cred.leased) AND EXISTS (SELECT 1 FROM locked WHERE locked.id = item.id AND locked.status <> 'revoked') THEN 'leased'
+        ELSE 'revoked' END AS claim,
+      cred.sealed, cred.wait_ms
+    FROM item LEFT JOIN cred ON cred.id = item.id`;
+  const claims = new Map(
+    rows.map((r): [number, Claim] => {
+      if (r.claim === 'claimed') return [Number(r.seq), { kind: 'claimed', sealed: r.sealed ?? null }];
+      if (r.claim === 'leased') return [Number(r.seq), { kind: 'leased', waitMs: Number(r.wait_ms ?? 0) }];
+      return [Number(r.seq), { kind: r.claim }];
+    }),
+  );
+  return targets.map((t) => claims.get(t.seq) ?? { kind: 'settled' });
 }
 
 export type OutcomeRecord = { seq: number; connectedAccountId: string; result: ItemResult };
@@ -131,7 +157,7 @@ export async function recordOutcomes(db: PrismaClient, runId: string, records: O
         AND (SELECT count(*) FROM locked_cred) >= 0
       RETURNING i.seq, i.connected_account_id, input.outcome IN ('revoked', 'already_revoked', 'unsupported_by_provider') AS shred),
     cred AS (
-      UPDATE credentials SET sealed = NULL, destroyed_at = CURRENT_TIMESTAMP
+      UPDATE credentials SET sealed = NULL, destroyed_at = CURRENT_TIMESTAMP, refreshable = false
       WHERE connected_account_id IN (SELECT connected_account_id FROM item WHERE shred) AND destroyed_at IS NULL
       RETURNING 1),
     revoked AS (

@@ -14,6 +14,23 @@ export type OAuthServerOptions = {
   /** The server's stderr and any stray stdout, line by line; dropped when omitted. */
   onLog?: (line: string) => void;
   startTimeoutMs?: number;
+  /** Access token lifetime in seconds (default 30 days: expiry never interferes with revocation tests). */
+  accessTokenTtlSeconds?: number;
+  /**
+   * Rotate refresh tokens: each refresh consumes its refresh token and issues a new one;
+   * presenting a consumed one again (reuse), even concurrently, revokes the whole grant.
+   */
+  rotateRefreshTokens?: boolean;
+};
+
+/** Misbehaviour of the refresh grant at /token; each call replaces the previous set. */
+export type TokenFaults = {
+  /** Delay before a refresh is processed; a request whose client disconnects meanwhile is dropped unprocessed. */
+  delay_ms?: number;
+  /** Answer refreshes with this status (503: temporarily_unavailable with Retry-After 1, 4xx: invalid_request). */
+  fail_status?: number;
+  /** Only the next n refreshes fail; without it, all of them. */
+  fail_count?: number;
 };
 
 /** One grant issued by the server: its access and refresh tokens. */
@@ -51,6 +68,19 @@ export type OAuthServerStats = {
     by_client: Record<string, RevocationCounts>;
   };
   introspection: { total: number };
+  refresh: {
+    /** refresh_token grant requests that reached /token */
+    total: number;
+    /** answered 200 */
+    succeeded: number;
+    /** a consumed refresh token presented again, or one presented while its first exchange was in flight */
+    reuse_detected: number;
+    in_flight: number;
+    /** the most refreshes of one grant in flight at once (2 or more is a refresh race) */
+    max_in_flight_per_grant: number;
+    /** by HTTP status; `dropped`: the client went away before an answer, nothing was processed */
+    by_status: Record<string, number>;
+  };
 };
 
 export type OAuthServerHandle = {
@@ -68,6 +98,9 @@ export type OAuthServerHandle = {
   introspectMany: (clientId: string, clientSecret: string, tokens: readonly string[], concurrency?: number) => Promise<boolean[]>;
   /** Revokes through the RFC 7009 endpoint with client_secret_basic; answers the HTTP status. */
   revoke: (clientId: string, clientSecret: string, token: string, tokenTypeHint?: 'access_token' | 'refresh_token') => Promise<number>;
+  /** The refresh_token grant with client_secret_basic, as a client would send it. */
+  refresh: (clientId: string, clientSecret: string, refreshToken: string) => Promise<{ status: number; body: Record<string, unknown> }>;
+  setTokenFaults: (faults: TokenFaults) => Promise<TokenFaults>;
   stats: () => Promise<OAuthServerStats>;
   resetStats: () => Promise<OAuthServerStats>;
   /** SIGTERM, then SIGKILL after a grace period. */
@@ -93,6 +126,8 @@ export async function startOAuthServer(options: OAuthServerOptions): Promise<OAu
       OAUTH_SERVER_PORT: String(options.port ?? 0),
       OAUTH_SERVER_ADMIN_SECRET: adminSecret,
       OAUTH_SERVER_CLIENTS: JSON.stringify(options.clients.map((c) => ({ client_id: c.clientId, client_secret: c.clientSecret }))),
+      ...(options.accessTokenTtlSeconds === undefined ? {} : { OAUTH_SERVER_ACCESS_TOKEN_TTL: String(options.accessTokenTtlSeconds) }),
+      ...(options.rotateRefreshTokens ? { OAUTH_SERVER_ROTATE_REFRESH_TOKENS: 'true' } : {}),
     },
   });
   let ready: { issuer: string; port: number };
@@ -156,6 +191,11 @@ export async function startOAuthServer(options: OAuthServerOptions): Promise<OAu
       await response.arrayBuffer();
       return response.status;
     },
+    refresh: async (clientId, clientSecret, refreshToken) => {
+      const response = await postForm(endpoints.tokenEndpoint, clientId, clientSecret, { grant_type: 'refresh_token', refresh_token: refreshToken });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    },
+    setTokenFaults: (faults) => admin<TokenFaults>('POST', 'token-faults', faults),
     stats: () => admin<OAuthServerStats>('GET', 'stats'),
     resetStats: () => admin<OAuthServerStats>('DELETE', 'stats'),
     stop: () => stopChild(child, 5_000),

@@ -194,3 +194,87 @@ describe('oauth test server', () => {
     await expect(startOAuthServer({ clients: [{ clientId: '', clientSecret: 'x' }] })).rejects.toThrow(/OAUTH_SERVER_CLIENTS/);
   });
 });
+
+describe('oauth test server with rotating refresh tokens and reuse detection', () => {
+  let rot: OAuthServerHandle;
+  beforeAll(async () => {
+    rot = await startOAuthServer({ clients: [shared], rotateRefreshTokens: true, accessTokenTtlSeconds: 60 });
+  });
+  afterAll(async () => rot?.stop());
+  beforeEach(async () => {
+    await rot.setTokenFaults({});
+    await rot.resetStats();
+  });
+  const refreshAt = (token: string) => rot.refresh(shared.clientId, shared.clientSecret, token);
+  const isActive = (token: string) => rot.introspect(shared.clientId, shared.clientSecret, token).then((r) => r.active);
+
+  it('issues access tokens with the configured lifetime', async () => {
+    const before = Date.now();
+    const [minted] = await rot.mint(shared.clientId, 'ttl-user');
+    expect(minted!.expiresAt.getTime()).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + 60_000);
+    expect(minted!.expiresAt.getTime()).toBeLessThanOrEqual(Date.now() + 61_000);
+    const refreshed = await refreshAt(minted!.refreshToken);
+    expect(refreshed.body['expires_in']).toBe(60);
+  });
+
+  it('each refresh rotates the refresh token; the new pair is live and the old refresh token is spent', async () => {
+    const [minted] = await rot.mint(shared.clientId, 'rotating-user');
+    const first = await refreshAt(minted!.refreshToken);
+    expect(first.status).toBe(200);
+    const next = first.body['refresh_token'] as string;
+    expect(next).toEqual(expect.any(String));
+    expect(next).not.toBe(minted!.refreshToken);
+    expect(await isActive(first.body['access_token'] as string)).toBe(true);
+    expect(await isActive(next)).toBe(true);
+    const second = await refreshAt(next);
+    expect(second.status).toBe(200);
+    expect((await rot.stats()).refresh).toMatchObject({ total: 2, succeeded: 2, reuse_detected: 0, max_in_flight_per_grant: 1 });
+  });
+
+  it('re-using a spent refresh token revokes the whole grant (RFC 9700 4.14.2)', async () => {
+    const [minted] = await rot.mint(shared.clientId, 'reuse-user');
+    const first = await refreshAt(minted!.refreshToken);
+    const reuse = await refreshAt(minted!.refreshToken);
+    expect(reuse).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+    expect(await isActive(first.body['refresh_token'] as string)).toBe(false);
+    expect(await isActive(first.body['access_token'] as string)).toBe(false);
+    expect((await refreshAt(first.body['refresh_token'] as string)).status).toBe(400);
+    expect((await rot.stats()).refresh.reuse_detected).toBe(1);
+  });
+
+  it('two concurrent refreshes of one token are reuse too: at most one succeeds and the grant dies', async () => {
+    const [minted] = await rot.mint(shared.clientId, 'race-user');
+    await rot.setTokenFaults({ delay_ms: 200 });
+    const answers = await Promise.all([refreshAt(minted!.refreshToken), refreshAt(minted!.refreshToken)]);
+    expect(answers.filter((a) => a.status === 200).length).toBeLessThanOrEqual(1);
+    expect(answers.some((a) => a.body['error'] === 'invalid_grant')).toBe(true);
+    const stats = (await rot.stats()).refresh;
+    expect(stats.reuse_detected).toBeGreaterThanOrEqual(1);
+    expect(stats.max_in_flight_per_grant).toBe(2);
+    for (const answer of answers.filter((a) => a.status === 200)) expect(await isActive(answer.body['refresh_token'] as string)).toBe(false);
+  });
+
+  it('token faults: failures for the next n refreshes, then normal answers', async () => {
+    const [minted] = await rot.mint(shared.clientId, 'fault-user');
+    await rot.setTokenFaults({ fail_status: 503, fail_count: 1 });
+    expect(await refreshAt(minted!.refreshToken)).toMatchObject({ status: 503, body: { error: 'temporarily_unavailable' } });
+    expect((await refreshAt(minted!.refreshToken)).status).toBe(200);
+  });
+
+  it('a delayed refresh whose client gives up is never processed: its refresh token stays usable', async () => {
+    const [minted] = await rot.mint(shared.clientId, 'dropped-user');
+    await rot.setTokenFaults({ delay_ms: 2_000 });
+    const aborted = fetch(rot.tokenEndpoint, {
+      method: 'POST',
+      headers: { authorization: basic(shared.clientId, shared.clientSecret), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: minted!.refreshToken }).toString(),
+      signal: AbortSignal.timeout(200),
+    });
+    await expect(aborted).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await rot.setTokenFaults({});
+    // the first exchange is no longer in flight and never consumed the token
+    expect((await rot.stats()).refresh.in_flight).toBe(0);
+    expect((await refreshAt(minted!.refreshToken)).status).toBe(200);
+  });
+});

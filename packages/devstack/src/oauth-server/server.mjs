@@ -7,6 +7,10 @@
 //   OAUTH_SERVER_PORT          port on 127.0.0.1; 0 or unset = random (argv[2] also accepted)
 //   OAUTH_SERVER_CLIENTS       JSON [{"client_id": "...", "client_secret": "..."}]
 //   OAUTH_SERVER_ADMIN_SECRET  bearer secret guarding the /__test/* endpoints
+//   OAUTH_SERVER_ACCESS_TOKEN_TTL  access token lifetime in seconds (default 30 days)
+//   OAUTH_SERVER_ROTATE_REFRESH_TOKENS  "true": every refresh issues a new refresh token and
+//                              consumes the old one; presenting a consumed one again (reuse)
+//                              revokes the whole grant (RFC 9700 section 4.14.2)
 // Prints one JSON line {"ready":true,"issuer":...,"port":...} on stdout when listening; every other
 // console output goes to stderr. Exits on SIGTERM/SIGINT, and when stdin closes (the parent died).
 //
@@ -18,6 +22,15 @@
 //   returns false for access tokens), so a new token could still be minted on that grant;
 // - an unknown, expired or already revoked token answers 200 with an empty body (RFC 7009);
 // - a token of another client answers 400 invalid_request; bad client credentials 401 invalid_client.
+//
+// Refresh (lib/actions/grants/refresh_token.js): with rotation on, a refresh consumes the refresh
+// token it was given; a consumed one presented again destroys it and revokes the grant
+// ("refresh token already used"). oidc-provider checks `consumed` and sets it with awaits in
+// between, so two concurrent refreshes of one token could both pass; this server closes that gap
+// (the same token presented while its first exchange is in flight is reuse too, and kills the
+// grant), so every reuse is caught however it is timed. /__test/stats counts refreshes, reuses
+// and the most refreshes of one grant in flight at once; /__test/token-faults delays or fails
+// refreshes (a delayed request whose client disconnects is dropped before it is processed).
 import { createHash, generateKeyPairSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import { Provider, errors } from 'oidc-provider';
@@ -26,6 +39,7 @@ const SCOPE = 'openid offline_access';
 const DAY = 24 * 60 * 60;
 // Long lifetimes: a fault test may run for long and expiry must never pass for revocation.
 const TTL = { AccessToken: 30 * DAY, RefreshToken: 365 * DAY, Grant: 365 * DAY, IdToken: 3600, Session: DAY, Interaction: 3600 };
+const REFRESH_FORM_LIMIT = 64 * 1024;
 const MAX_MINT_PER_REQUEST = 5000;
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const TOKEN_KINDS = new Set(['AccessToken', 'RefreshToken']);
@@ -48,7 +62,10 @@ function readConfig() {
   const valid = Array.isArray(clients) && clients.length > 0
     && clients.every((c) => typeof c?.client_id === 'string' && c.client_id && typeof c.client_secret === 'string' && c.client_secret);
   if (!valid) throw new Error('OAUTH_SERVER_CLIENTS must be a non-empty array of {client_id, client_secret}');
-  return { port, adminSecret, clients };
+  const accessTokenTtl = Number(process.env.OAUTH_SERVER_ACCESS_TOKEN_TTL ?? TTL.AccessToken);
+  if (!Number.isInteger(accessTokenTtl) || accessTokenTtl < 1) throw new Error('OAUTH_SERVER_ACCESS_TOKEN_TTL must be a positive number of seconds');
+  const rotateRefreshTokens = process.env.OAUTH_SERVER_ROTATE_REFRESH_TOKENS === 'true';
+  return { port, adminSecret, clients, ttl: { ...TTL, AccessToken: accessTokenTtl }, rotateRefreshTokens };
 }
 
 /**
@@ -139,7 +156,17 @@ function createStore() {
     }
   }
 
-  return { Adapter, wasDestroyed: (id) => destroyed.has(id) };
+  /** Every token, code and the Grant itself of one grant (what reuse detection kills). */
+  function revokeGrant(grantId) {
+    for (const key of [...(grants.get(grantId) ?? [])]) {
+      const colon = key.indexOf(':');
+      remove(key.slice(0, colon), key.slice(colon + 1));
+    }
+    grants.delete(grantId);
+    remove('Grant', grantId);
+  }
+
+  return { Adapter, wasDestroyed: (id) => destroyed.has(id), revokeGrant };
 }
 
 /** Counts what reached /token/revocation, so tests can assert how the system called the provider. */
@@ -147,7 +174,12 @@ function createStats() {
   const emptyCounts = () => ({ total: 0, revoked: 0, already_revoked: 0, unknown: 0, rejected: 0 });
   let state;
   const reset = () => {
-    state = { revocation: { ...emptyCounts(), max_per_second: 0, by_status: {}, by_client: {} }, introspection: { total: 0 }, seconds: new Map() };
+    state = {
+      revocation: { ...emptyCounts(), max_per_second: 0, by_status: {}, by_client: {} },
+      introspection: { total: 0 },
+      refresh: { total: 0, succeeded: 0, reuse_detected: 0, in_flight: 0, max_in_flight_per_grant: 0, by_status: {} },
+      seconds: new Map(),
+    };
   };
   reset();
   return {
@@ -169,8 +201,27 @@ function createStats() {
       state.seconds.set(second, inSecond);
       if (inSecond > r.max_per_second) r.max_per_second = inSecond;
     },
+    /** A refresh request arrived for `grantId` (undefined when its token is unknown); returns its finisher. */
+    refreshStarted(grantId, inFlightOfGrant) {
+      const r = state.refresh;
+      r.total += 1;
+      r.in_flight += 1;
+      if (grantId !== undefined && inFlightOfGrant > r.max_in_flight_per_grant) r.max_in_flight_per_grant = inFlightOfGrant;
+      let done = false;
+      return (status) => {
+        if (done) return;
+        done = true;
+        r.in_flight -= 1;
+        const key = String(status);
+        r.by_status[key] = (r.by_status[key] ?? 0) + 1;
+        if (status === 200) r.succeeded += 1;
+      };
+    },
+    reuseDetected() {
+      state.refresh.reuse_detected += 1;
+    },
     snapshot() {
-      return { revocation: state.revocation, introspection: state.introspection };
+      return { revocation: state.revocation, introspection: state.introspection, refresh: state.refresh };
     },
   };
 }
@@ -195,7 +246,7 @@ function claimedClientId(ctx) {
   return '(none)';
 }
 
-function createProvider(issuer, clients, store, stats) {
+function createProvider(issuer, clients, store, stats, config) {
   const signingKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
   const provider = new Provider(issuer, {
     adapter: store.Adapter,
@@ -216,9 +267,10 @@ function createProvider(issuer, clients, store, stats) {
       revocation: { enabled: true, allowedPolicy: revocationAllowed },
       introspection: { enabled: true, allowedPolicy: async () => true },
     },
-    ttl: TTL,
-    // Stable refresh tokens, like most real providers for confidential clients.
-    rotateRefreshToken: false,
+    ttl: config.ttl,
+    // Stable refresh tokens by default, like most real providers for confidential clients;
+    // rotation (with reuse detection) when the tests ask for it.
+    rotateRefreshToken: config.rotateRefreshTokens,
     issueRefreshToken: async () => true,
     findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub }) }),
     clientBasedCORS: () => false,
@@ -247,7 +299,7 @@ async function revocationAllowed(_ctx, client, token) {
 }
 
 /** Creates `accountIds.length` grants, each with one access token and one refresh token. */
-async function mint(provider, clientId, accountIds) {
+async function mint(provider, clientId, accountIds, ttl) {
   const client = await provider.Client.find(clientId);
   if (!client) return undefined;
   const tokens = [];
@@ -259,7 +311,7 @@ async function mint(provider, clientId, accountIds) {
     const common = { accountId, client, grantId, iat, scope: SCOPE, gty: 'authorization_code' };
     const accessToken = await new provider.AccessToken(common).save();
     const refreshToken = await new provider.RefreshToken(common).save();
-    tokens.push({ access_token: accessToken, refresh_token: refreshToken, expires_at: iat + TTL.AccessToken, grant_id: grantId });
+    tokens.push({ access_token: accessToken, refresh_token: refreshToken, expires_at: iat + ttl.AccessToken, grant_id: grantId });
   }
   return tokens;
 }
@@ -293,7 +345,7 @@ async function readJson(req) {
   return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
 }
 
-function createAdminHandler(adminSecret, getProvider, stats) {
+function createAdminHandler(adminSecret, getProvider, stats, ttl, tokenFaults) {
   const digest = (value) => createHash('sha256').update(value).digest();
   const expected = digest(`Bearer ${adminSecret}`);
   const authorized = (req) => timingSafeEqual(digest(req.headers.authorization ?? ''), expected);
@@ -309,11 +361,22 @@ function createAdminHandler(adminSecret, getProvider, stats) {
         request = undefined;
       }
       if (!request) return sendJson(res, 400, { error: `expected {client_id, account_id, count <= ${MAX_MINT_PER_REQUEST}} or {client_id, account_ids}` });
-      const tokens = await mint(getProvider(), request.clientId, request.accountIds);
+      const tokens = await mint(getProvider(), request.clientId, request.accountIds, ttl);
       if (!tokens) return sendJson(res, 404, { error: 'unknown client_id' });
       return sendJson(res, 200, { tokens });
     }
     if (pathname === '/__test/stats' && req.method === 'GET') return sendJson(res, 200, stats.snapshot());
+    if (pathname === '/__test/token-faults' && req.method === 'POST') {
+      let faults;
+      try {
+        faults = parseTokenFaults(await readJson(req));
+      } catch {
+        faults = undefined;
+      }
+      if (!faults) return sendJson(res, 400, { error: 'expected {delay_ms?: integer >= 0, fail_status?: 4xx/5xx, fail_count?: integer >= 1}' });
+      tokenFaults.set(faults);
+      return sendJson(res, 200, faults);
+    }
     if (pathname === '/__test/stats' && req.method === 'DELETE') {
       stats.reset();
       return sendJson(res, 200, stats.snapshot());
@@ -322,16 +385,121 @@ function createAdminHandler(adminSecret, getProvider, stats) {
   };
 }
 
+function parseTokenFaults(body) {
+  const { delay_ms: delayMs = 0, fail_status: failStatus, fail_count: failCount } = body ?? {};
+  if (!Number.isInteger(delayMs) || delayMs < 0) return undefined;
+  if (failStatus !== undefined && !(Number.isInteger(failStatus) && failStatus >= 400 && failStatus <= 599)) return undefined;
+  if (failCount !== undefined && !(Number.isInteger(failCount) && failCount >= 1)) return undefined;
+  return { delay_ms: delayMs, ...(failStatus === undefined ? {} : { fail_status: failStatus, ...(failCount === undefined ? {} : { fail_count: failCount }) }) };
+}
+
+function createTokenFaults() {
+  let faults = { delay_ms: 0 };
+  return {
+    set(next) {
+      faults = next;
+    },
+    delayMs: () => faults.delay_ms,
+    /** The status to fail this refresh with, if any (counts down fail_count). */
+    takeFailure() {
+      if (faults.fail_status === undefined) return undefined;
+      if (faults.fail_count !== undefined) {
+        faults.fail_count -= 1;
+        const status = faults.fail_status;
+        if (faults.fail_count <= 0) faults = { delay_ms: faults.delay_ms };
+        return status;
+      }
+      return faults.fail_status;
+    },
+  };
+}
+
+async function readForm(req) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += chunk.length;
+    if (size > REFRESH_FORM_LIMIT) throw new Error('body too large');
+    chunks.push(chunk);
+  }
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+}
+
+/**
+ * POST /token with grant_type=refresh_token, before oidc-provider sees it: counts it, applies
+ * the token faults, and catches a refresh token presented while its first exchange is still in
+ * flight (reuse, like a consumed one: the grant is revoked). The parsed form is handed on as
+ * req.body, which oidc-provider reads when the stream is already consumed.
+ */
+function createRefreshInterceptor(getProvider, store, stats, tokenFaults) {
+  const inFlightByToken = new Map();
+  const inFlightByGrant = new Map();
+  const sleepUnlessGone = (ms, req) =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(true), ms);
+      req.socket.once('close', () => {
+        clearTimeout(timer);
+        resolve(false);
+      });
+    });
+
+  return async function intercept(req, res, next) {
+    let form;
+    try {
+      form = await readForm(req);
+    } catch {
+      return sendJson(res, 400, { error: 'invalid_request', error_description: 'unreadable body' });
+    }
+    req.body = Object.fromEntries(form);
+    if (form.get('grant_type') !== 'refresh_token') return next();
+    const value = form.get('refresh_token') ?? '';
+    const token = value ? await getProvider().RefreshToken.find(value, { ignoreExpiration: true }) : undefined;
+    const grantId = token?.grantId;
+    const grantCount = grantId === undefined ? 0 : (inFlightByGrant.get(grantId) ?? 0) + 1;
+    if (grantId !== undefined) inFlightByGrant.set(grantId, grantCount);
+    const finish = stats.refreshStarted(grantId, grantCount);
+    const release = () => {
+      if (grantId !== undefined) inFlightByGrant.set(grantId, (inFlightByGrant.get(grantId) ?? 1) - 1);
+      if (value) inFlightByToken.set(value, (inFlightByToken.get(value) ?? 1) - 1);
+    };
+    res.once('close', () => {
+      release();
+      // a request dropped before any answer (its client went away) is no success
+      finish(res.headersSent ? res.statusCode : 'dropped');
+    });
+    const concurrentReuse = value !== '' && (inFlightByToken.get(value) ?? 0) > 0;
+    if (value) inFlightByToken.set(value, (inFlightByToken.get(value) ?? 0) + 1);
+    if (token?.consumed || concurrentReuse) stats.reuseDetected();
+    if (concurrentReuse && grantId !== undefined) {
+      store.revokeGrant(grantId);
+      return sendJson(res, 400, { error: 'invalid_grant', error_description: 'refresh token already used' });
+    }
+    const delay = tokenFaults.delayMs();
+    if (delay > 0 && !(await sleepUnlessGone(delay, req))) return undefined;
+    const failure = tokenFaults.takeFailure();
+    if (failure !== undefined) {
+      const body = failure >= 500 ? { error: 'temporarily_unavailable' } : { error: 'invalid_request' };
+      res.setHeader('retry-after', '1');
+      return sendJson(res, failure, body);
+    }
+    return next();
+  };
+}
+
 async function main() {
-  const { port, adminSecret, clients } = readConfig();
+  const config = readConfig();
+  const { port, adminSecret, clients } = config;
   const store = createStore();
   const stats = createStats();
   let provider;
   let providerCallback;
-  const admin = createAdminHandler(adminSecret, () => provider, stats);
+  const tokenFaults = createTokenFaults();
+  const admin = createAdminHandler(adminSecret, () => provider, stats, config.ttl, tokenFaults);
+  const interceptRefresh = createRefreshInterceptor(() => provider, store, stats, tokenFaults);
 
   const server = createServer((req, res) => {
-    const handle = req.url?.startsWith('/__test/') ? admin : providerCallback;
+    const isToken = req.method === 'POST' && new URL(req.url ?? '/', 'http://127.0.0.1').pathname === '/token';
+    const handle = req.url?.startsWith('/__test/') ? admin : isToken ? (rq, rs) => interceptRefresh(rq, rs, () => providerCallback(rq, rs)) : providerCallback;
     Promise.resolve(handle(req, res)).catch((error) => {
       console.error('request failed', error);
       if (!res.headersSent) sendJson(res, 500, { error: 'server_error' });
@@ -345,7 +513,7 @@ async function main() {
   });
   const boundPort = server.address().port;
   const issuer = `http://127.0.0.1:${boundPort}`;
-  provider = createProvider(issuer, clients, store, stats);
+  provider = createProvider(issuer, clients, store, stats, config);
   providerCallback = provider.callback();
 
   let stopping = false;

@@ -13,7 +13,7 @@ export type ProviderFaults = {
   downMode?: 'reset' | '503';
   /** With `down`: come back up by itself after this long. */
   downForMs?: number;
-  /** Revoke requests beyond this many in the current wall-clock second get 429, Retry-After: 1. */
+  /** Revoke (and, counted apart, refresh) requests beyond this many in the current wall-clock second get 429, Retry-After: 1. */
   ceilingPerSecond?: number;
   /** Every client authentication fails with 401 invalid_client. */
   invalidClient?: boolean;

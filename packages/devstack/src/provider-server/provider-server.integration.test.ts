@@ -24,7 +24,7 @@ const MODES: Array<[string, () => Promise<Target>]> = [
 const basic = (client: ProviderClient) => `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`;
 
 /** One form POST through fetch, for tests that look at headers and bodies. */
-async function post(url: string, path: '/revoke' | '/introspect', form: Record<string, string>, client: ProviderClient | 'post' = CLIENT) {
+async function post(url: string, path: '/revoke' | '/introspect' | '/token', form: Record<string, string>, client: ProviderClient | 'post' = CLIENT) {
   const body = new URLSearchParams(client === 'post' ? { ...form, client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret } : form);
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
   if (client !== 'post') headers['authorization'] = basic(client);
@@ -90,6 +90,45 @@ describe.each(MODES)('provider server (%s)', (mode, start) => {
   beforeEach(async () => {
     await server.control.setFaults({});
     await server.control.resetStats();
+  });
+
+  describe('refresh_token grant with rotation and reuse detection', () => {
+    const refresh = (token: string) => post(server.url, '/token', { grant_type: 'refresh_token', refresh_token: token });
+
+    it('rotates: a new pair in the same grant, the spent refresh token inactive', async () => {
+      const [pair] = await server.control.mint(CLIENT.clientId, 1);
+      const answer = await refresh(pair!.refresh_token);
+      expect(answer.status).toBe(200);
+      expect(answer.json).toMatchObject({ token_type: 'Bearer', expires_in: 3600, access_token: expect.any(String), refresh_token: expect.any(String) });
+      const fresh = answer.json as { access_token: string; refresh_token: string };
+      expect(await server.control.check([fresh.access_token, fresh.refresh_token])).toMatchObject({ active: 2 });
+      expect(await server.control.check([pair!.refresh_token])).toMatchObject({ active: 0 });
+      // revoking the live refresh token ends the whole grant, rotated tokens included
+      expect((await post(server.url, '/revoke', { token: fresh.refresh_token })).status).toBe(200);
+      expect(await server.control.check([pair!.access_token, fresh.access_token, fresh.refresh_token])).toMatchObject({ active: 0 });
+      expect(await server.control.stats()).toMatchObject({ refreshRequests: 1, refreshed: 1, refreshReuse: 0 });
+    });
+
+    it('a spent refresh token presented again is invalid_grant and kills the grant', async () => {
+      const [pair] = await server.control.mint(CLIENT.clientId, 1);
+      const fresh = (await refresh(pair!.refresh_token)).json as { access_token: string; refresh_token: string };
+      expect(await refresh(pair!.refresh_token)).toMatchObject({ status: 400, json: { error: 'invalid_grant' } });
+      expect(await server.control.check([fresh.access_token, fresh.refresh_token])).toMatchObject({ active: 0 });
+      expect((await refresh(fresh.refresh_token)).status).toBe(400);
+      expect(await server.control.stats()).toMatchObject({ refreshReuse: 1, refreshed: 1 });
+    });
+
+    it("refuses another client's token, an access token and a bad client; holds refreshes to the ceiling", async () => {
+      const [pair] = await server.control.mint(OTHER.clientId, 1);
+      expect(await refresh(pair!.refresh_token)).toMatchObject({ status: 400, json: { error: 'invalid_grant' } });
+      expect(await refresh(pair!.access_token)).toMatchObject({ status: 400, json: { error: 'invalid_grant' } });
+      expect((await post(server.url, '/token', { grant_type: 'refresh_token', refresh_token: pair!.refresh_token }, { clientId: CLIENT.clientId, clientSecret: 'wrong' })).status).toBe(401);
+      await server.control.setFaults({ ceilingPerSecond: 1 });
+      const mine = await server.control.mint(CLIENT.clientId, 4);
+      const answers = await Promise.all(mine.map((p) => refresh(p.refresh_token)));
+      expect(answers.some((a) => a.status === 429)).toBe(true);
+      expect((await server.control.stats()).refreshCeilingViolations).toBeGreaterThan(0);
+    });
   });
 
   describe('RFC 7009 revocation', () => {

@@ -68,6 +68,38 @@ export async function revoke(req: IncomingMessage, res: ServerResponse, model: P
   else send();
 }
 
+const TOKEN_LIFETIME_S = 3600;
+
+async function decideRefresh(req: IncomingMessage, model: ProviderModel, countThisSecond: number): Promise<Pick<Answer, 'status' | 'body' | 'headers'> & { outcome: 'refreshed' | 'reused' | 'ceiling' | 'other' }> {
+  const ceiling = model.faults.ceilingPerSecond;
+  if (ceiling !== undefined && countThisSecond > ceiling) return { status: 429, body: FAILURE_BODIES[429], headers: { 'retry-after': '1' }, outcome: 'ceiling' };
+  const { form, auth } = await authenticatedForm(req, model);
+  if (!auth.ok) return { ...authFailure(auth), outcome: 'other' };
+  if (form.get('grant_type') !== 'refresh_token') return { status: 400, body: { error: 'unsupported_grant_type' }, outcome: 'other' };
+  const token = form.get('refresh_token');
+  if (!token) return { status: 400, body: { error: 'invalid_request', error_description: 'refresh_token is required' }, outcome: 'other' };
+  const failure = model.faults.injectedFailure();
+  if (failure !== undefined) return { status: failure, body: FAILURE_BODIES[failure], headers: { 'retry-after': String(model.faults.retryAfterSeconds) }, outcome: 'other' };
+  const result = model.tokens.refreshRotating(token, auth.clientId);
+  if (!result.ok) return { status: 400, body: { error: 'invalid_grant', error_description: result.reason === 'reused' ? 'refresh token already used: grant revoked' : 'refresh token is invalid' }, outcome: result.reason === 'reused' ? 'reused' : 'other' };
+  return { status: 200, body: { ...result.pair, token_type: 'Bearer', expires_in: TOKEN_LIFETIME_S }, outcome: 'refreshed' };
+}
+
+/** POST /token: the refresh_token grant (RFC 6749 6), rotating, with reuse detection and the faults in force. */
+export async function token(req: IncomingMessage, res: ServerResponse, model: ProviderModel, countThisSecond: number): Promise<void> {
+  let answer: Awaited<ReturnType<typeof decideRefresh>>;
+  try {
+    answer = await decideRefresh(req, model, countThisSecond);
+  } catch {
+    answer = { status: 400, body: { error: 'invalid_request', error_description: 'unreadable body' }, outcome: 'other' };
+  }
+  model.stats.refreshAnswered(answer.outcome);
+  const send = () => sendJson(res, answer.status, answer.body, answer.headers);
+  const latency = model.faults.latencyMs;
+  if (latency > 0) setTimeout(send, latency);
+  else send();
+}
+
 /** POST /introspect (RFC 7662). */
 export async function introspect(req: IncomingMessage, res: ServerResponse, model: ProviderModel): Promise<void> {
   let form: URLSearchParams;

@@ -6,7 +6,7 @@ import { CONTROL_PREFIX, control } from './control-routes';
 import { type ProviderFaults } from './faults';
 import { pathOf, sendJson } from './http-io';
 import { ProviderModel } from './provider-model';
-import { introspect, revoke } from './public-routes';
+import { introspect, revoke, token } from './public-routes';
 import { type ProviderStats } from './stats';
 import { type IssueOptions, type TokenCheck, type TokenPair } from './state';
 import { vendorRoute } from './vendor-routes';
@@ -54,19 +54,21 @@ function route(model: ProviderModel, req: IncomingMessage, res: ServerResponse):
     return sendJson(res, 503, { error: 'temporarily_unavailable' }, { 'retry-after': String(model.faults.retryAfterSeconds) });
   }
   if (isRevoke) return revoke(req, res, model, countThisSecond);
+  if (path === '/token' && req.method === 'POST') return token(req, res, model, model.stats.refreshArrived(now));
   if (path === '/introspect' && req.method === 'POST') {
     model.stats.introspectArrived();
     return introspect(req, res, model);
   }
-  if (path === '/revoke' || path === '/introspect') return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'POST' });
+  if (path === '/revoke' || path === '/introspect' || path === '/token') return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'POST' });
   const vendor = vendorRoute(req.method, path);
   if (vendor) return vendor(req, res, model);
   return sendJson(res, 404, { error: 'not_found' });
 }
 
 /**
- * Starts an RFC 7009 revocation + RFC 7662 introspection server in this process, which also
- * answers as Slack, GitHub and Dropbox do (vendor-routes.ts) over the same tokens.
+ * Starts an RFC 7009 revocation + RFC 7662 introspection + refresh_token grant server in this
+ * process, which also answers as Slack, GitHub and Dropbox do (vendor-routes.ts) over the same
+ * tokens.
  */
 export async function createProviderServer(config: ProviderServerConfig): Promise<ProviderServer> {
   const model = new ProviderModel(config.clients, config.faults);

@@ -5,8 +5,10 @@ export type TokenPair = { access_token: string; refresh_token: string };
 export type TokenCheck = { active: number; inactive: number; unknown: number; activeTokens: string[] };
 export type RevokeResult = 'revoked' | 'already_inactive' | 'unknown_token' | 'wrong_client';
 export type Introspection = { active: false } | { active: true; client_id: string; token_type: 'access_token' | 'refresh_token' };
+/** A refresh: the new pair, or why not (`reused`: a spent refresh token came back, and its grant died). */
+export type RefreshResult = { ok: true; pair: TokenPair } | { ok: false; reason: 'unknown_token' | 'wrong_client' | 'not_a_refresh_token' | 'inactive' | 'reused' };
 
-type TokenRecord = { clientId: string; kind: TokenKind; grantId: number; active: boolean; expired: boolean };
+type TokenRecord = { clientId: string; kind: TokenKind; grantId: number; active: boolean; expired: boolean; consumed?: boolean };
 
 /** What the token is to the server: unusable tokens say why. */
 export type TokenStatus = 'active' | 'expired' | 'inactive' | 'unknown' | 'wrong_client';
@@ -56,6 +58,34 @@ export class TokenState {
       record.active = false;
     }
     return 'revoked';
+  }
+
+  /**
+   * The refresh_token grant with rotation and reuse detection (RFC 9700 4.14.2): each refresh
+   * spends its refresh token and issues a new pair in the same grant; a spent refresh token
+   * presented again kills the whole grant.
+   */
+  refreshRotating(token: string, clientId: string): RefreshResult {
+    const record = this.tokens.get(token);
+    if (!record) return { ok: false, reason: 'unknown_token' };
+    if (record.clientId !== clientId) return { ok: false, reason: 'wrong_client' };
+    if (record.kind !== 'refresh') return { ok: false, reason: 'not_a_refresh_token' };
+    if (record.consumed) {
+      for (const member of this.grants[record.grantId] ?? []) {
+        const other = this.tokens.get(member);
+        if (other) other.active = false;
+      }
+      return { ok: false, reason: 'reused' };
+    }
+    if (!record.active) return { ok: false, reason: 'inactive' };
+    record.active = false;
+    record.consumed = true;
+    const random = randomBytes(TOKEN_BYTES * 2).toString('base64url');
+    const pair = { access_token: random.slice(0, TOKEN_CHARS), refresh_token: random.slice(TOKEN_CHARS, 2 * TOKEN_CHARS) };
+    this.tokens.set(pair.access_token, { clientId, kind: 'access', grantId: record.grantId, active: true, expired: false });
+    this.tokens.set(pair.refresh_token, { clientId, kind: 'refresh', grantId: record.grantId, active: true, expired: false });
+    this.grants[record.grantId]?.push(pair.access_token, pair.refresh_token);
+    return { ok: true, pair };
   }
 
   /** A token's standing for `clientId` (undefined: any client); `kind` restricts it to one kind. */

@@ -25,6 +25,16 @@ export type ProviderStats = {
   /** Tokens that received more than one processed revoke request (retries after 429/503 do not count). */
   tokensRevokedMoreThanOnce: number;
   perClient: Record<string, ClientStats>;
+  /** refresh_token grant requests at /token, whatever they were answered. */
+  refreshRequests: number;
+  /** Refreshes answered with a new pair. */
+  refreshed: number;
+  /** Spent refresh tokens presented again (each killed its grant). */
+  refreshReuse: number;
+  /** Most refresh requests in any 1,000 ms span. */
+  refreshMaxPerSlidingSecond: number;
+  /** Refresh requests answered 429 because they exceeded `ceilingPerSecond`. */
+  refreshCeilingViolations: number;
   /** Epoch ms when counting started (server start or last reset). */
   since: number;
 };
@@ -71,6 +81,13 @@ export class StatsRecorder {
   private readonly revokedOnce = new Set<string>();
   private readonly revokedRepeatedly = new Set<string>();
   private readonly sliding = new SlidingSecond();
+  private refreshRequests = 0;
+  private refreshed = 0;
+  private refreshReuse = 0;
+  private refreshCeilingViolations = 0;
+  private readonly refreshSliding = new SlidingSecond();
+  private refreshSecond = -1;
+  private refreshInSecond = 0;
   private alignedSecond = -1;
   private alignedCount = 0;
   private maxAligned = 0;
@@ -88,6 +105,24 @@ export class StatsRecorder {
     this.alignedCount++;
     if (this.alignedCount > this.maxAligned) this.maxAligned = this.alignedCount;
     return this.alignedCount;
+  }
+
+  /** Records a refresh request's arrival; returns the count so far in the current aligned second. */
+  refreshArrived(now: number): number {
+    this.refreshRequests++;
+    this.refreshSliding.add(now);
+    const second = Math.floor(now / 1000);
+    if (second !== this.refreshSecond) {
+      this.refreshSecond = second;
+      this.refreshInSecond = 0;
+    }
+    return ++this.refreshInSecond;
+  }
+
+  refreshAnswered(outcome: 'refreshed' | 'reused' | 'ceiling' | 'other'): void {
+    if (outcome === 'refreshed') this.refreshed++;
+    if (outcome === 'reused') this.refreshReuse++;
+    if (outcome === 'ceiling') this.refreshCeilingViolations++;
   }
 
   introspectArrived(): void {
@@ -127,6 +162,11 @@ export class StatsRecorder {
       revokeAfterInactive: this.revokeAfterInactive,
       tokensRevokedMoreThanOnce: this.revokedRepeatedly.size,
       perClient: Object.fromEntries([...this.perClient].map(([id, client]) => [id, { ...client }])),
+      refreshRequests: this.refreshRequests,
+      refreshed: this.refreshed,
+      refreshReuse: this.refreshReuse,
+      refreshMaxPerSlidingSecond: this.refreshSliding.max,
+      refreshCeilingViolations: this.refreshCeilingViolations,
       since: this.since,
     };
   }

@@ -11,6 +11,8 @@ export const authConfigView = z.object({
   client_id: z.string().nullable(),
   has_client_secret: z.boolean(),
   revocation_endpoint: z.string().nullable(),
+  token_endpoint: z.string().nullable().describe('where refresh tokens are exchanged; null: the toolkit\'s built-in one, if any'),
+  token_endpoint_auth_method: z.enum(['client_secret_basic', 'client_secret_post']),
   created_at: timestamp,
   updated_at: timestamp,
 });
@@ -23,6 +25,8 @@ export const presentAuthConfig = (config: AuthConfigRecord): z.output<typeof aut
   client_id: config.clientId,
   has_client_secret: config.hasClientSecret,
   revocation_endpoint: config.revocationEndpoint,
+  token_endpoint: config.tokenEndpoint,
+  token_endpoint_auth_method: config.tokenEndpointAuthMethod,
   created_at: iso(config.createdAt),
   updated_at: iso(config.updatedAt),
 });

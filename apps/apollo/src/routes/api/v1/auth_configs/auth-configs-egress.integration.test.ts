@@ -55,6 +55,34 @@ describe('by default (https to public addresses only)', () => {
   });
 });
 
+describe('token_endpoint (where a refresh token and the client secret go): the same policy', () => {
+  const withTokenEndpoint = (t: TestApollo, tokenEndpoint: string, toolkit = 'oauth2') =>
+    t.request('POST', '/api/v1/auth_configs', {
+      headers: apiKeyHeader((projects.get(t) as SeededProject).apiKey),
+      body: { toolkit, auth_scheme: 'oauth2', client_id: 'c', client_secret: 's3cr3t', token_endpoint: tokenEndpoint, ...(toolkit === 'oauth2' ? { revocation_endpoint: 'https://8.8.8.8/revoke' } : {}) },
+    });
+
+  it.each([
+    ['plain http', 'http://idp.example.com/token', /https/],
+    ['a loopback address', 'https://127.0.0.1/token', /loopback/],
+    ['the metadata service', 'https://169.254.169.254/latest/meta-data/', /link-local/],
+    ['a private address', 'https://10.1.2.3/token', /private/],
+    ['a name that resolves to loopback', 'https://localhost/token', /loopback/],
+  ])('%s is a 400 naming token_endpoint (a catalog toolkit too)', async (_label, endpoint, why) => {
+    for (const toolkit of ['oauth2', 'google']) {
+      const res = await withTokenEndpoint(strict, endpoint, toolkit);
+      expectFieldError(res, 'body.token_endpoint');
+      expect(JSON.stringify(res.body.error.fields)).toMatch(why);
+    }
+  });
+
+  it('a public https endpoint is accepted; the allowlist and the loopback switch open it as for revocation', async () => {
+    expect((await withTokenEndpoint(strict, 'https://8.8.8.8/token')).status).toBe(201);
+    expect((await withTokenEndpoint(allowlisted, 'https://10.0.0.5/token')).status).toBe(201);
+    expect((await withTokenEndpoint(dev, 'http://127.0.0.1:9/token')).status).toBe(201);
+  });
+});
+
 describe('PROVIDER_ALLOWED_HOSTS', () => {
   it('opens exactly the listed hosts (and ports) to private addresses, never to plain http', async () => {
     expect((await create(allowlisted, 'https://10.0.0.5/revoke')).status).toBe(201);

@@ -57,6 +57,8 @@ describe('POST /api/v1/auth_configs', () => {
       client_id: 'gh-client',
       has_client_secret: true,
       revocation_endpoint: null,
+      token_endpoint: null,
+      token_endpoint_auth_method: 'client_secret_basic',
       created_at: expect.any(String),
       updated_at: expect.any(String),
     });

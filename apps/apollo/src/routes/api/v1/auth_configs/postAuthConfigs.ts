@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRoute } from '@at/http';
-import { isKnownToolkit, PROVIDER_CATALOG } from '@at/providers';
+import { isKnownToolkit, PROVIDER_CATALOG, TOKEN_ENDPOINT_AUTH_METHODS } from '@at/providers';
 import type { ApolloContext } from '../../../../context';
 import { createAuthConfig, TOOLKITS_REVOKING_WITH_CLIENT_AUTH } from '../../../../use-cases/create-auth-config';
 import { isWellFormedText } from '@at/common';
@@ -13,7 +13,7 @@ const toolkits = Object.keys(PROVIDER_CATALOG);
  * Absolute http(s) URL; credentials in it would be a secret stored in a non-secret column, and
  * port 0 is no destination (the URL parser itself refuses ports past 65535).
  */
-function isRevocationUrl(value: string): boolean {
+function isEndpointUrl(value: string): boolean {
   // the URL parser strips or escapes control characters, but the raw string is what is stored:
   // a NUL byte made Postgres fail the insert (a 500)
   if (/\p{Cc}/u.test(value) || !isWellFormedText(value) || !URL.canParse(value)) return false;
@@ -38,12 +38,26 @@ export const postAuthConfigsBody = z
       .string()
       .trim()
       .max(2048)
-      .refine(isRevocationUrl, 'must be an absolute http(s) URL with a port in 1..65535 (or none), without credentials or control characters')
+      .refine(isEndpointUrl, 'must be an absolute http(s) URL with a port in 1..65535 (or none), without credentials or control characters')
       .optional()
       .describe(
         'RFC 7009 revocation endpoint; required for toolkit oauth2. Must be https to a public address (checked now and at every call): ' +
           'loopback, private, link-local and metadata addresses are refused unless the deployment allowlists the host (PROVIDER_ALLOWED_HOSTS)',
       ),
+    token_endpoint: z
+      .string()
+      .trim()
+      .max(2048)
+      .refine(isEndpointUrl, 'must be an absolute http(s) URL with a port in 1..65535 (or none), without credentials or control characters')
+      .optional()
+      .describe(
+        "OAuth token endpoint where refresh tokens are exchanged; required for toolkit oauth2 when connections carry a refresh token; overrides a catalog toolkit's built-in one. " +
+          'Same egress rule as revocation_endpoint (checked now and at every refresh)',
+      ),
+    token_endpoint_auth_method: z
+      .enum(TOKEN_ENDPOINT_AUTH_METHODS)
+      .optional()
+      .describe('how the app authenticates at the token endpoint (RFC 6749 2.3.1); default client_secret_basic'),
   })
   .describe(
     'One provider app. Rules: toolkit oauth2 needs revocation_endpoint; auth_scheme oauth2 with a toolkit whose revocation authenticates the client ' +
@@ -68,6 +82,8 @@ export const postAuthConfigs = (ctx: ApolloContext) =>
         clientId: body.client_id,
         clientSecret: body.client_secret,
         revocationEndpoint: body.revocation_endpoint,
+        tokenEndpoint: body.token_endpoint,
+        tokenEndpointAuthMethod: body.token_endpoint_auth_method,
       });
       return { status: 201, body: presentAuthConfig(config) };
     },

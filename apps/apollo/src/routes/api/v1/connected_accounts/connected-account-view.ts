@@ -12,6 +12,10 @@ export const connectedAccountView = z.object({
   toolkit: z.string(),
   auth_scheme: z.enum(['oauth2', 'api_key']),
   status: z.enum(CONNECTION_STATUSES),
+  status_reason: z.string().nullable().describe('why: for needs_reauth, the provider error code of the refused refresh (e.g. invalid_grant)'),
+  last_refreshed_at: timestamp.nullable().describe('when a refresh last succeeded'),
+  last_refresh_error_at: timestamp.nullable().describe('when a refresh last failed (transient failures included; they never change status)'),
+  last_refresh_error: z.string().nullable().describe('error code of the last failed refresh'),
   created_at: timestamp,
   updated_at: timestamp,
 });
@@ -23,6 +27,10 @@ export const presentConnectedAccount = (account: ConnectedAccountRecord): z.outp
   toolkit: account.toolkit,
   auth_scheme: account.authScheme,
   status: account.status,
+  status_reason: account.statusReason,
+  last_refreshed_at: account.lastRefreshedAt && iso(account.lastRefreshedAt),
+  last_refresh_error_at: account.lastRefreshErrorAt && iso(account.lastRefreshErrorAt),
+  last_refresh_error: account.lastRefreshError,
   created_at: iso(account.createdAt),
   updated_at: iso(account.updatedAt),
 });

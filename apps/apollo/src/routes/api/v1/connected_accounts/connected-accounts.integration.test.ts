@@ -65,6 +65,10 @@ describe('POST /api/v1/connected_accounts', () => {
       toolkit: 'github',
       auth_scheme: 'oauth2',
       status: 'active',
+      status_reason: null,
+      last_refreshed_at: null,
+      last_refresh_error_at: null,
+      last_refresh_error: null,
       created_at: expect.any(String),
       updated_at: expect.any(String),
     });
