@@ -13,7 +13,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { WORKFLOW_TYPES, type RunTarget } from '@at/common';
+import { WORKFLOW_TYPES, type RefreshAheadInput, type RunTarget } from '@at/common';
 import { createProviderServer, type ProviderServer, type TokenPair } from '@at/devstack';
 import { startTestServices, stopTestServices } from '@at/testkit';
 import { fetchRunChain, HISTORIES_DIR, type History } from '../src/workflow-histories';
@@ -55,6 +55,22 @@ let cancelledRun: string | undefined;
 
 const SCENARIOS: Scenario[] = [
   { name: 'health', what: 'the health workflow reads Postgres once', run: (ctx) => startAndWait(ctx, WORKFLOW_TYPES.health, 'health-history') },
+  {
+    name: 'refresh-ahead',
+    what: 'one pass renews two credentials due within the horizon, a page each',
+    run: async (ctx) => {
+      const { ids } = await tenantWith(ctx, 2);
+      const accounts = await ctx.h.db.connectedAccount.findMany({ where: { id: { in: ids } }, select: { authConfigId: true } });
+      await ctx.h.db.authConfig.updateMany({ where: { id: { in: accounts.map((a) => a.authConfigId) } }, data: { tokenEndpoint: `${ctx.provider.url}/token` } });
+      await ctx.h.db.credential.updateMany({ where: { connectedAccountId: { in: ids } }, data: { refreshable: true, expiresAt: new Date(Date.now() + 600_000) } });
+      const workflowId = 'refresh-ahead-history';
+      const input: RefreshAheadInput = { horizonSeconds: 900, pageSize: 1 };
+      const handle = await ctx.h.temporal.workflow.start(WORKFLOW_TYPES.refreshAhead, { taskQueue: ctx.h.taskQueue, workflowId, args: [input] });
+      const counts = (await handle.result()) as { refreshed: number };
+      if (counts.refreshed !== 2) throw new Error(`refresh-ahead scenario: ${JSON.stringify(counts)}, expected 2 refreshed`);
+      return { workflowId, firstRunId: handle.firstExecutionRunId };
+    },
+  },
   {
     name: 'sweep',
     what: 'the sweep queues one org holding a deleted connection',
