@@ -10,6 +10,7 @@ export const ID_PREFIXES = {
   connectedAccount: 'ca',
   orgJob: 'oj',
   projectJob: 'pj',
+  connectSession: 'cs',
 } as const;
 
 export type IdPrefix = (typeof ID_PREFIXES)[keyof typeof ID_PREFIXES];

@@ -3,7 +3,7 @@ import https from 'node:https';
 import type { ProviderResponse } from './classify';
 import { abortReason } from './sleep';
 
-export type HttpCall = { method: 'POST' | 'DELETE'; url: string; headers: Record<string, string>; body?: string };
+export type HttpCall = { method: 'GET' | 'POST' | 'DELETE'; url: string; headers: Record<string, string>; body?: string };
 
 const MAX_BODY_CHARS = 64 * 1024;
 const USER_AGENT = 'apollo-thermos-revoker/1';

@@ -17,3 +17,4 @@ export { classifyNetworkError, classifyResponse, parseRetryAfter, type Classific
 export { createRevoker } from './revoker';
 export { createPostgresRateLimiter, type PostgresRateLimiterOptions } from './postgres-rate-limiter';
 export * from './refresh';
+export * from './authorization';

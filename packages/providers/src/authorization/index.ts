@@ -1,0 +1,11 @@
+export {
+  discoverServerMetadata,
+  exchangeAuthorizationCode,
+  fetchSubject,
+  pushAuthorizationRequest,
+  type AuthorizationCallOptions,
+  type AuthorizationClient,
+  type AuthorizationFailure,
+  type CodeExchangeOutcome,
+  type ServerMetadata,
+} from './authorization-code';
