@@ -17,6 +17,7 @@ import { Vault } from '@at/vault';
 import { adminTokenAuth, apiKeyAuth, consoleSessionAuth, orgTokenAuth } from './auth/authenticators';
 import { CSRF_HEADER, SESSION_COOKIE } from './auth/console-session';
 import { consoleSite } from './console/console-site';
+import { connectSite } from './connect/connect-site';
 import { createRateLimiter } from './auth/rate-limit';
 import { createThermosClient } from './clients/thermos-client';
 import type { ApolloContext } from './context';
@@ -71,8 +72,12 @@ export async function startApollo(env: ApolloEnv, options: { logger?: Logger } =
   // refreshes count against the same per-provider ceilings as thermos's revocations
   const providerLimiter = createPostgresRateLimiter(db);
   const refresher = createRefresher({ baseUrls: env.PROVIDER_BASE_URLS, ceilings: env.PROVIDER_RATE_LIMITS, rateLimiter: providerLimiter, timeoutMs: env.TOKEN_REFRESH_TIMEOUT_MS });
+  // the listen address is known once the socket is bound; nothing asks before a request arrives
+  let listenUrl = '';
+  const publicUrl = env.APOLLO_PUBLIC_URL?.replace(/\/+$/, '');
   const context: ApolloContext = {
     env,
+    publicUrl: () => publicUrl ?? listenUrl,
     db,
     logger,
     vault,
@@ -99,11 +104,13 @@ export async function startApollo(env: ApolloEnv, options: { logger?: Logger } =
     ],
     isDraining: () => draining,
     bodyLimit: env.BODY_LIMIT,
+    pages: connectSite(context),
     // a database that is down or restarting is the caller's 503 to retry, not a silent 500
     classifyError: (error) => (isConnectionError(error) ? new DependencyUnavailableError('database', { cause: error }) : undefined),
   });
 
   const server: RunningServer = await listen(app, env.APOLLO_PORT, env.APOLLO_HOST, logger);
+  listenUrl = server.url;
   return {
     url: server.url,
     port: server.port,

@@ -1,9 +1,9 @@
 import type { PrismaClient } from '@at/db';
 import { afterId, deletedNow } from './query-parts';
 
-export type ProjectRecord = { id: string; orgId: string; name: string; createdAt: Date; updatedAt: Date };
+export type ProjectRecord = { id: string; orgId: string; name: string; allowedRedirectUris: string[]; createdAt: Date; updatedAt: Date };
 
-const projectColumns = { id: true, orgId: true, name: true, createdAt: true, updatedAt: true } as const;
+const projectColumns = { id: true, orgId: true, name: true, allowedRedirectUris: true, createdAt: true, updatedAt: true } as const;
 
 /** Creates a project together with its first API key (stored hashed). */
 export async function insertProjectWithApiKey(
@@ -27,5 +27,17 @@ export async function listLiveProjects(db: PrismaClient, orgId: string, after: s
 /** Soft delete; false when there was no live project of that org to delete. */
 export async function softDeleteProject(db: PrismaClient, orgId: string, id: string): Promise<boolean> {
   const { count } = await db.project.updateMany({ where: { id, orgId, deletedAt: null }, data: deletedNow() });
+  return count === 1;
+}
+
+/** Changes the given fields of a live project; null when there was none of that org. */
+export async function updateLiveProject(db: PrismaClient, orgId: string, id: string, changes: { name?: string; allowedRedirectUris?: string[] }): Promise<ProjectRecord | null> {
+  const { count } = await db.project.updateMany({ where: { id, orgId, deletedAt: null }, data: { ...changes, updatedAt: new Date() } });
+  return count === 1 ? findLiveProject(db, orgId, id) : null;
+}
+
+/** Whether `uri` is one of the live project's allowed redirect URIs, compared as exact strings. */
+export async function isAllowedRedirectUri(db: PrismaClient, projectId: string, uri: string): Promise<boolean> {
+  const count = await db.project.count({ where: { id: projectId, deletedAt: null, allowedRedirectUris: { has: uri } } });
   return count === 1;
 }
