@@ -155,7 +155,7 @@ test('create session, sign in, consent in a real browser: success, the account i
 test('reconnect of a needs_reauth connection keeps its id and makes it active with the new tokens', async () => {
   const first = await withBrowser(async (b) => {
     const { connectUrl } = await newLink({ user_id: 'user-re' });
-    const held = await consentAndHoldCallback(b.context, b.page, connectUrl, ALICE);
+    const held = await consentAndHoldCallback(b.context, b.page, connectUrl, oauth.issuer, ALICE);
     return deliver(held.callbackUrl, held.cookie);
   });
   const accountId = new URL(first.location as string).searchParams.get('connected_account_id') as string;
@@ -185,7 +185,7 @@ test('reconnect of a needs_reauth connection keeps its id and makes it active wi
 test('a reconnect signed in as someone else is refused with account_mismatch; the connection keeps its credential', async () => {
   const first = await withBrowser(async (b) => {
     const { connectUrl } = await newLink({ user_id: 'user-mix' });
-    const held = await consentAndHoldCallback(b.context, b.page, connectUrl, ALICE);
+    const held = await consentAndHoldCallback(b.context, b.page, connectUrl, oauth.issuer, ALICE);
     return deliver(held.callbackUrl, held.cookie);
   });
   const accountId = new URL(first.location as string).searchParams.get('connected_account_id') as string;
@@ -194,7 +194,7 @@ test('a reconnect signed in as someone else is refused with account_mismatch; th
 
   const { id, connectUrl } = await newLink({ user_id: 'user-mix', connected_account_id: accountId });
   const result = await withBrowser(async (b) => {
-    const held = await consentAndHoldCallback(b.context, b.page, connectUrl, MALLORY);
+    const held = await consentAndHoldCallback(b.context, b.page, connectUrl, oauth.issuer, MALLORY);
     return deliver(held.callbackUrl, held.cookie);
   });
   expect(result.status).toBe(303);
@@ -210,7 +210,7 @@ test('consent denied: back to redirect_uri with error=access_denied, nothing cre
   const count = await accountCount();
   const { id, connectUrl } = await newLink();
   const result = await withBrowser(async (b) => {
-    const held = await consentAndHoldCallback(b.context, b.page, connectUrl, ALICE, 'Deny');
+    const held = await consentAndHoldCallback(b.context, b.page, connectUrl, oauth.issuer, ALICE, 'Deny');
     return deliver(held.callbackUrl, held.cookie);
   });
   expect(result.status).toBe(303);
@@ -223,7 +223,7 @@ describe('attacks on the callback', () => {
   /** A consented callback held back, with the cookies of the browser that opened the link. */
   async function heldCallback(user = ALICE) {
     const { id, connectUrl } = await newLink();
-    const held = await withBrowser((b) => consentAndHoldCallback(b.context, b.page, connectUrl, user));
+    const held = await withBrowser((b) => consentAndHoldCallback(b.context, b.page, connectUrl, oauth.issuer, user));
     return { id, ...held };
   }
 
