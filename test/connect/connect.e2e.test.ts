@@ -193,6 +193,7 @@ test('a reconnect signed in as someone else is refused with account_mismatch; th
   await stack.db.db.connectedAccount.update({ where: { id: accountId }, data: { status: 'needs_reauth' } });
 
   const { id, connectUrl } = await newLink({ user_id: 'user-mix', connected_account_id: accountId });
+  const revokedBefore = (await oauth.stats()).revocation.revoked;
   const result = await withBrowser(async (b) => {
     const held = await consentAndHoldCallback(b.context, b.page, connectUrl, oauth.issuer, MALLORY);
     return deliver(held.callbackUrl, held.cookie);
@@ -204,6 +205,8 @@ test('a reconnect signed in as someone else is refused with account_mismatch; th
   expect(await storedCredential(accountId)).toEqual(before);
   const row = await stack.db.db.connectedAccount.findUniqueOrThrow({ where: { id: accountId } });
   expect(row.status).toBe('needs_reauth');
+  // the tokens issued for the wrong account are not kept, so they are not left alive upstream either
+  expect((await oauth.stats()).revocation.revoked).toBeGreaterThan(revokedBefore);
 });
 
 test('consent denied: back to redirect_uri with error=access_denied, nothing created', async () => {
