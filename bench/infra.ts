@@ -70,7 +70,8 @@ export type Services = { apollo: ServiceProcess; thermos: ServiceProcess; apollo
  */
 export async function startServices(life: Lifecycle, infra: Infra, tuning: Tuning, rateLimits: Record<string, number>): Promise<Services> {
   const [thermosPort, apolloPort] = [await freePort(), await freePort()];
-  const shared = { DATABASE_URL: infra.databaseUrl, TEMPORAL_ADDRESS: infra.temporalAddress, ...infra.secrets, LOG_LEVEL: 'info', PROVIDER_RATE_LIMITS: JSON.stringify(rateLimits) };
+  // the provider server listens on plain http on loopback
+  const shared = { DATABASE_URL: infra.databaseUrl, TEMPORAL_ADDRESS: infra.temporalAddress, ...infra.secrets, PROVIDER_ALLOW_INSECURE_LOOPBACK: 'true', LOG_LEVEL: 'info', PROVIDER_RATE_LIMITS: JSON.stringify(rateLimits) };
   const thermos = life.own(
     'thermos',
     spawnService('thermos', 'apps/thermos/src/main.ts', {
@@ -95,7 +96,9 @@ export async function startServices(life: Lifecycle, infra: Infra, tuning: Tunin
       // the benchmark polls and pages far faster than a tenant is allowed to
       RATE_LIMIT_PER_MINUTE: '10000000',
       REVOKE_PAGE_SIZE: String(tuning.pageSize),
+      // pages in flight per run, whichever lanes they are in
       REVOKE_PAGE_PARALLELISM: String(tuning.pageParallelism),
+      REVOKE_MAX_PAGES_IN_FLIGHT: String(tuning.pageParallelism),
       REVOKE_SNAPSHOT_PAGE_SIZE: String(tuning.snapshotPageSize),
     }),
     (service) => service.stop(),

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 export type Tuning = {
   /** apollo REVOKE_PAGE_SIZE: connections per page activity. */
   pageSize: number;
-  /** apollo REVOKE_PAGE_PARALLELISM: page activities in flight per run. */
+  /** apollo REVOKE_PAGE_PARALLELISM and REVOKE_MAX_PAGES_IN_FLIGHT: page activities in flight per run (and per lane). */
   pageParallelism: number;
   /** apollo REVOKE_SNAPSHOT_PAGE_SIZE: connections per snapshot transaction. */
   snapshotPageSize: number;

@@ -1,7 +1,7 @@
 import { newId } from '@at/common';
 import { type SpawnedProviderServer } from '@at/devstack';
 import { Vault } from '@at/vault';
-import { createDb, type PrismaClient } from '@at/db';
+import { createDb, transaction, type PrismaClient } from '@at/db';
 import { type Api } from './api';
 
 export type Tenant = { orgId: string; orgToken: string };
@@ -83,8 +83,8 @@ export async function bulkSeedConnections(
 }
 
 async function insertBatch(db: PrismaClient, target: { orgId: string } & SeededProject, ids: string[], users: string[], sealed: string[], expiresAt: Date | null): Promise<void> {
-  await db.$transaction([
-    db.$executeRawUnsafe(
+  await transaction(db, async (tx) => {
+    await tx.$executeRawUnsafe(
       `INSERT INTO connected_accounts (id, org_id, project_id, auth_config_id, user_id)
        SELECT u.id, $2, $3, $4, u.user_id FROM unnest($1::text[], $5::text[]) AS u(id, user_id)`,
       ids,
@@ -92,12 +92,12 @@ async function insertBatch(db: PrismaClient, target: { orgId: string } & SeededP
       target.projectId,
       target.authConfigId,
       users,
-    ),
-    db.$executeRawUnsafe(
+    );
+    await tx.$executeRawUnsafe(
       `INSERT INTO credentials (connected_account_id, sealed, expires_at, refreshable) SELECT u.id, u.sealed::jsonb, $3, $3::timestamptz IS NOT NULL FROM unnest($1::text[], $2::text[]) AS u(id, sealed)`,
       ids,
       sealed,
       expiresAt,
-    ),
-  ]);
+    );
+  });
 }

@@ -113,6 +113,8 @@ async function main(): Promise<void> {
     VAULT_KEYS: env['VAULT_KEYS'] ?? secrets.VAULT_KEYS,
     CURSOR_SECRET: env['CURSOR_SECRET'] ?? secrets.CURSOR_SECRET,
     THERMOS_SERVICE_TOKEN: env['THERMOS_SERVICE_TOKEN'] ?? secrets.THERMOS_SERVICE_TOKEN,
+    // the demo provider listens on plain http on loopback; never set this in production
+    PROVIDER_ALLOW_INSECURE_LOOPBACK: env['PROVIDER_ALLOW_INSECURE_LOOPBACK'] ?? 'true',
     LOG_LEVEL: env['LOG_LEVEL'] ?? 'info',
   };
   const services: ServiceProcess[] = [];

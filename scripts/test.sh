@@ -9,6 +9,8 @@ TURBO_TELEMETRY_DISABLED=1 pnpm exec turbo run lint typecheck --output-logs=erro
 pnpm exec tsc --noEmit -p tsconfig.json
 pnpm exec tsc --noEmit -p test/tsconfig.json
 pnpm exec eslint --cache --cache-location node_modules/.cache/eslint-root test scripts bench temporal
+# the provider catalog: every file valid, every fact sourced, docs/providers.md current
+pnpm --silent catalog:check
 results=$(mktemp)
 status=0
 pnpm exec jest --ci --json --outputFile="$results" "$@" || status=$?

@@ -51,7 +51,7 @@ async function startJob(stack: Stack, tenant: Tenant, scope: Record<string, stri
 
 const finished = (stack: Stack, tenant: Tenant, jobId: string) => waitForJob(stack, `/api/v1/revoke_jobs/${jobId}`, apiHeaders(tenant)) as Promise<Job>;
 const results = (stack: Stack, tenant: Tenant, jobId: string, outcome?: string) => allResults(stack, `/api/v1/revoke_jobs/${jobId}`, apiHeaders(tenant), outcome);
-const counts = (partial: Record<string, number>) => ({ pending: 0, revoked: 0, already_revoked: 0, unsupported_by_provider: 0, failed: 0, ...partial });
+const counts = (partial: Record<string, number>) => ({ pending: 0, revoked: 0, already_revoked: 0, unsupported_by_provider: 0, failed: 0, cancelled: 0, ...partial });
 
 describe('a provider answering 503 and 429 with Retry-After', () => {
   const N = 30;

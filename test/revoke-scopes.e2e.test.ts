@@ -40,7 +40,7 @@ afterAll(async () => {
 const api = (apiKey: string) => ({ 'x-api-key': apiKey });
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const admin = () => bearer(stack.env['ADMIN_TOKEN'] as string);
-const counts = (partial: Record<string, number>) => ({ pending: 0, revoked: 0, already_revoked: 0, unsupported_by_provider: 0, failed: 0, ...partial });
+const counts = (partial: Record<string, number>) => ({ pending: 0, revoked: 0, already_revoked: 0, unsupported_by_provider: 0, failed: 0, cancelled: 0, ...partial });
 
 async function connectionsOn(server: ProviderServer, apiKey: string, n: number): Promise<ProviderConnections & { authConfigId: string }> {
   const authConfigId = await providerAuthConfig(stack, apiKey, server, CLIENT);

@@ -10,8 +10,11 @@ import { allResults, bulkConnections, seedAuthConfig, seedProject, seedTenant, t
 import { startStack, type Stack, type StackOptions } from '../support/stack';
 import { LONG, loadavg, recordFigures, type FaultEvent, type ProviderFigures, type ScenarioFigures } from './figures';
 
-/** Pages of 100, four in flight, eight connections at once in each (unless a scenario says otherwise). */
-export const TUNING = { pageSize: 100, pageParallelism: 4, concurrency: 8 };
+/**
+ * Pages of 100, four in flight for the run (whatever its lanes: each provider key is a lane, and
+ * either may use all four), eight connections at once in each (unless a scenario says otherwise).
+ */
+export const TUNING = { pageSize: 100, pagesInFlight: 4, concurrency: 8 };
 /** A connection makes two calls (refresh, then access token); a re-send can repeat both. */
 export const TOKENS_PER_CONNECTION = 2;
 const SEED_SLICE = 25;
@@ -29,7 +32,7 @@ export type FaultRunOptions = Pick<StackOptions, 'databaseUrl' | 'temporalAddres
   ceilings?: readonly [number | undefined, number | undefined];
   /** Connections revoked at once inside one page activity, and pages in flight per run. */
   concurrency?: number;
-  pageParallelism?: number;
+  pagesInFlight?: number;
   thermosEnv?: Record<string, string>;
 };
 
@@ -82,7 +85,11 @@ export class FaultRun {
           PROVIDER_RETRY_BUDGET_MS: '60000',
           ...options.thermosEnv,
         },
-        apolloEnv: { REVOKE_PAGE_SIZE: String(TUNING.pageSize), REVOKE_PAGE_PARALLELISM: String(options.pageParallelism ?? TUNING.pageParallelism) },
+        apolloEnv: {
+          REVOKE_PAGE_SIZE: String(TUNING.pageSize),
+          REVOKE_PAGE_PARALLELISM: String(options.pagesInFlight ?? TUNING.pagesInFlight),
+          REVOKE_MAX_PAGES_IN_FLIGHT: String(options.pagesInFlight ?? TUNING.pagesInFlight),
+        },
       });
       started = stack;
       const tenant = await seedTenant(stack, `faults ${options.scenario}`);
@@ -99,8 +106,8 @@ export class FaultRun {
         providers.push({ name, server, tokens: await server.control.mint(client.clientId, share), bystanderTokens: await server.control.mint(client.clientId, options.outOfScope) });
         authConfigs.push({ tenant: await authConfig(tenant.apiKey), bystander: await authConfig(other.apiKey) });
       }
-      // Ids grow with time and the run goes in id order: seeding the providers in turns, a few at
-      // a time, puts both in every page, as a real project's connections would be.
+      // Seeded in turns, a few at a time, as a real project's connections interleave: the run
+      // still puts each provider in a lane of its own.
       const asOAuth = (pairs: TokenPair[]) => pairs.map((t) => ({ accessToken: t.access_token, refreshToken: t.refresh_token }));
       const bystanderIds: string[] = [];
       for (let at = 0; at < Math.max(...providers.map((p) => p.tokens.length)); at += SEED_SLICE) {
@@ -125,7 +132,7 @@ export class FaultRun {
 
   /** Connections in flight at once, across every worker: what one fault can leave unrecorded. */
   get inFlight(): number {
-    return (this.options.pageParallelism ?? TUNING.pageParallelism) * (this.options.concurrency ?? TUNING.concurrency);
+    return (this.options.pagesInFlight ?? TUNING.pagesInFlight) * (this.options.concurrency ?? TUNING.concurrency);
   }
 
   get headers(): Record<string, string> {

@@ -22,7 +22,7 @@ beforeAll(async () => {
     // Retry-After waits dominate, and a page ends with its slowest connection: more of both
     // in flight keep the providers busy
     concurrency: 16,
-    pageParallelism: 8,
+    pagesInFlight: 8,
     // the outage must fit in one connection's retry budget
     thermosEnv: { PROVIDER_MAX_ATTEMPTS: '40', PROVIDER_RETRY_BUDGET_MS: String(DOWN_MS + 60_000) },
   });

@@ -59,7 +59,8 @@ export async function startInfra(stops: Stops, log: (line: string) => void, rate
     THERMOS_SERVICE_TOKEN: randomBytes(24).toString('hex'),
     ADMIN_TOKEN: randomBytes(24).toString('hex'),
   };
-  const shared = { DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, ...secrets, LOG_LEVEL: 'warn' };
+  // the provider server listens on plain http on loopback
+  const shared = { DATABASE_URL: pg.url, TEMPORAL_ADDRESS: temporal.address, ...secrets, PROVIDER_ALLOW_INSECURE_LOOPBACK: 'true', LOG_LEVEL: 'warn' };
   const [thermosPort, apolloPort] = [await freePort(), await freePort()];
   // the generic-OAuth ceiling (20/s per origin) would make every job the provider's queue
   const thermosEnv = { ...shared, THERMOS_PORT: String(thermosPort), PROVIDER_RATE_LIMITS: JSON.stringify({ oauth2: 0 }) };

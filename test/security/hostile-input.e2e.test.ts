@@ -110,8 +110,17 @@ describe('bodies', () => {
   });
 
   test('an unsupported charset or content encoding is a 415', async () => {
-    // (the JSON parser accepts every utf-* charset, utf-7 included, and decodes it faithfully)
     await rejected({ method: 'POST', path: '/dashboard/v1/projects', headers: { ...org(), 'content-type': 'application/json; charset=iso-8859-1' }, body: '{"name":"x"}' }, 415, 'unsupported_media_type');
+    // utf-* charsets the platform cannot decode, so nobody could check their text (RFC 8259 wants UTF-8)
+    await rejected({ method: 'POST', path: '/dashboard/v1/projects', headers: { ...org(), 'content-type': 'application/json; charset=utf-7' }, body: '{"name":"x"}' }, 415, 'unsupported_media_type');
+    await rejected({ method: 'POST', path: '/dashboard/v1/projects', headers: { ...org(), 'content-type': 'application/json; charset=utf-32' }, body: '{"name":"x"}' }, 415, 'unsupported_media_type');
+    // UTF-16 is decoded and checked like UTF-8: the duplicate is found in its text
+    const utf16 = await rejected(
+      { method: 'POST', path: '/dashboard/v1/projects', headers: { ...org(), 'content-type': 'application/json; charset=utf-16le' }, body: Buffer.from('{"name":"a","name":"b"}', 'utf16le') },
+      400,
+      'invalid_request',
+    );
+    expect(fieldPaths(utf16)).toEqual(['body.name']);
     await rejected({ method: 'POST', path: '/dashboard/v1/projects', headers: { ...org(), 'content-type': 'application/json; charset=koi8-r' }, body: '{"name":"x"}' }, 415, 'unsupported_media_type');
     await rejected({ method: 'POST', path: '/dashboard/v1/projects', headers: { ...org(), ...json, 'content-encoding': 'compress' }, body: '{"name":"x"}' }, 415, 'unsupported_media_type');
   });
@@ -175,6 +184,196 @@ describe('text fields', () => {
       expect((found.json as { items: Array<{ user_id: string }> }).items.map((i) => i.user_id)).toEqual([value]);
     }
     before = await databaseState(stack.db.db);
+  });
+});
+
+describe('dates', () => {
+  const account = (credentials: Record<string, unknown>) => ({
+    method: 'POST',
+    path: '/api/v1/connected_accounts',
+    headers: { ...key(), ...json },
+    body: JSON.stringify({ auth_config_id: f.ids.acA, user_id: 'dated-user', credentials: { access_token: 'at', ...credentials } }),
+  });
+
+  test.each([
+    // year 0 is a valid ISO 8601 and JS date, but not a Postgres one: this reached a 500
+    '0000-01-01T00:00:00Z',
+    '0001-01-01T00:00:00Z',
+    '1969-12-31T23:59:59.999Z',
+    // inside the range as written, outside it once the offset is applied (year 10000 in UTC)
+    '9999-12-31T23:59:59-00:01',
+    '+010000-01-01T00:00:00Z',
+    '-000001-01-01T00:00:00Z',
+    '2024-02-30T00:00:00Z',
+    '2023-02-29T00:00:00Z',
+    '2024-01-01T24:00:00Z',
+    '2016-12-31T23:59:60Z',
+    '2024-01-01T00:00:00+25:00',
+    '2024-01-01T00:00:00',
+    '2024-01-01T00:00Z',
+    '2024-01-01',
+    '2024-01-01 00:00:00Z',
+    '2024-01-01T00:00:00.1234567890Z',
+    '１９７０-01-01T00:00:00Z',
+    '2024-01-01T00:00:00Z\u0000',
+    '',
+  ])('expires_at %j is a 400 naming the field', async (value) => {
+    const res = await rejected(account({ expires_at: value }), 400, 'invalid_request');
+    expect(fieldPaths(res)).toEqual(['body.credentials.expires_at']);
+  });
+
+  test.each([1e309, -0, 0, 1700000000, 1.5e300, true, null, ['2024-01-01T00:00:00Z'], { at: '2024-01-01T00:00:00Z' }])('expires_at %j (not a string) is a 400 naming the field', async (value) => {
+    const res = await rejected({ ...account({}), body: `{"auth_config_id":"${f.ids.acA}","user_id":"u","credentials":{"access_token":"at","expires_at":${value === 1e309 ? '1e309' : Object.is(value, -0) ? '-0' : JSON.stringify(value)}}}` }, 400, 'invalid_request');
+    expect(fieldPaths(res)).toEqual(['body.credentials.expires_at']);
+  });
+
+  test('the first and last instants of the accepted range, any offset, are stored to the millisecond', async () => {
+    expect(changedTables(before, await databaseState(stack.db.db))).toEqual([]);
+    const cases: Array<[string, string]> = [
+      ['1970-01-01T00:00:00Z', '1970-01-01T00:00:00.000Z'],
+      ['1970-01-01T01:00:00+01:00', '1970-01-01T00:00:00.000Z'],
+      ['9999-12-31T23:59:59.999Z', '9999-12-31T23:59:59.999Z'],
+      ['9999-12-31T22:59:59.999-01:00', '9999-12-31T23:59:59.999Z'],
+      ['2024-02-29T12:00:00.5+14:00', '2024-02-28T22:00:00.500Z'],
+    ];
+    for (const [sent, stored] of cases) {
+      const res = await send(account({ expires_at: sent }));
+      expect({ sent, status: res.status }).toEqual({ sent, status: 201 });
+      const row = await stack.db.db.credential.findUniqueOrThrow({ where: { connectedAccountId: (res.json as { id: string }).id } });
+      expect({ sent, stored: row.expiresAt?.toISOString() }).toEqual({ sent, stored });
+    }
+    before = await databaseState(stack.db.db);
+  });
+});
+
+describe('numbers', () => {
+  test.each(['0x10', '1e1', '+5', ' 5', '5 ', '5.0', '-0', '05', '٥', '５', '1_0', 'Infinity', '9007199254740993'])('limit=%j (not plain decimal digits in range) is a 400 naming query.limit', async (limit) => {
+    for (const path of ['/api/v1/connected_accounts', '/api/v1/auth_configs', '/api/v1/revoke_jobs', `/api/v1/revoke_jobs/${f.ids.pjA}/results`]) {
+      const res = await rejected({ method: 'GET', path: `${path}?limit=${encodeURIComponent(limit)}`, headers: key() }, 400, 'invalid_request');
+      expect(fieldPaths(res)).toEqual(['query.limit']);
+    }
+    const projects = await rejected({ method: 'GET', path: `/dashboard/v1/projects?limit=${encodeURIComponent(limit)}`, headers: org() }, 400, 'invalid_request');
+    expect(fieldPaths(projects)).toEqual(['query.limit']);
+    const run = await stack.db.db.job.findUniqueOrThrow({ where: { id: f.ids.pjA as string } });
+    const items = await rejected(
+      { method: 'GET', path: `/v1/workflows/${run.workflowId}/runs/${run.runId}/items?limit=${encodeURIComponent(limit)}`, headers: { authorization: `Bearer ${stack.env['THERMOS_SERVICE_TOKEN'] as string}` } },
+      400,
+      'invalid_request',
+      'thermos',
+    );
+    expect(fieldPaths(items)).toEqual(['query.limit']);
+  });
+
+  test.each(['http://127.0.0.1:0/revoke', 'http://127.0.0.1:65536/revoke', 'http://127.0.0.1:99999999999/revoke', 'http://127.0.0.1:-1/revoke', 'http://[::1]:0/revoke', 'https://example.com:0x50/revoke'])(
+    'a revocation endpoint with port %j is a 400',
+    async (endpoint) => {
+      const res = await rejected(
+        { method: 'POST', path: '/api/v1/auth_configs', headers: { ...key(), ...json }, body: JSON.stringify({ toolkit: 'oauth2', auth_scheme: 'oauth2', client_id: 'c', client_secret: 's', revocation_endpoint: endpoint }) },
+        400,
+        'invalid_request',
+      );
+      expect(fieldPaths(res)).toEqual(['body.revocation_endpoint']);
+    },
+  );
+
+  test.each([
+    ['1e309', '{"scope":{"type":"project"},"dry_run":1e309}', 'body.dry_run'],
+    ['-0', '{"scope":{"type":"project"},"dry_run":-0}', 'body.dry_run'],
+    ['a huge integer id', '{"scope":{"type":"project","id":123456789012345678901234567890}}', 'body.scope.id'],
+    ['1e400 as a type', '{"scope":{"type":1e400}}', 'body.scope.type'],
+  ])('a JSON number (%s) where none belongs is a 400 naming the field', async (_label, body, field) => {
+    const res = await rejected({ method: 'POST', path: '/api/v1/revoke_jobs', headers: { ...key(), ...json }, body }, 400, 'invalid_request');
+    expect(fieldPaths(res)).toEqual([field]);
+  });
+});
+
+describe('unicode and JSON edge cases', () => {
+  // JSON escapes can spell a lone surrogate, which no UTF-8 text can hold: Postgres, the vault
+  // and providers would each get a silently different string (U+FFFD)
+  const loneSurrogates = ['\\ud800', 'a\\udfffb', '\\udc00\\ud800'];
+
+  test.each(loneSurrogates)('a lone surrogate %s in any string field is a 400 naming the field', async (escaped) => {
+    const cases: Array<[string, string, Record<string, string>, string]> = [
+      ['/admin/v1/orgs', `{"name":"${escaped}"}`, admin(), 'body.name'],
+      ['/dashboard/v1/projects', `{"name":"${escaped}"}`, org(), 'body.name'],
+      ['/api/v1/auth_configs', `{"toolkit":"oauth2","auth_scheme":"oauth2","client_id":"c${escaped}","client_secret":"s","revocation_endpoint":"http://127.0.0.1:1/revoke"}`, key(), 'body.client_id'],
+      ['/api/v1/auth_configs', `{"toolkit":"oauth2","auth_scheme":"oauth2","client_id":"c","client_secret":"s${escaped}","revocation_endpoint":"http://127.0.0.1:1/revoke"}`, key(), 'body.client_secret'],
+      ['/api/v1/auth_configs', `{"toolkit":"oauth2","auth_scheme":"oauth2","client_id":"c","client_secret":"s","revocation_endpoint":"http://127.0.0.1:1/re${escaped}voke"}`, key(), 'body.revocation_endpoint'],
+      ['/api/v1/connected_accounts', `{"auth_config_id":"${f.ids.acA}","user_id":"u${escaped}","credentials":{"access_token":"a"}}`, key(), 'body.user_id'],
+      ['/api/v1/connected_accounts', `{"auth_config_id":"${f.ids.acA}","user_id":"u","credentials":{"access_token":"a${escaped}"}}`, key(), 'body.credentials.access_token'],
+      ['/api/v1/connected_accounts', `{"auth_config_id":"${f.ids.acA}","user_id":"u","credentials":{"access_token":"a","refresh_token":"${escaped}"}}`, key(), 'body.credentials.refresh_token'],
+      ['/api/v1/connected_accounts', `{"auth_config_id":"${f.ids.acKeys}","user_id":"u","credentials":{"api_key":"k${escaped}"}}`, key(), 'body.credentials.api_key'],
+      ['/api/v1/revoke_jobs', `{"scope":{"type":"project","${escaped}":1}}`, key(), 'body.scope'],
+    ];
+    for (const [path, body, headers, field] of cases) {
+      const res = await rejected({ method: 'POST', path, headers: { ...headers, ...json }, body }, 400, 'invalid_request');
+      expect({ path, body, fields: fieldPaths(res) }).toEqual({ path, body, fields: [field] });
+    }
+  });
+
+  test.each([
+    ['NUL', 'a\u0000b'],
+    ['a newline', 'a\nb'],
+    ['DEL', 'a\u007fb'],
+    ['an emoji', 'tok🔑'],
+    ['RTL override', 'tok\u202e'],
+  ])('an OAuth token or client secret with %s (outside RFC 6749 VSCHAR) is a 400 naming the field', async (_label, value) => {
+    const account = (credentials: Record<string, string>) =>
+      rejected({ method: 'POST', path: '/api/v1/connected_accounts', headers: { ...key(), ...json }, body: JSON.stringify({ auth_config_id: f.ids.acA, user_id: 'u', credentials }) }, 400, 'invalid_request');
+    expect(fieldPaths(await account({ access_token: value }))).toEqual(['body.credentials.access_token']);
+    expect(fieldPaths(await account({ access_token: 'a', refresh_token: value }))).toEqual(['body.credentials.refresh_token']);
+    const config = await rejected(
+      { method: 'POST', path: '/api/v1/auth_configs', headers: { ...key(), ...json }, body: JSON.stringify({ toolkit: 'github', auth_scheme: 'oauth2', client_id: 'c', client_secret: value }) },
+      400,
+      'invalid_request',
+    );
+    expect(fieldPaths(config)).toEqual(['body.client_secret']);
+  });
+
+  test.each([['NUL', 'k\u0000'], ['CR LF (a header injection once sent upstream)', 'k\r\nx-injected: 1'], ['ESC', 'k\u001b[31m']])('an API key with %s is a 400 naming the field', async (_label, value) => {
+    const res = await rejected(
+      { method: 'POST', path: '/api/v1/connected_accounts', headers: { ...key(), ...json }, body: JSON.stringify({ auth_config_id: f.ids.acKeys, user_id: 'u', credentials: { api_key: value } }) },
+      400,
+      'invalid_request',
+    );
+    expect(fieldPaths(res)).toEqual(['body.credentials.api_key']);
+  });
+
+  test('a duplicate key anywhere in a body is a 400 naming it, not a silent pick of one', async () => {
+    const cases: Array<[string, string, Record<string, string>, string]> = [
+      ['/dashboard/v1/projects', '{"name":"a","name":"b"}', org(), 'body.name'],
+      ['/dashboard/v1/projects', '{"name":"a","n\\u0061me":"b"}', org(), 'body.name'],
+      ['/api/v1/revoke_jobs', '{"scope":{"type":"project","type":"org"}}', key(), 'body.scope.type'],
+      ['/api/v1/connected_accounts', `{"auth_config_id":"${f.ids.acA}","user_id":"u","credentials":{"access_token":"a","access_token":"b"}}`, key(), 'body.credentials.access_token'],
+      ['/api/v1/revoke_jobs', '{"scope":{"type":"project"},"x":[{"a":1,"a":2}]}', key(), 'body.x.0.a'],
+    ];
+    for (const [path, body, headers, field] of cases) {
+      const res = await rejected({ method: 'POST', path, headers: { ...headers, ...json }, body }, 400, 'invalid_request');
+      expect({ body, fields: fieldPaths(res) }).toEqual({ body, fields: [field] });
+    }
+  });
+
+  test('the same key in two different objects is not a duplicate', async () => {
+    const res = await send({ method: 'POST', path: '/api/v1/revoke_jobs', headers: { ...key(), ...json }, body: '{"scope":{"type":"project"},"dry_run":true}' });
+    expect(res.status).toBe(200);
+    const nested = await rejected({ method: 'POST', path: '/api/v1/revoke_jobs', headers: { ...key(), ...json }, body: '{"scope":{"type":"project","id":"x"},"id":"y"}' }, 400, 'invalid_request');
+    expect(fieldPaths(nested).sort()).toEqual(['body.id', 'body.scope.id']);
+  });
+
+  test('lengths count characters (code points), as the OpenAPI maxLength does, not UTF-16 units', async () => {
+    expect(changedTables(before, await databaseState(stack.db.db))).toEqual([]);
+    const longest = await send({ method: 'POST', path: '/dashboard/v1/projects', headers: { ...org(), ...json }, body: JSON.stringify({ name: '🔑'.repeat(200) }) });
+    expect(longest.status).toBe(201);
+    expect((longest.json as { name: string }).name).toBe('🔑'.repeat(200));
+    before = await databaseState(stack.db.db);
+    const over = await rejected({ method: 'POST', path: '/dashboard/v1/projects', headers: { ...org(), ...json }, body: JSON.stringify({ name: '🔑'.repeat(201) }) }, 400, 'invalid_request');
+    expect(fieldPaths(over)).toEqual(['body.name']);
+    const overUser = await rejected(
+      { method: 'POST', path: '/api/v1/connected_accounts', headers: { ...key(), ...json }, body: JSON.stringify({ auth_config_id: f.ids.acKeys, user_id: 'é'.repeat(257), credentials: { api_key: 'k' } }) },
+      400,
+      'invalid_request',
+    );
+    expect(fieldPaths(overUser)).toEqual(['body.user_id']);
   });
 });
 

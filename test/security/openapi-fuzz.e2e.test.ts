@@ -6,7 +6,11 @@
  * For every case: no 5xx; a status of the right class (401 for a bad credential, 400 for a
  * schema violation), documented for the operation; errors in the one documented shape;
  * successful bodies conform to the documented response schema; no known secret in any
- * response; and a rejected request (or any GET) leaves every table exactly as it was.
+ * response; and a rejected request (or any GET) leaves every table exactly as it was. Besides
+ * schema-shaped values, every string, number and date-time field gets edge cases: lone
+ * surrogates, direction marks and astral text at the length limit, date-times outside the
+ * documented range or RFC 3339, integer spellings Number() would accept, and JSON text
+ * JSON.stringify never writes (1e309, -0, huge integers, deep nesting, duplicate keys).
  *
  * FUZZ_RUNS (cases per endpoint, default 40), FUZZ_SEED and FUZZ_REPORT (a file to write the
  * per-endpoint figures to) tune a run; a failure prints the seed and the case to replay.
@@ -15,7 +19,7 @@ import { writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { changedTables, databaseState, type DatabaseState } from '../support/database-state';
 import { startStack, type Stack } from '../support/stack';
-import { CaseGenerator, queryString, type FuzzCase } from './support/cases';
+import { CaseGenerator, queryString, toJsonText, type FuzzCase } from './support/cases';
 import { seedSecurityFixture, type Credential, type SecurityFixture } from './support/fixture';
 import { conformance, endpointsOf, type Endpoint, type OpenApiDocument } from './support/openapi';
 import { waitForQuiet } from './support/quiet';
@@ -67,7 +71,7 @@ function expectedStatuses(endpoint: Endpoint, c: FuzzCase, badCredential: boolea
 }
 
 async function check(surface: Surface, doc: OpenApiDocument, endpoint: Endpoint, c: FuzzCase, credential: Credential): Promise<void> {
-  const body = c.body === undefined ? undefined : JSON.stringify(c.body);
+  const body = c.body === undefined ? undefined : toJsonText(c.body);
   const badCredential = isBadCredential(fixture, credential);
   const res = await rawRequest(surface.baseUrl(), {
     method: endpoint.method,

@@ -52,7 +52,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     PROVIDER_RETRY_BUDGET_MS: '20000',
     // refresh ahead's Schedule only where a test asks for it (it would outlive the test otherwise)
     REFRESH_AHEAD_INTERVAL_SECONDS: '0',
+    // the test providers listen on plain http on loopback
+    PROVIDER_ALLOW_INSECURE_LOOPBACK: 'true',
     LOG_LEVEL: 'debug',
+    // the sweep fires on the hour for every stack on the shared server: only tests of it turn it on
+    REVOKE_SWEEP_INTERVAL: 'off',
     ...options.thermosEnv,
   };
   const thermosLog = capturedLogger('thermos');

@@ -1,7 +1,7 @@
 import express from 'express';
 import { Client, Connection } from '@temporalio/client';
 import { createLogger, DependencyUnavailableError, type Logger } from '@at/common';
-import { createDb, isConnectionError } from '@at/db';
+import { createDb, isConnectionError, isSerializationError } from '@at/db';
 import {
   buildOpenApiDocument,
   createCursorCodec,
@@ -22,9 +22,10 @@ import { createRateLimiter } from './auth/rate-limit';
 import { createThermosClient } from './clients/thermos-client';
 import type { ApolloContext } from './context';
 import type { ApolloEnv } from './env';
+import { startReconciler, type Reconciler } from './reconciler';
 import { apolloRoutes } from './routes';
 
-export type Apollo = { url: string; port: number; context: ApolloContext; stop: () => Promise<void> };
+export type Apollo = { url: string; port: number; context: ApolloContext; reconciler: Reconciler; stop: () => Promise<void> };
 
 function registerSecuritySchemes(registry: OpenAPIRegistry): void {
   registry.registerComponent('securitySchemes', 'apiKey', { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'project API key' });
@@ -71,7 +72,14 @@ export async function startApollo(env: ApolloEnv, options: { logger?: Logger } =
   const vault = Vault.fromSpec(env.VAULT_KEYS, env.VAULT_ACTIVE_KEY_ID);
   // refreshes count against the same per-provider ceilings as thermos's revocations
   const providerLimiter = createPostgresRateLimiter(db);
-  const refresher = createRefresher({ baseUrls: env.PROVIDER_BASE_URLS, ceilings: env.PROVIDER_RATE_LIMITS, rateLimiter: providerLimiter, timeoutMs: env.TOKEN_REFRESH_TIMEOUT_MS });
+  // and go only where the egress policy lets thermos's calls go
+  const refresher = createRefresher({
+    egress: { allowedHosts: env.PROVIDER_ALLOWED_HOSTS, allowInsecureLoopback: env.PROVIDER_ALLOW_INSECURE_LOOPBACK },
+    baseUrls: env.PROVIDER_BASE_URLS,
+    ceilings: env.PROVIDER_RATE_LIMITS,
+    rateLimiter: providerLimiter,
+    timeoutMs: env.TOKEN_REFRESH_TIMEOUT_MS,
+  });
   // the listen address is known once the socket is bound; nothing asks before a request arrives
   let listenUrl = '';
   const publicUrl = env.APOLLO_PUBLIC_URL?.replace(/\/+$/, '');
@@ -105,18 +113,23 @@ export async function startApollo(env: ApolloEnv, options: { logger?: Logger } =
     isDraining: () => draining,
     bodyLimit: env.BODY_LIMIT,
     pages: connectSite(context),
-    // a database that is down or restarting is the caller's 503 to retry, not a silent 500
-    classifyError: (error) => (isConnectionError(error) ? new DependencyUnavailableError('database', { cause: error }) : undefined),
+    // a database that is down or restarting, or a conflict that outlasted the transaction's
+    // retries, is the caller's 503 to retry, not a silent 500
+    classifyError: (error) => (isConnectionError(error) || isSerializationError(error) ? new DependencyUnavailableError('database', { cause: error }) : undefined),
   });
 
   const server: RunningServer = await listen(app, env.APOLLO_PORT, env.APOLLO_HOST, logger);
   listenUrl = server.url;
+  // revoke intents a DELETE or the sweep recorded but could not start (Temporal down, a crash)
+  const reconciler = startReconciler(context, logger);
   return {
     url: server.url,
     port: server.port,
     context,
+    reconciler,
     stop: async () => {
       draining = true;
+      await reconciler.stop();
       await server.close();
       providerLimiter.close();
       await connection.close().catch(() => undefined);

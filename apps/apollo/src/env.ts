@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_REVOKE_TUNING, TASK_QUEUE, envBool, envLogLevel, envPort, loadEnvOrExit, parseEnv, providerCallEnv, tokenRefreshEnv } from '@at/common';
+import { DEFAULT_REVOKE_TUNING, TASK_QUEUE, envBool, envLogLevel, envPort, loadEnvOrExit, parseEnv, providerCallEnv, providerEgressEnv, tokenRefreshEnv } from '@at/common';
 
 /** Every setting apollo reads, validated once at boot. Documented in the README. */
 export const apolloEnvSchema = z.object({
@@ -33,9 +33,13 @@ export const apolloEnvSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   /** Largest accepted JSON body. */
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('64kb'),
-  /** Connections per page activity, pages in flight per run, connections per snapshot transaction. */
+  /** Connections per page activity. */
   REVOKE_PAGE_SIZE: z.coerce.number().int().min(1).max(5000).default(DEFAULT_REVOKE_TUNING.pageSize),
+  /** Page activities in flight at once in one lane (the connections of one provider key). */
   REVOKE_PAGE_PARALLELISM: z.coerce.number().int().min(1).max(64).default(DEFAULT_REVOKE_TUNING.pageParallelism),
+  /** Page activities in flight at once for a whole run, across its lanes. */
+  REVOKE_MAX_PAGES_IN_FLIGHT: z.coerce.number().int().min(1).max(256).default(DEFAULT_REVOKE_TUNING.maxPagesInFlight),
+  /** Connections per snapshot transaction. */
   REVOKE_SNAPSHOT_PAGE_SIZE: z.coerce.number().int().min(100).max(100_000).default(DEFAULT_REVOKE_TUNING.snapshotPageSize),
   /** GET .../token refreshes first when the access token expires within this many seconds. */
   TOKEN_REFRESH_LEAD_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
@@ -58,6 +62,16 @@ export const apolloEnvSchema = z.object({
   CONNECT_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   /** Temporal Web UI the console links each job's run to. */
   TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
+  /** Attempts of each step of a run (snapshot, page) before the run fails; 10 rides out minutes of Postgres or Temporal downtime. */
+  REVOKE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(DEFAULT_REVOKE_TUNING.maxAttempts),
+  /**
+   * How often the reconciler looks for revoke intents (from deletes and the sweep) still waiting
+   * for their run, in ms; also the first retry delay of an intent whose start failed.
+   */
+  REVOKE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(5_000),
+  /** Longest wait between two attempts to start one intent, in ms (the delay doubles up to it). */
+  REVOKE_INTENT_MAX_BACKOFF_MS: z.coerce.number().int().min(100).max(86_400_000).default(300_000),
+  ...providerEgressEnv,
   LOG_LEVEL: envLogLevel,
 });
 

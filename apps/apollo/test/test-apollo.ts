@@ -42,6 +42,8 @@ export async function startTestApollo(options: { env?: Record<string, string> } 
     VAULT_KEYS: `k1:${randomBytes(32).toString('base64')}`,
     // suites send hundreds of requests with one key
     RATE_LIMIT_PER_MINUTE: '1000000',
+    // the test providers listen on plain http on loopback
+    PROVIDER_ALLOW_INSECURE_LOOPBACK: 'true',
     LOG_LEVEL: 'debug',
     ...options.env,
   });

@@ -1,5 +1,17 @@
 import { z } from 'zod';
-import { TASK_QUEUE, envBool, envLogLevel, envPort, loadEnvOrExit, parseEnv, providerCallEnv, tokenRefreshEnv } from '@at/common';
+import { TASK_QUEUE, envBool, envLogLevel, envPort, loadEnvOrExit, parseEnv, providerCallEnv, providerEgressEnv, tokenRefreshEnv } from '@at/common';
+
+const DURATION = /^([1-9][0-9]{0,6})(s|m|h)$/;
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
+
+/** `off`, or a whole number of seconds, minutes or hours (`90s`, `15m`, `1h`), read as ms (null for off). */
+const sweepInterval = z
+  .string()
+  .refine((text) => text === 'off' || DURATION.test(text), 'must be off or a duration such as 30s, 15m, 1h')
+  .transform((text) => {
+    const match = DURATION.exec(text);
+    return match ? Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS] : null;
+  });
 
 /** Every setting thermos reads, validated once at boot. Documented in the README. */
 export const thermosEnvSchema = z.object({
@@ -25,8 +37,10 @@ export const thermosEnvSchema = z.object({
   REVOKE_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
   /** Page activities one worker runs at once. */
   MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(200).default(8),
+  /** Base URL overrides and rate ceilings of provider calls (revocations, refreshes), shared with apollo. */
   ...providerCallEnv,
   ...tokenRefreshEnv,
+  ...providerEgressEnv,
   /** Per-request provider timeout and the retry budget of one connection. */
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   PROVIDER_RETRY_BUDGET_MS: z.coerce.number().int().min(0).default(120_000),
@@ -41,6 +55,16 @@ export const thermosEnvSchema = z.object({
   REFRESH_AHEAD_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
   /** Run only the HTTP API, or only the worker (default: both). */
   THERMOS_ROLE: z.enum(['all', 'worker', 'api']).default('all'),
+  /**
+   * How often a worker looks for runs whose workflow ended without closing them (terminated,
+   * timed out) and releases what they held; also done when their status is read.
+   */
+  RUN_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1_000).default(60_000),
+  /**
+   * How often the sweep (a Temporal Schedule each worker creates or updates at start) looks for
+   * sealed credentials under deleted parents that no run covers; `off` leaves the schedule alone.
+   */
+  REVOKE_SWEEP_INTERVAL: sweepInterval.prefault('1h'),
   /** How long in-flight activities may finish on SIGTERM before they are cancelled. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(20_000),
   LOG_LEVEL: envLogLevel,

@@ -2,3 +2,4 @@
 export { startThermos, type Thermos } from './thermos';
 export { parseThermosEnv, type ThermosEnv } from './env';
 export { workflowBundlePath } from './worker';
+export { ensureSweepSchedule } from './sweep-schedule';

@@ -1,14 +1,17 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { createLogger, type Logger } from '@at/common';
+import { createLogger, sweepScheduleId, type Logger } from '@at/common';
 import { createDb } from '@at/db';
 import { listen, type RunningServer } from '@at/http';
 import { refreshTiming } from '@at/lifecycle';
-import { createPostgresRateLimiter, createRefresher, createRevoker } from '@at/providers';
+import { createPostgresRateLimiter, createRefresher, createRevoker, egressRefusalOf } from '@at/providers';
 import { Vault } from '@at/vault';
 import type { ThermosEnv } from './env';
 import { createThermosApp } from './http/app';
+import { trackingRateLimiter } from './activities/send-tracking';
 import { ensureRefreshAheadSchedule } from './refresh/schedule';
+import { startReconciler, type Reconciler } from './runs/reconciler';
+import { ensureSweepSchedule } from './sweep-schedule';
 import { installTemporalRuntimeLogger } from './temporal-runtime';
 import { startWorker, type RunningWorker } from './worker';
 
@@ -24,6 +27,7 @@ export async function startThermos(env: ThermosEnv, options: { logger?: Logger }
   const db = createDb({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE, applicationName: 'thermos' });
   const vault = Vault.fromSpec(env.VAULT_KEYS, env.VAULT_ACTIVE_KEY_ID);
   let worker: RunningWorker | undefined;
+  let reconciler: Reconciler | undefined;
   let nativeConnection: NativeConnection | undefined;
   let server: RunningServer | undefined;
   let clientConnection: Connection | undefined;
@@ -43,15 +47,22 @@ export async function startThermos(env: ThermosEnv, options: { logger?: Logger }
   if (env.THERMOS_ROLE !== 'api') {
     installTemporalRuntimeLogger(logger);
     nativeConnection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS, ...temporalTls(env) });
+    const egress = { allowedHosts: env.PROVIDER_ALLOWED_HOSTS, allowInsecureLoopback: env.PROVIDER_ALLOW_INSECURE_LOOPBACK };
+    // an operator's override the policy refuses would fail every call: say so at boot
+    for (const [slug, base] of Object.entries(env.PROVIDER_BASE_URLS)) {
+      const refusal = egressRefusalOf(new URL(base), egress);
+      if (refusal) logger.warn('a PROVIDER_BASE_URLS entry is refused by the egress policy; its calls will fail with egress_denied', { provider: slug, reason: refusal });
+    }
     const revoker = createRevoker({
+      egress,
       baseUrls: env.PROVIDER_BASE_URLS,
       ceilings: env.PROVIDER_RATE_LIMITS,
       timeoutMs: env.PROVIDER_TIMEOUT_MS,
       retry: { maxAttempts: env.PROVIDER_MAX_ATTEMPTS, budgetMs: env.PROVIDER_RETRY_BUDGET_MS },
-      rateLimiter,
+      rateLimiter: trackingRateLimiter(rateLimiter),
     });
     // one refresh implementation with apollo's vend path: the same lease, ceilings and rules
-    const refresher = createRefresher({ baseUrls: env.PROVIDER_BASE_URLS, ceilings: env.PROVIDER_RATE_LIMITS, rateLimiter, timeoutMs: env.TOKEN_REFRESH_TIMEOUT_MS });
+    const refresher = createRefresher({ egress, baseUrls: env.PROVIDER_BASE_URLS, ceilings: env.PROVIDER_RATE_LIMITS, rateLimiter, timeoutMs: env.TOKEN_REFRESH_TIMEOUT_MS });
     worker = await startWorker({
       connection: nativeConnection,
       namespace: env.TEMPORAL_NAMESPACE,
@@ -65,6 +76,7 @@ export async function startThermos(env: ThermosEnv, options: { logger?: Logger }
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       refreshAhead: { db, vault, refresher, logger, timing: refreshTiming(env.TOKEN_REFRESH_TIMEOUT_MS), concurrency: env.REFRESH_AHEAD_CONCURRENCY },
     });
+    reconciler = startReconciler({ db, temporal: new Client({ connection: nativeConnection, namespace: env.TEMPORAL_NAMESPACE }), logger, everyMs: env.RUN_RECONCILE_INTERVAL_MS });
     if (env.REFRESH_AHEAD_INTERVAL_SECONDS > 0) {
       const scheduleId = await ensureRefreshAheadSchedule(temporalClient().client, {
         taskQueue: env.TEMPORAL_TASK_QUEUE,
@@ -75,6 +87,15 @@ export async function startThermos(env: ThermosEnv, options: { logger?: Logger }
       logger.info('refresh ahead scheduled', { schedule_id: scheduleId, every_seconds: env.REFRESH_AHEAD_INTERVAL_SECONDS, horizon_seconds: env.REFRESH_AHEAD_SECONDS });
     }
     logger.info('worker started', { task_queue: env.TEMPORAL_TASK_QUEUE, concurrency: env.REVOKE_CONCURRENCY });
+    if (env.REVOKE_SWEEP_INTERVAL !== null) {
+      const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS, ...temporalTls(env) });
+      try {
+        await ensureSweepSchedule(new Client({ connection, namespace: env.TEMPORAL_NAMESPACE }), { taskQueue: env.TEMPORAL_TASK_QUEUE, intervalMs: env.REVOKE_SWEEP_INTERVAL });
+      } finally {
+        await connection.close();
+      }
+      logger.info('sweep scheduled', { schedule_id: sweepScheduleId(env.TEMPORAL_TASK_QUEUE), interval_ms: env.REVOKE_SWEEP_INTERVAL });
+    }
   }
   if (env.THERMOS_ROLE !== 'worker') {
     const { client: temporal, connection } = temporalClient();
@@ -87,6 +108,7 @@ export async function startThermos(env: ThermosEnv, options: { logger?: Logger }
     logger,
     stop: async () => {
       draining = true;
+      await reconciler?.stop();
       await Promise.all([worker?.stop(), server?.close()]);
       rateLimiter.close();
       await clientConnection?.close().catch(() => undefined);

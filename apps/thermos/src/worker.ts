@@ -6,7 +6,7 @@ import type { Logger } from '@at/common';
 import type { PrismaClient } from '@at/db';
 import type { createRevoker } from '@at/providers';
 import type { Vault } from '@at/vault';
-import { createHealthActivities, createRefreshAheadActivities, createRevokeActivities } from './activities';
+import { createHealthActivities, createRefreshAheadActivities, createRevokeActivities, createSweepActivities } from './activities';
 import type { RefreshAheadDeps } from './activities/refresh-ahead';
 
 const WORKFLOWS = path.join(__dirname, 'workflows');
@@ -15,7 +15,9 @@ function sourceHash(): string {
   const hash = createHash('sha256');
   const files = [
     ...readdirSync(WORKFLOWS).map((f) => path.join(WORKFLOWS, f)),
+    // the modules the workflow bundle imports besides its own folder
     require.resolve('@at/common/temporal-contract'),
+    path.join(__dirname, 'activities', 'failure-types.ts'),
   ].sort();
   for (const file of files) hash.update(file).update(readFileSync(file));
   return hash.digest('hex').slice(0, 16);
@@ -63,10 +65,14 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       ...createRevokeActivities({ db: options.db, vault: options.vault, revoker: options.revoker, logger: options.logger, concurrency: options.concurrency }),
       ...createHealthActivities(options.db),
       ...createRefreshAheadActivities(options.refreshAhead),
+      ...createSweepActivities({ db: options.db, logger: options.logger }),
     },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities,
     // without a grace time every deploy would cancel in-flight pages
     shutdownGraceTime: options.shutdownGraceMs,
+    // a page learns it is cancelled (job cancelled, run continuing as new) from a heartbeat's
+    // answer: heartbeats go out at least this often, so it stops within a second or two
+    maxHeartbeatThrottleInterval: '1 second',
   });
   const done = worker.run();
   return {

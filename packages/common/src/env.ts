@@ -61,9 +61,10 @@ export const providerCallEnv = {
    */
   PROVIDER_BASE_URLS: envJsonRecord(z.string().url()).default({}),
   /**
-   * Per-provider request ceilings (req/s) overriding the catalog, held across all processes,
-   * JSON: {"google":50,"oauth2:https://idp.example.com":100}; 0 removes the ceiling. Refreshes
-   * and revocations of one app count against the same ceiling.
+   * Request ceilings (req/s) overriding the catalog, held across all processes, JSON. Keys, most
+   * specific first: one app (`github:<client id>`, `oauth2:<origin>:<client id>`), every app of
+   * one RFC 7009 server (`oauth2:<origin>`), every app of a provider (`github`, `oauth2`);
+   * 0 removes the ceiling. Refreshes and revocations of one app count against the same ceiling.
    */
   PROVIDER_RATE_LIMITS: envJsonRecord(z.number().min(0)).default({}),
 };
@@ -75,4 +76,31 @@ export const tokenRefreshEnv = {
    * lasts three times as long, so a killed lease holder blocks a connection for at most that.
    */
   TOKEN_REFRESH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+};
+
+// host, host:port, [v6] or [v6]:port; no scheme, path or credentials
+const HOST_ENTRY = /^(?:\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)(?::\d{1,5})?$/i;
+
+/**
+ * Where provider calls may go (the egress policy of @at/providers): apollo checks a
+ * revocation_endpoint against it when an auth config is created, thermos before every call.
+ * Both apps spread this into their env schema, so they always agree.
+ */
+export const providerEgressEnv = {
+  /**
+   * Hosts (`name`, `name:port`, `[v6]:port`; comma-separated) whose addresses may be private,
+   * e.g. an identity provider inside the VPC. https is still required.
+   */
+  PROVIDER_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((list) =>
+      list
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== ''),
+    )
+    .pipe(z.array(z.string().regex(HOST_ENTRY, 'each entry must be a host or host:port'))),
+  /** Local development and tests only: allow plain http and loopback addresses. */
+  PROVIDER_ALLOW_INSECURE_LOOPBACK: envBool(false),
 };

@@ -71,8 +71,8 @@ export class UnsupportedMediaTypeError extends DomainError {
 /** A dependency (database, Temporal, thermos) failed; the caller may retry. */
 export class DependencyUnavailableError extends DomainError {
   readonly code = 'dependency_unavailable';
-  constructor(readonly dependency: string, options?: { cause?: unknown }) {
-    super(`${dependency} is unavailable, retry later`);
+  constructor(readonly dependency: string, options?: { cause?: unknown; message?: string }) {
+    super(options?.message ?? `${dependency} is unavailable, retry later`);
     if (options?.cause !== undefined) this.cause = options.cause;
   }
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
 
 /** Every id prefix in the system. Ids are `<prefix>_<26 Crockford base32 chars>`, time-ordered. */
 export const ID_PREFIXES = {
@@ -10,6 +11,7 @@ export const ID_PREFIXES = {
   connectedAccount: 'ca',
   orgJob: 'oj',
   projectJob: 'pj',
+  revokeIntent: 'ri',
   connectSession: 'cs',
 } as const;
 
@@ -46,4 +48,10 @@ export function isId(prefix: IdPrefix, value: string): boolean {
 
 export function idPattern(prefix: IdPrefix): RegExp {
   return new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$`);
+}
+
+/** The one schema of an id of one kind (path parameters, body fields, scopes): a 400 names the kind. */
+export function idSchema(prefix: IdPrefix, label: string) {
+  const article = /^[aeiou]/i.test(label) ? 'an' : 'a';
+  return z.string().regex(idPattern(prefix), `must be ${article} ${label} id (${prefix}_...)`);
 }

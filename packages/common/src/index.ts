@@ -5,6 +5,7 @@ export * from './logger';
 export * from './env';
 export * from './scope';
 export * from './temporal-contract';
-export * from './run-schemas';
+export * from './run-vocabulary';
 export * from './secrets';
 export * from './temporal-files';
+export * from './text';

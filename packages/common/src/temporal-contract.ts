@@ -7,7 +7,10 @@ import type { RunTarget } from './scope';
 
 export const TASK_QUEUE = 'thermos-revoke';
 
-export const WORKFLOW_TYPES = { revoke: 'revokeWorkflow', health: 'healthWorkflow', refreshAhead: 'refreshAheadWorkflow' } as const;
+export const WORKFLOW_TYPES = { revoke: 'revokeWorkflow', health: 'healthWorkflow', sweep: 'sweepWorkflow', refreshAhead: 'refreshAheadWorkflow' } as const;
+
+/** The Temporal Schedule of the orphan sweep: one per task queue, so deployments sharing a namespace keep their own. */
+export const sweepScheduleId = (taskQueue: string): string => `revoke-sweep-${taskQueue}`;
 
 export const SEARCH_ATTRIBUTES = {
   orgId: defineSearchAttributeKey('AtOrgId', SearchAttributeType.KEYWORD),
@@ -20,8 +23,8 @@ export const SEARCH_ATTRIBUTES = {
 /** The names alone (tests look the attributes up by name); temporal/search-attributes.json is checked against SEARCH_ATTRIBUTES. */
 export const SEARCH_ATTRIBUTE_NAMES = Object.values(SEARCH_ATTRIBUTES).map((key) => key.name);
 
-/** What started a job: the surface it was created on, a DELETE, a retry or the admin API. */
-export const JOB_TRIGGERS = ['api', 'dashboard', 'delete', 'retry', 'admin'] as const;
+/** What started a job: the surface it was created on, a DELETE, a retry, the admin API or the scheduled sweep. */
+export const JOB_TRIGGERS = ['api', 'dashboard', 'delete', 'retry', 'admin', 'sweep'] as const;
 export type JobTriggerName = (typeof JOB_TRIGGERS)[number];
 
 export type RevokeWorkflowInput = {
@@ -31,33 +34,43 @@ export type RevokeWorkflowInput = {
    * same request, so its own deleted_at is ignored; everything else must still be live.
    */
   includeDeletedRoot: boolean;
-  /** Set when continuing as new: the next page to schedule and the page count. */
-  resume?: { nextPage: number; pageCount: number };
+  /** Set when continuing as new: where the run's lanes stand. */
+  resume?: RevokeResume;
   /** Overrides of the defaults below (tests and benchmarks). */
   tuning?: Partial<RevokeTuning>;
 };
 
+/**
+ * One lane of a run: the pages of one provider key (or of several small ones merged), pages
+ * `firstPage .. firstPage + pages - 1` covering seqs `firstSeq .. lastSeq`. `started` counts
+ * the lane's pages scheduled so far; `redo` lists pages (by index in the lane) that were
+ * stopped before they finished (to continue as new) and must run again.
+ */
+export type LaneCursor = { lane: number; firstSeq: number; lastSeq: number; firstPage: number; pages: number; started: number; redo: number[] };
+
+/**
+ * What a continued run carries: the lanes in progress (at most `maxPagesInFlight` of them), the
+ * last lane loaded from Postgres and how many have been, and totals for progress. The list of
+ * lanes stays in Postgres.
+ */
+export type RevokeResume = { lanes: LaneCursor[]; laneCursor: number; lanesLoaded: number; lanesTotal: number; pageCount: number; pagesDone: number };
+
 export type RevokeTuning = {
   /** Connections per page activity. */
   pageSize: number;
-  /** Page activities in flight at once for one run. */
+  /** Page activities in flight at once in one lane (one provider key). */
   pageParallelism: number;
+  /** Page activities in flight at once for the whole run, across its lanes. */
+  maxPagesInFlight: number;
   /** Connections per snapshot transaction. */
   snapshotPageSize: number;
+  /** Attempts of each step (snapshot, page) before the run fails with retries_exhausted. */
+  maxAttempts: number;
 };
 
-export const DEFAULT_REVOKE_TUNING: RevokeTuning = { pageSize: 500, pageParallelism: 4, snapshotPageSize: 10_000 };
+export const DEFAULT_REVOKE_TUNING: RevokeTuning = { pageSize: 500, pageParallelism: 4, maxPagesInFlight: 8, snapshotPageSize: 10_000, maxAttempts: 10 };
 
 export type RevokeWorkflowResult = { runId: string; total: number; pages: number };
-
-export type RunCounts = {
-  total: number;
-  pending: number;
-  revoked: number;
-  already_revoked: number;
-  unsupported_by_provider: number;
-  failed: number;
-};
 
 /** The Schedule that runs refresh ahead, one per task queue (deployment), and its workflow id. */
 export const refreshAheadScheduleId = (taskQueue: string): string => `refresh-ahead:${taskQueue}`;

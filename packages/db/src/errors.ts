@@ -20,10 +20,6 @@ export function isUniqueConstraintError(error: unknown): boolean {
   return prismaCode(error) === 'P2002' || pgCode(error) === '23505';
 }
 
-export function isRecordNotFoundError(error: unknown): boolean {
-  return prismaCode(error) === 'P2025';
-}
-
 export function isSerializationError(error: unknown): boolean {
   const code = pgCode(error);
   return prismaCode(error) === 'P2034' || code === '40001' || code === '40P01';
@@ -44,4 +40,22 @@ export function isConnectionError(error: unknown): boolean {
     (pg === '55000' && pgSeverity(error) === 'FATAL') ||
     /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|DatabaseNotReachable|timeout exceeded when trying to connect/i.test(message)
   );
+}
+
+/** The SQLSTATE of a Postgres error, however Prisma wrapped it (undefined for other errors). */
+export function postgresErrorCode(error: unknown): string | undefined {
+  const code = pgCode(error);
+  return code !== undefined && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+/**
+ * Postgres refused the data itself (SQLSTATE class 22 data exception, e.g. a NUL byte in text,
+ * or 23 integrity constraint violation): the same write fails the same way every time, so
+ * retrying it is pointless.
+ */
+export function isDataError(error: unknown): boolean {
+  const code = postgresErrorCode(error);
+  if (code !== undefined) return code.startsWith('22') || code.startsWith('23');
+  // Prisma's own codes for refused values (P2000 too long, P2006 invalid, P2007 validation)
+  return ['P2000', 'P2006', 'P2007'].includes(prismaCode(error) ?? '');
 }

@@ -27,6 +27,8 @@ export type TemporalServerOptions = {
   /** Register temporal/search-attributes.json at start (default); false starts without them. */
   searchAttributes?: boolean;
   onLog?: (line: string) => void;
+  /** How long the server may take to answer (default 60 s; a loaded machine can need more). */
+  startupTimeoutMs?: number;
 };
 
 export type TemporalServerHandle = { address: string; uiUrl: string | undefined; process: ChildProcess; stop: () => Promise<void> };
@@ -73,15 +75,21 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
     exited = true;
   });
   const address = `127.0.0.1:${options.port}`;
-  await waitFor('the Temporal dev server', async () => {
-    if (exited) throw new Error('temporal exited during start-up');
-    const connection = await Connection.connect({ address, connectTimeout: 1000 });
-    try {
-      await connection.workflowService.describeNamespace({ namespace });
-    } finally {
-      await connection.close();
-    }
-  }, 60_000, 250);
+  try {
+    await waitFor('the Temporal dev server', async () => {
+      if (exited) throw new Error('temporal exited during start-up');
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      try {
+        await connection.workflowService.describeNamespace({ namespace });
+      } finally {
+        await connection.close();
+      }
+    }, options.startupTimeoutMs ?? 60_000, 250);
+  } catch (error) {
+    // a server that missed its deadline must not keep the port (and the file) from the next try
+    await stopChild(child);
+    throw error;
+  }
   return {
     address,
     uiUrl: options.uiPort !== undefined ? `http://127.0.0.1:${options.uiPort}` : undefined,

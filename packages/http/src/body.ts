@@ -1,11 +1,25 @@
-import express, { type RequestHandler } from 'express';
-import { UnsupportedMediaTypeError } from '@at/common';
+import type { IncomingMessage } from 'node:http';
+import express, { type Request, type RequestHandler } from 'express';
+import { UnsupportedMediaTypeError, type FieldIssue } from '@at/common';
+import { jsonTextIssues } from './json-inspection';
 
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
+const textIssues = new WeakMap<IncomingMessage, FieldIssue[]>();
+
+function decode(buffer: Buffer, charset: string): string {
+  try {
+    return new TextDecoder(charset).decode(buffer);
+  } catch {
+    // a utf-* charset the platform cannot decode (utf-7, utf-32): RFC 8259 wants UTF-8 anyway
+    throw Object.assign(new Error(`unsupported charset ${charset}`), { type: 'charset.unsupported' });
+  }
+}
+
 /**
  * JSON bodies only, with a size limit. A body sent with another content type is a 415, not a
- * silently empty body.
+ * silently empty body. The raw text is inspected for what the parser accepts but we refuse
+ * (see json-inspection.ts); routes report it after authentication, like any invalid body.
  */
 export function jsonBody(limit = '64kb'): RequestHandler[] {
   const requireJson: RequestHandler = (req, _res, next) => {
@@ -16,5 +30,12 @@ export function jsonBody(limit = '64kb'): RequestHandler[] {
     }
     next();
   };
-  return [requireJson, express.json({ limit, strict: true, type: 'application/json' })];
+  const verify = (req: IncomingMessage, _res: unknown, buffer: Buffer, charset: string) => {
+    const issues = jsonTextIssues(decode(buffer, charset));
+    if (issues.length > 0) textIssues.set(req, issues);
+  };
+  return [requireJson, express.json({ limit, strict: true, type: 'application/json', verify })];
 }
+
+/** Duplicate keys and lone surrogates found in the request's JSON text (none for valid bodies). */
+export const jsonBodyIssues = (req: Request): FieldIssue[] => textIssues.get(req) ?? [];

@@ -10,3 +10,4 @@ export * from './server';
 export * from './cursor';
 export * from './bearer';
 export * from './service-app';
+export * from './query';

@@ -2,6 +2,7 @@ import type { Request, Response, Router } from 'express';
 import type { z } from 'zod';
 import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { ValidationError, type FieldIssue } from '@at/common';
+import { jsonBodyIssues } from './body';
 import { errorResponseSchema } from './openapi';
 import { requestIdOf } from './request-context';
 
@@ -93,6 +94,8 @@ export function mountRoutes(router: Router, registry: OpenAPIRegistry, routes: A
   for (const route of routes) {
     router[route.method](expressPath(route.path), async (req, res) => {
       const auth = await route.auth(req);
+      const textIssues = jsonBodyIssues(req);
+      if (textIssues.length > 0) throw new ValidationError('invalid body', textIssues);
       const params = parsePart(route.params, req.params, 'path');
       const query = parsePart(route.query, { ...(req.query as Record<string, unknown>) }, 'query');
       const body = parsePart(route.body, req.body ?? {}, 'body');

@@ -3,5 +3,5 @@ export { dueSql, isDue, newLeaseOwner, releaseLease, takeLease, waitForLease, ty
 export { openGate, type GateDecision, type ProviderCallTarget, type ProviderGate } from './provider-gate';
 export { refreshCredential, type LifecycleDeps, type RefreshAttempt, type RefreshAttemptOptions } from './refresh-credential';
 export { DEFAULT_REFRESH_DEADLINE_MS, refreshTiming, type RefreshTiming } from './timing';
-export { markNeedsReauth, markNotRefreshable, recordRefreshFailed, recordRefreshed, replaceCredential, type ReplaceOutcome, type StoredCredential } from './transitions';
+export { markNeedsReauth, markNotRefreshable, recordRefreshFailed, recordRefreshed, recordRotatedForRevocation, replaceCredential, type ReplaceOutcome, type StoredCredential } from './transitions';
 export { vendCredential, type VendResult } from './vend-credential';

@@ -25,7 +25,7 @@ export async function recordRefreshed(db: DbClient, lease: Lease, fresh: StoredC
       SELECT id FROM connected_accounts WHERE id = ${lease.connectedAccountId} AND status = 'active' FOR NO KEY UPDATE),
     cred AS (
       UPDATE credentials SET sealed = ${JSON.stringify(fresh.sealed)}::jsonb, expires_at = ${fresh.expiresAt}, issued_at = clock_timestamp(), version = version + 1,
-        refresh_lease_owner = NULL, refresh_lease_until = NULL, refreshable = ${fresh.refreshable}, refresh_failures = 0, refresh_retry_at = NULL
+        refresh_lease_owner = NULL, refresh_lease_until = NULL, refreshable = ${fresh.refreshable}, refresh_failures = 0, refresh_retry_at = NULL, updated_at = CURRENT_TIMESTAMP
       WHERE connected_account_id = (SELECT id FROM ca) AND version = ${lease.version} AND refresh_lease_owner = ${lease.owner} AND sealed IS NOT NULL
       RETURNING connected_account_id),
     acct AS (
@@ -34,6 +34,20 @@ export async function recordRefreshed(db: DbClient, lease: Lease, fresh: StoredC
       RETURNING last_refreshed_at)
     SELECT (SELECT last_refreshed_at FROM acct) AS at`;
   return rows[0]?.at ?? null;
+}
+
+/**
+ * A revocation's own refresh (an adapter that must refresh to revoke, e.g. an expired GitHub App
+ * token) stores the pair it got before using it: the old refresh token is spent. The connection
+ * is `revoking`, so no lease can be held; the version is bumped like every write of `sealed`.
+ * False when the credential was destroyed meanwhile. Emits nothing (no state change).
+ */
+export async function recordRotatedForRevocation(db: DbClient, input: { connectedAccountId: string } & Omit<StoredCredential, 'refreshable'>): Promise<boolean> {
+  const count = await db.$executeRaw`
+    UPDATE credentials SET sealed = ${JSON.stringify(input.sealed)}::jsonb, expires_at = ${input.expiresAt}, issued_at = clock_timestamp(), version = version + 1,
+      updated_at = CURRENT_TIMESTAMP
+    WHERE connected_account_id = ${input.connectedAccountId} AND destroyed_at IS NULL AND sealed IS NOT NULL`;
+  return count === 1;
 }
 
 /**

@@ -70,7 +70,7 @@ function rotating(n: number): Reply {
 }
 
 function deps(timing = refreshTiming(2_000)): LifecycleDeps {
-  return { db, vault, refresher: createRefresher(), logger, timing };
+  return { db, vault, refresher: createRefresher({ egress: { allowInsecureLoopback: true } }), logger, timing };
 }
 
 /** An oauth2 connection whose access token expires at `expiresAt`. */

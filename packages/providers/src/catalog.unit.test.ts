@@ -1,5 +1,5 @@
 import { retryDelayMs } from './backoff';
-import { PROVIDER_CATALOG, isKnownToolkit, providerKeyOf } from './catalog';
+import { PROVIDER_CATALOG, isKnownToolkit, providerKeyOf, rateKeysOf } from './catalog';
 
 describe('catalog', () => {
   test('knows the supported providers and those without revocation', () => {
@@ -9,11 +9,26 @@ describe('catalog', () => {
     expect(PROVIDER_CATALOG.oauth2?.requiresRevocationEndpoint).toBe(true);
   });
 
-  test('the rate-limit key is the slug, or the revocation endpoint origin for generic RFC 7009', () => {
+  test('a per-app ceiling is keyed by slug and client id; generic RFC 7009 by origin and client id', () => {
+    expect(providerKeyOf({ toolkit: 'github', client: { clientId: 'Iv1.abc' } })).toBe('github:Iv1.abc');
     expect(providerKeyOf({ toolkit: 'github', client: {} })).toBe('github');
+    expect(providerKeyOf({ toolkit: 'oauth2', client: { clientId: 'app', revocationEndpoint: 'https://idp.example.com:8443/oauth/revoke' } })).toBe('oauth2:https://idp.example.com:8443:app');
     expect(providerKeyOf({ toolkit: 'oauth2', client: { revocationEndpoint: 'https://idp.example.com:8443/oauth/revoke' } })).toBe('oauth2:https://idp.example.com:8443');
     expect(providerKeyOf({ toolkit: 'acme', client: { revocationEndpoint: 'https://acme.test/revoke' } })).toBe('oauth2:https://acme.test');
     expect(providerKeyOf({ toolkit: 'oauth2', client: {} })).toBe('oauth2');
+  });
+
+  test('the keys an override may name run from the app to the whole provider', () => {
+    expect(rateKeysOf({ toolkit: 'slack', client: { clientId: '123.456' } })).toEqual(['slack:123.456', 'slack']);
+    expect(rateKeysOf({ toolkit: 'acme', client: { clientId: 'c', revocationEndpoint: 'https://acme.test/revoke' } })).toEqual(['oauth2:https://acme.test:c', 'oauth2:https://acme.test', 'acme', 'oauth2']);
+  });
+
+  test('every entry names what its ceiling applies to and where that comes from', () => {
+    for (const entry of Object.values(PROVIDER_CATALOG)) {
+      expect(['app', 'provider']).toContain(entry.rateLimitPer);
+      expect(entry.rateLimitSource.length).toBeGreaterThan(5);
+      if (['github', 'slack', 'notion', 'dropbox'].includes(entry.slug)) expect(entry.rateLimitSource).toMatch(/^https:\/\//);
+    }
   });
 });
 

@@ -4,7 +4,7 @@ import { sanitizeErrorCode, sanitizeMessage } from './sanitize';
  * The one place where a provider's answer becomes a decision. Pure: the revoker retries
  * `transient`, the adapters combine the rest into a RevokeResult.
  */
-export type ProviderResponse = { status: number; body: unknown; retryAfter?: string | null };
+export type ProviderResponse = { status: number; body: unknown; retryAfter?: string | null; truncated?: boolean };
 
 export type TransientCode = 'rate_limited' | 'provider_unavailable' | 'timeout';
 
@@ -12,58 +12,89 @@ export type Classification =
   | { kind: 'ok'; body: unknown }
   | { kind: 'already_revoked'; errorCode: string }
   | { kind: 'transient'; errorCode: TransientCode; errorMessage: string; retryAfterMs: number | null }
-  | { kind: 'failed'; errorCode: string; errorMessage: string; providerWide: boolean };
+  | { kind: 'failed'; errorCode: string; errorMessage: string; providerWide: boolean; status?: number };
 
 export type ClassifyContext = {
   /** How the call authenticated: a 401 blames the app's client credentials, or the token itself. */
   auth: 'client' | 'token';
-  /** GitHub answers 404 for a grant that no longer exists. */
-  notFoundIsRevoked?: boolean;
   /** The secrets sent in the call, masked out of anything the provider echoes back. */
   secrets?: readonly string[];
   now?: number;
 };
 
-// Error codes (RFC 6749/7009 and Slack's `ok:false` vocabulary) that say the token is already dead.
-const DEAD_TOKEN = new Set(['invalid_token', 'invalid_grant', 'invalid_refresh_token', 'token_revoked', 'token_expired', 'invalid_auth', 'not_authed', 'account_inactive', 'expired_access_token', 'invalid_access_token']);
+// Error codes that prove the token is dead: RFC 6749/7009, Slack's `ok:false` vocabulary
+// (https://api.slack.com/methods/auth.revoke: token_revoked and account_inactive are for a
+// deleted user, workspace or app; token_expired with rotation) and Dropbox's auth errors
+// (https://www.dropbox.com/developers/documentation/http/documentation, AuthError).
+// Not here: Slack's invalid_auth, which "also" means the request came from a disallowed IP,
+// and not_authed, which means no token reached Slack. Neither says anything about the token.
+const DEAD_TOKEN = new Set(['invalid_token', 'invalid_grant', 'invalid_refresh_token', 'token_revoked', 'token_expired', 'account_inactive', 'expired_access_token', 'invalid_access_token', 'bad_refresh_token']);
 // Codes that blame the app's client credentials: every connection of the app will fail alike.
-const BAD_CLIENT = new Set(['invalid_client', 'unauthorized_client', 'invalid_client_id', 'bad_client_secret']);
+// incorrect_client_credentials is GitHub's token endpoint's (docs.github.com, "Troubleshooting
+// OAuth app access token request errors"); invalid_client_id/bad_client_secret are Slack's.
+const BAD_CLIENT = new Set(['invalid_client', 'unauthorized_client', 'invalid_client_id', 'bad_client_secret', 'incorrect_client_credentials']);
 const SLACK_TRANSIENT: Record<string, TransientCode> = { ratelimited: 'rate_limited', service_unavailable: 'provider_unavailable', internal_error: 'provider_unavailable', fatal_error: 'provider_unavailable', request_timeout: 'timeout' };
 
+/**
+ * Classification is by status, then by the error the body carries. A 2xx counts as success
+ * only when its body is empty or a JSON value without an error: a 2xx carrying an error is
+ * classified by that error, and a 2xx with a body that is not JSON (an HTML page, binary, a
+ * body cut off at our size limit) is not counted as success, because such an endpoint may not
+ * be a revocation endpoint at all. Redirects are never followed.
+ */
 export function classifyResponse(response: ProviderResponse, context: ClassifyContext): Classification {
   const { status, body } = response;
   const secrets = context.secrets ?? [];
   const code = sanitizeErrorCode(errorCodeOf(body), secrets);
   const message = (fallback: string): string => sanitizeMessage(errorMessageOf(body) ?? fallback, secrets);
+  const failed = (errorCode: string, errorMessage: string, providerWide = false): Classification => ({ kind: 'failed', errorCode, errorMessage, providerWide, status });
 
+  if (!Number.isInteger(status) || status < 200 || status > 599) {
+    return failed('provider_bad_status', `provider answered with HTTP status ${Number.isInteger(status) ? status : 'none'}, which has no meaning here`);
+  }
+  if (status >= 300 && status < 400) {
+    // the Location is not recorded: it is provider-chosen text and may point anywhere
+    return failed('provider_redirect', `provider answered HTTP ${status} (a redirect, which is never followed): the endpoint is misconfigured`, true);
+  }
   if (status === 429 || (code !== undefined && SLACK_TRANSIENT[code] === 'rate_limited')) {
     return { kind: 'transient', errorCode: 'rate_limited', errorMessage: message(`provider answered HTTP ${status} (rate limited)`), retryAfterMs: parseRetryAfter(response.retryAfter, context.now) };
   }
   if (status >= 500 || status === 408) {
     return { kind: 'transient', errorCode: status === 408 ? 'timeout' : 'provider_unavailable', errorMessage: message(`provider answered HTTP ${status}`), retryAfterMs: parseRetryAfter(response.retryAfter, context.now) };
   }
-  if (status >= 200 && status < 300) {
-    // Slack reports failures as 200 with {"ok": false, "error": "..."}
-    if (!isSlackFailure(body)) return { kind: 'ok', body };
-    const transient = code === undefined ? undefined : SLACK_TRANSIENT[code];
-    if (transient) return { kind: 'transient', errorCode: transient, errorMessage: message(`provider reported ${code}`), retryAfterMs: parseRetryAfter(response.retryAfter, context.now) };
+  if (status < 300) {
+    if (isSlackFailure(body)) {
+      const transient = code === undefined ? undefined : SLACK_TRANSIENT[code];
+      if (transient) return { kind: 'transient', errorCode: transient, errorMessage: message(`provider reported ${code}`), retryAfterMs: parseRetryAfter(response.retryAfter, context.now) };
+    } else if (!hasError(body)) {
+      if (body === null || typeof body === 'object') return { kind: 'ok', body };
+      return failed('unexpected_response', `provider answered HTTP ${status} with a body that is not JSON${response.truncated ? ' (and too large)' : ''}; not counted as revoked: the endpoint may not be a revocation endpoint`);
+    }
   }
-  if (code !== undefined && BAD_CLIENT.has(code)) return { kind: 'failed', errorCode: 'invalid_client', errorMessage: message(`provider rejected the client credentials (${code})`), providerWide: true };
+  if (code !== undefined && BAD_CLIENT.has(code)) return failed('invalid_client', message(`provider rejected the client credentials (${code})`), true);
   if (code !== undefined && DEAD_TOKEN.has(code)) return { kind: 'already_revoked', errorCode: code };
-  if (status === 401 && context.auth === 'token') return { kind: 'already_revoked', errorCode: code ?? 'http_401' };
-  if (status === 401 && context.auth === 'client') return { kind: 'failed', errorCode: 'invalid_client', errorMessage: message('provider rejected the client credentials (HTTP 401)'), providerWide: true };
-  if (status === 404 && context.notFoundIsRevoked) return { kind: 'already_revoked', errorCode: code ?? 'http_404' };
-  return { kind: 'failed', errorCode: code ?? `http_${status}`, errorMessage: message(`provider answered HTTP ${status}`), providerWide: false };
+  // a 401 on a call the token authenticated: dead, unless the provider named another reason
+  if (status === 401 && context.auth === 'token' && code === undefined) return { kind: 'already_revoked', errorCode: 'http_401' };
+  if (status === 401 && context.auth === 'client') return failed('invalid_client', message('provider rejected the client credentials (HTTP 401)'), true);
+  return failed(code ?? `http_${status}`, message(`provider answered HTTP ${status}`));
 }
 
-/** A request that never got an answer (connection refused/reset, DNS, our timeout) is transient. */
+/**
+ * A request that never got a usable answer. Connection refused/reset, DNS and our timeout are
+ * transient; an answer that is not HTTP (the parser's HPE_ codes) is the server's lasting
+ * fault, and a destination the egress policy refused is the auth config's.
+ */
 export function classifyNetworkError(error: unknown): Classification {
   // by name, not instanceof: undici's DOMException may come from another realm
   const name = isRecord(error) ? error.name : undefined;
-  const timedOut = name === 'TimeoutError' || name === 'AbortError';
-  return timedOut
-    ? { kind: 'transient', errorCode: 'timeout', errorMessage: 'provider did not answer in time', retryAfterMs: null }
-    : { kind: 'transient', errorCode: 'provider_unavailable', errorMessage: `could not reach the provider (${networkCauseOf(error)})`, retryAfterMs: null };
+  if (name === 'EgressDeniedError') {
+    const text = isRecord(error) && typeof error.message === 'string' ? error.message : 'egress policy refused the endpoint';
+    return { kind: 'failed', errorCode: 'egress_denied', errorMessage: sanitizeMessage(text), providerWide: true };
+  }
+  if (name === 'TimeoutError' || name === 'AbortError') return { kind: 'transient', errorCode: 'timeout', errorMessage: 'provider did not answer in time', retryAfterMs: null };
+  const cause = networkCauseOf(error);
+  if (cause.startsWith('HPE_')) return { kind: 'failed', errorCode: 'provider_protocol_error', errorMessage: `the provider's answer is not valid HTTP (${cause})`, providerWide: false };
+  return { kind: 'transient', errorCode: 'provider_unavailable', errorMessage: `could not reach the provider (${cause})`, retryAfterMs: null };
 }
 
 /** `Retry-After` as delta-seconds or an HTTP date, in milliseconds from `now`; null when absent or unreadable. */
@@ -77,6 +108,10 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
 
 function isSlackFailure(body: unknown): boolean {
   return isRecord(body) && body.ok === false;
+}
+
+function hasError(body: unknown): boolean {
+  return isRecord(body) && body.error !== undefined && body.error !== null && body.error !== false;
 }
 
 /** `error` (RFC 6749, Slack), Dropbox's `error['.tag']`, or Notion's `code`. */

@@ -16,8 +16,14 @@ describe('classifyResponse', () => {
   });
 
   test("Slack's 200 ok:false for a dead token is already revoked", () => {
-    for (const error of ['invalid_auth', 'token_revoked', 'account_inactive', 'invalid_refresh_token']) {
+    for (const error of ['token_revoked', 'token_expired', 'account_inactive', 'invalid_refresh_token']) {
       expect(classifyResponse({ status: 200, body: { ok: false, error } }, token)).toEqual({ kind: 'already_revoked', errorCode: error });
+    }
+  });
+
+  test("Slack's invalid_auth (also: a disallowed IP) and not_authed (no token sent) prove nothing about the token", () => {
+    for (const error of ['invalid_auth', 'not_authed']) {
+      expect(classifyResponse({ status: 200, body: { ok: false, error } }, token)).toMatchObject({ kind: 'failed', errorCode: error, providerWide: false });
     }
   });
 
@@ -51,9 +57,35 @@ describe('classifyResponse', () => {
     expect(classifyResponse({ status: 401, body: null }, token)).toEqual({ kind: 'already_revoked', errorCode: 'http_401' });
   });
 
-  test('404 is already revoked only where the provider says so (GitHub), else a permanent failure', () => {
-    expect(classifyResponse({ status: 404, body: { message: 'Not Found' } }, { auth: 'client', notFoundIsRevoked: true })).toEqual({ kind: 'already_revoked', errorCode: 'http_404' });
-    expect(classifyResponse({ status: 404, body: { message: 'Not Found' } }, client)).toMatchObject({ kind: 'failed', errorCode: 'http_404', providerWide: false });
+  test('a 401 on a token-authenticated call naming another reason (a suspended user) is not proof the token is dead', () => {
+    expect(classifyResponse({ status: 401, body: { error_summary: 'user_suspended/', error: { '.tag': 'user_suspended' } } }, token)).toMatchObject({ kind: 'failed', errorCode: 'user_suspended' });
+  });
+
+  test('404 is a permanent failure that keeps its status (the GitHub adapter looks at it)', () => {
+    expect(classifyResponse({ status: 404, body: { message: 'Not Found' } }, client)).toMatchObject({ kind: 'failed', errorCode: 'http_404', providerWide: false, status: 404 });
+  });
+
+  test('a redirect is a provider-wide failure that never records where it pointed', () => {
+    for (const status of [301, 302, 303, 307, 308]) {
+      const result = classifyResponse({ status, body: null }, client);
+      expect(result).toMatchObject({ kind: 'failed', errorCode: 'provider_redirect', providerWide: true });
+    }
+  });
+
+  test('statuses outside 200..599 mean nothing here', () => {
+    for (const status of [0, 100, 199, 600, 799, Number.NaN]) expect(classifyResponse({ status, body: null }, client)).toMatchObject({ kind: 'failed', errorCode: 'provider_bad_status' });
+  });
+
+  test('a 2xx counts only with an empty or JSON body without an error', () => {
+    expect(classifyResponse({ status: 200, body: [] }, client).kind).toBe('ok');
+    expect(classifyResponse({ status: 200, body: '<html>hello</html>' }, client)).toMatchObject({ kind: 'failed', errorCode: 'unexpected_response' });
+    expect(classifyResponse({ status: 200, body: 42 }, client)).toMatchObject({ kind: 'failed', errorCode: 'unexpected_response' });
+    expect(classifyResponse({ status: 200, body: '{"cut', truncated: true }, client)).toMatchObject({ kind: 'failed', errorCode: 'unexpected_response' });
+    expect(classifyResponse({ status: 200, body: { error: 'invalid_request', error_description: 'nope' } }, client)).toEqual({ kind: 'failed', errorCode: 'invalid_request', errorMessage: 'nope', providerWide: false, status: 200 });
+    expect(classifyResponse({ status: 200, body: { error: 'invalid_token' } }, client)).toEqual({ kind: 'already_revoked', errorCode: 'invalid_token' });
+    // GitHub's token endpoint answers errors with 200
+    expect(classifyResponse({ status: 200, body: { error: 'incorrect_client_credentials' } }, client)).toMatchObject({ kind: 'failed', errorCode: 'invalid_client', providerWide: true });
+    expect(classifyResponse({ status: 200, body: { error: 'bad_refresh_token' } }, client)).toEqual({ kind: 'already_revoked', errorCode: 'bad_refresh_token' });
   });
 
   test("other 4xx fail with the provider's error code and description, else http_<status>", () => {
@@ -62,10 +94,10 @@ describe('classifyResponse', () => {
       errorCode: 'unsupported_token_type',
       errorMessage: 'cannot revoke refresh tokens',
       providerWide: false,
+      status: 400,
     });
     expect(classifyResponse({ status: 400, body: { object: 'error', code: 'validation_error', message: 'body failed validation' } }, client)).toMatchObject({ errorCode: 'validation_error', errorMessage: 'body failed validation' });
     expect(classifyResponse({ status: 422, body: 'nope' }, client)).toMatchObject({ kind: 'failed', errorCode: 'http_422', errorMessage: 'provider answered HTTP 422' });
-    expect(classifyResponse({ status: 302, body: null }, client)).toMatchObject({ kind: 'failed', errorCode: 'http_302' });
   });
 
   test('provider text is truncated to 200 characters and never echoes a secret', () => {
@@ -87,6 +119,13 @@ describe('classifyResponse', () => {
 });
 
 describe('classifyNetworkError', () => {
+  test('an answer that is not HTTP is a permanent protocol error; an egress refusal fails the auth config', () => {
+    const parse = new Error('the provider request failed', { cause: Object.assign(new Error('Parse Error'), { code: 'HPE_INVALID_CONSTANT' }) });
+    expect(classifyNetworkError(parse)).toMatchObject({ kind: 'failed', errorCode: 'provider_protocol_error', providerWide: false });
+    const denied = Object.assign(new Error('egress policy refused the endpoint: its host resolves to a loopback address'), { name: 'EgressDeniedError' });
+    expect(classifyNetworkError(denied)).toEqual({ kind: 'failed', errorCode: 'egress_denied', errorMessage: denied.message, providerWide: true });
+  });
+
   test('our timeout is a transient timeout, anything else unreachable is provider_unavailable', () => {
     expect(classifyNetworkError(new DOMException('timed out', 'TimeoutError'))).toMatchObject({ kind: 'transient', errorCode: 'timeout' });
     const refused = new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }) });

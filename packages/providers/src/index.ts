@@ -12,9 +12,11 @@ export type {
   RevokerOptions,
   TokenKind,
 } from './types';
-export { PROVIDER_CATALOG, isKnownToolkit, providerKeyOf } from './catalog';
+export { PROVIDER_CATALOG, isKnownToolkit, providerKeyOf, rateKeysOf } from './catalog';
 export { classifyNetworkError, classifyResponse, parseRetryAfter, type Classification, type ClassifyContext, type ProviderResponse, type TransientCode } from './classify';
+export { classifyAddress, EgressDeniedError, egressRefusalOf, isAllowedHost, vetDestination, type AddressClass, type EgressPolicy, type Resolver } from './egress';
 export { createRevoker } from './revoker';
+export { sanitizeMessage } from './sanitize';
 export { createPostgresRateLimiter, type PostgresRateLimiterOptions } from './postgres-rate-limiter';
 export * from './refresh';
 export * from './authorization';

@@ -85,3 +85,48 @@ test('close rejects waiting acquisitions', async () => {
   await expect(waiting).rejects.toThrow('rate limiter closed');
   await expect(limiter.acquire('closing', 1)).rejects.toThrow('rate limiter closed');
 });
+
+describe('fairness between the shares (runs) of one ceiling', () => {
+  /** Queues `n` acquisitions for `share` and records each grant's share, in grant order. */
+  function queue(limiter: ReturnType<typeof createPostgresRateLimiter>, key: string, ceiling: number, share: string, n: number, order: string[]): Promise<unknown> {
+    return Promise.all(Array.from({ length: n }, () => limiter.acquire(key, ceiling, undefined, share).then(() => order.push(share))));
+  }
+
+  test('in one process, a run arriving behind a big one is served in turn, not after it', async () => {
+    const limiter = createPostgresRateLimiter(t.db);
+    try {
+      const order: string[] = [];
+      const big = queue(limiter, 'fair-one-process', 20, 'big-run', 30, order);
+      while (order.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+      const arrivedAt = order.length;
+      await queue(limiter, 'fair-one-process', 20, 'small-run', 6, order);
+      await big;
+      // from its arrival on, the small run gets every other slot (give or take the slots already reserved)
+      const lastSmall = order.lastIndexOf('small-run');
+      expect(lastSmall - arrivedAt).toBeLessThanOrEqual(2 * 6 + 2);
+      expect(order.filter((s) => s === 'small-run')).toHaveLength(6);
+    } finally {
+      limiter.close();
+    }
+  });
+
+  test('across processes, each process reserves in proportion to the runs waiting in it', async () => {
+    const first = createPostgresRateLimiter(t.db);
+    const second = createPostgresRateLimiter(secondDb);
+    try {
+      const order: string[] = [];
+      const all = Promise.all([queue(first, 'fair-two-processes', 20, 'run-a', 18, order), queue(first, 'fair-two-processes', 20, 'run-b', 18, order), queue(second, 'fair-two-processes', 20, 'run-c', 18, order)]);
+      while (order.length < 36) await new Promise((resolve) => setTimeout(resolve, 10));
+      const head = order.slice(0, 36);
+      const count = (share: string) => head.filter((s) => s === share).length;
+      // fair is 12 each; the second process alone (one run) taking half would be 18
+      expect(count('run-c')).toBeLessThanOrEqual(15);
+      expect(count('run-a')).toBeGreaterThanOrEqual(9);
+      expect(count('run-b')).toBeGreaterThanOrEqual(9);
+      await all;
+    } finally {
+      first.close();
+      second.close();
+    }
+  });
+});

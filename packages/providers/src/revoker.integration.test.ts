@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRevoker } from './revoker';
-import type { RateLimiter, RevokeRequest, RevokeResult, RevokerOptions } from './types';
+import type { OAuthCredential, RateLimiter, RevokeRequest, RevokeResult, RevokerOptions } from './types';
 
 // Every secret below contains SECRET, so one substring check proves none leaked.
 const ACCESS = 'at-SECRET-access-1';
@@ -57,10 +57,12 @@ afterEach(async () => {
 });
 
 const fastRetry: NonNullable<RevokerOptions['retry']> = { maxAttempts: 6, maxDelayMs: 50, budgetMs: 10_000 };
+// the fake providers listen on plain http on loopback
+const LOCAL = { allowInsecureLoopback: true };
 
 /** Revokes and checks, for every result, that no secret made it into it. */
 async function revoke(req: RevokeRequest, options: RevokerOptions = {}): Promise<RevokeResult> {
-  const result = await createRevoker({ retry: fastRetry, ...options }).revoke(req);
+  const result = await createRevoker({ retry: fastRetry, egress: LOCAL, ...options }).revoke(req);
   expect(JSON.stringify(result)).not.toContain('SECRET');
   return result;
 }
@@ -117,7 +119,9 @@ describe('generic oauth2 (RFC 7009)', () => {
 
   test('an auth config without a usable revocation endpoint fails provider-wide without a call', async () => {
     expect(await revoke(oauth('oauth2'))).toMatchObject({ outcome: 'failed', errorCode: 'missing_revocation_endpoint', providerWide: true, attempts: 0 });
-    expect(await revoke({ ...oauth('oauth2'), client: { ...CLIENT, revocationEndpoint: 'http://idp.example.com/revoke' } })).toMatchObject({ errorCode: 'invalid_revocation_endpoint', providerWide: true });
+    expect(await revoke({ ...oauth('oauth2'), client: { ...CLIENT, revocationEndpoint: 'not a url' } })).toMatchObject({ errorCode: 'invalid_revocation_endpoint', providerWide: true, attempts: 0 });
+    // plain http to anything but this machine is refused by the egress policy, before any DNS
+    expect(await revoke({ ...oauth('oauth2'), client: { ...CLIENT, revocationEndpoint: 'http://idp.example.com/revoke' } })).toMatchObject({ errorCode: 'egress_denied', providerWide: true, attempts: 0 });
   });
 
   test('an unknown toolkit whose auth config names a revocation endpoint is revoked as RFC 7009', async () => {
@@ -152,9 +156,80 @@ describe('github', () => {
     expect(basic(r.headers)).toBe('client+id%3A1:cs-SECRET%26client');
   });
 
-  test('404 means the grant is already gone', async () => {
-    const p = await provider(() => ({ status: 404, body: { message: 'Not Found' } }));
-    expect(await revoke(oauth('github'), { baseUrls: { github: p.baseUrl } })).toEqual({ outcome: 'already_revoked', revokedTokens: [], attempts: 1 });
+  const notFound: Reply = { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } };
+  const isToken = (req: Recorded) => req.path === '/login/oauth/access_token';
+
+  test('a 404 is already_revoked only once the token endpoint proves the client credentials (bad_refresh_token)', async () => {
+    const p = await provider((req) => (isToken(req) ? { status: 200, body: { error: 'bad_refresh_token', error_description: 'The refresh token passed is incorrect or expired.' } } : notFound));
+    const revoker = createRevoker({ retry: fastRetry, egress: LOCAL, baseUrls: { github: p.baseUrl } });
+    expect(await revoker.revoke(oauth('github'))).toEqual({ outcome: 'already_revoked', revokedTokens: [], attempts: 2 });
+    const probe = p.requests[1]!;
+    expect([probe.method, probe.path, probe.headers.accept]).toEqual(['POST', '/login/oauth/access_token', 'application/json']);
+    expect(form(probe.body)).toMatchObject({ client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret, grant_type: 'refresh_token', refresh_token: expect.stringMatching(/^probe-[0-9a-f]{32}$/) });
+    // the proof is remembered: the next 404 of this app needs no probe
+    expect(await revoker.revoke(oauth('github'))).toEqual({ outcome: 'already_revoked', revokedTokens: [], attempts: 1 });
+    expect(p.requests.map((r) => r.path)).toEqual(['/applications/client%20id%3A1/grant', '/login/oauth/access_token', '/applications/client%20id%3A1/grant']);
+  });
+
+  test('a 404 with client credentials GitHub refuses is invalid_client for the whole app', async () => {
+    const p = await provider((req) => (isToken(req) ? { status: 200, body: { error: 'incorrect_client_credentials', error_description: 'The client_id and/or client_secret passed are incorrect.' } } : notFound));
+    expect(await revoke(oauth('github'), { baseUrls: { github: p.baseUrl } })).toMatchObject({ outcome: 'failed', errorCode: 'invalid_client', providerWide: true, attempts: 2 });
+  });
+
+  test('a 404 that nothing disambiguates is a failure, never already_revoked', async () => {
+    const p = await provider((req) => (isToken(req) ? { status: 200, body: { error: 'unsupported_grant_type' } } : notFound));
+    expect(await revoke(oauth('github'), { baseUrls: { github: p.baseUrl } })).toMatchObject({ outcome: 'failed', errorCode: 'grant_not_found', providerWide: false });
+  });
+
+  test('an expired GitHub App user token is refreshed first, the new pair stored, then the grant deleted with it', async () => {
+    const events: string[] = [];
+    const p = await provider((req) => {
+      events.push(req.path);
+      return isToken(req) ? { status: 200, body: { access_token: 'ghu_SECRET_fresh', expires_in: 28800, refresh_token: 'ghr_SECRET_fresh', refresh_token_expires_in: 15811200, token_type: 'bearer', scope: '' } } : { status: 204 };
+    });
+    const rotated: OAuthCredential[] = [];
+    const req: RevokeRequest = {
+      ...oauth('github', { refresh_token: REFRESH, expires_at: PAST }),
+      onRotated: async (credential) => {
+        events.push('stored');
+        rotated.push(credential);
+      },
+    };
+    expect(await revoke(req, { baseUrls: { github: p.baseUrl } })).toEqual({ outcome: 'revoked', revokedTokens: ['access', 'refresh'], attempts: 2 });
+    expect(events).toEqual(['/login/oauth/access_token', 'stored', '/applications/client%20id%3A1/grant']);
+    expect(form(p.requests[0]!.body)).toEqual({ client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret, grant_type: 'refresh_token', refresh_token: REFRESH });
+    expect(JSON.parse(p.requests[1]!.body)).toEqual({ access_token: 'ghu_SECRET_fresh' });
+    expect(rotated).toEqual([{ type: 'oauth2', access_token: 'ghu_SECRET_fresh', refresh_token: 'ghr_SECRET_fresh', expires_at: expect.any(String) }]);
+    expect(Date.parse(rotated[0]!.expires_at!)).toBeGreaterThan(Date.now() + 28_000_000);
+  });
+
+  test('an expired token whose refresh token GitHub refuses is already_revoked, without deleting anything', async () => {
+    const p = await provider(() => ({ status: 200, body: { error: 'bad_refresh_token' } }));
+    expect(await revoke(oauth('github', { refresh_token: REFRESH, expires_at: PAST }), { baseUrls: { github: p.baseUrl } })).toEqual({ outcome: 'already_revoked', revokedTokens: [], attempts: 1 });
+    expect(p.requests.map((r) => r.path)).toEqual(['/login/oauth/access_token']);
+  });
+
+  test('a 404 on a token with no known expiry is retried with a refreshed token', async () => {
+    const p = await provider((req, i) => (isToken(req) ? { status: 200, body: { access_token: 'ghu_SECRET_fresh', refresh_token: 'ghr_SECRET_fresh' } } : i === 0 ? notFound : { status: 204 }));
+    expect(await revoke(oauth('github', { refresh_token: REFRESH }), { baseUrls: { github: p.baseUrl } })).toEqual({ outcome: 'revoked', revokedTokens: ['access', 'refresh'], attempts: 3 });
+    expect(p.requests.map((r) => r.path)).toEqual(['/applications/client%20id%3A1/grant', '/login/oauth/access_token', '/applications/client%20id%3A1/grant']);
+  });
+
+  test('when the new pair cannot be stored it is revoked at once', async () => {
+    const p = await provider((req) => (isToken(req) ? { status: 200, body: { access_token: 'ghu_SECRET_fresh', refresh_token: 'ghr_SECRET_fresh' } } : { status: 204 }));
+    const req: RevokeRequest = { ...oauth('github', { refresh_token: REFRESH, expires_at: PAST }), onRotated: () => Promise.reject(new Error('database down')) };
+    expect(await revoke(req, { baseUrls: { github: p.baseUrl } })).toEqual({ outcome: 'revoked', revokedTokens: ['access', 'refresh'], attempts: 2 });
+    expect(JSON.parse(p.requests[1]!.body)).toEqual({ access_token: 'ghu_SECRET_fresh' });
+
+    const failing = await provider((req) => (isToken(req) ? { status: 200, body: { access_token: 'ghu_SECRET_fresh', refresh_token: 'ghr_SECRET_fresh' } } : { status: 422, body: { message: 'Validation Failed' } }));
+    expect(await revoke(req, { baseUrls: { github: failing.baseUrl } })).toMatchObject({ outcome: 'failed', errorCode: 'credential_store_failed' });
+  });
+
+  test("the token endpoint is github.com's unless the API base is overridden or `github.token` names one", async () => {
+    const api = await provider(() => notFound);
+    const token = await provider(() => ({ status: 200, body: { error: 'bad_refresh_token' } }));
+    expect(await revoke(oauth('github'), { baseUrls: { github: api.baseUrl, 'github.token': token.baseUrl } })).toMatchObject({ outcome: 'already_revoked' });
+    expect(token.requests.map((r) => r.path)).toEqual(['/login/oauth/access_token']);
   });
 
   test('without client credentials it fails provider-wide without a call', async () => {
@@ -170,9 +245,50 @@ describe('slack', () => {
     expect([p.requests[0]!.method, p.requests[0]!.path, p.requests[0]!.headers.authorization]).toEqual(['POST', '/api/auth.revoke', `Bearer ${ACCESS}`]);
   });
 
-  test.each(['invalid_auth', 'token_revoked', 'account_inactive'])('200 ok:false %s is already_revoked', async (error) => {
+  test.each(['token_revoked', 'account_inactive'])('200 ok:false %s is already_revoked', async (error) => {
     const p = await provider(() => ({ status: 200, body: { ok: false, error } }));
     expect(await revoke(oauth('slack'), { baseUrls: { slack: p.baseUrl } })).toEqual({ outcome: 'already_revoked', revokedTokens: [], attempts: 1 });
+  });
+
+  test('invalid_auth (it also means a disallowed IP) is a failure, not proof of a dead token, and spends no refresh token', async () => {
+    const p = await provider(() => ({ status: 200, body: { ok: false, error: 'invalid_auth' } }));
+    expect(await revoke(oauth('slack', { refresh_token: REFRESH, expires_at: FUTURE }), { baseUrls: { slack: p.baseUrl } })).toMatchObject({ outcome: 'failed', errorCode: 'invalid_auth', attempts: 1 });
+    expect(p.requests.map((r) => r.path)).toEqual(['/api/auth.revoke']);
+  });
+
+  test.each([{ ok: true }, { ok: true, revoked: false }, {}])('200 %j without revoked:true is not a revocation', async (body) => {
+    const p = await provider(() => ({ status: 200, body }));
+    expect(await revoke(oauth('slack'), { baseUrls: { slack: p.baseUrl } })).toMatchObject({ outcome: 'failed', errorCode: 'revocation_not_confirmed' });
+  });
+
+  test('a rotated pair is stored before it is used: when the revocation then fails, the stored pair is the live one', async () => {
+    const events: string[] = [];
+    const p = await provider((req) => {
+      events.push(req.path);
+      return req.path === '/api/oauth.v2.access' ? { status: 200, body: { ok: true, access_token: 'xoxe.xoxp-SECRET-new', refresh_token: 'xoxe-SECRET-new', expires_in: 43200, token_type: 'user' } } : { status: 503 };
+    });
+    const rotated: OAuthCredential[] = [];
+    const req: RevokeRequest = {
+      ...oauth('slack', { refresh_token: REFRESH, expires_at: PAST }),
+      onRotated: async (credential) => {
+        events.push('stored');
+        rotated.push(credential);
+      },
+    };
+    expect(await revoke(req, { baseUrls: { slack: p.baseUrl }, retry: { maxAttempts: 2, maxDelayMs: 10 } })).toMatchObject({ outcome: 'failed', errorCode: 'provider_unavailable' });
+    expect(events).toEqual(['/api/oauth.v2.access', 'stored', '/api/auth.revoke', '/api/auth.revoke']);
+    expect(rotated).toEqual([{ type: 'oauth2', access_token: 'xoxe.xoxp-SECRET-new', refresh_token: 'xoxe-SECRET-new', expires_at: expect.any(String) }]);
+  });
+
+  test('a rotated pair that cannot be stored is revoked at once; if that fails too the result says so', async () => {
+    const refreshOk = { status: 200, body: { ok: true, access_token: 'xoxe.xoxp-SECRET-new', refresh_token: 'xoxe-SECRET-new' } };
+    const p = await provider((req) => (req.path === '/api/oauth.v2.access' ? refreshOk : { status: 200, body: { ok: true, revoked: true } }));
+    const req: RevokeRequest = { ...oauth('slack', { refresh_token: REFRESH, expires_at: PAST }), onRotated: () => Promise.reject(new Error('no database')) };
+    expect(await revoke(req, { baseUrls: { slack: p.baseUrl } })).toEqual({ outcome: 'revoked', revokedTokens: ['access', 'refresh'], attempts: 2 });
+    expect(p.requests[1]!.headers.authorization).toBe('Bearer xoxe.xoxp-SECRET-new');
+
+    const down = await provider((req) => (req.path === '/api/oauth.v2.access' ? refreshOk : { status: 503 }));
+    expect(await revoke(req, { baseUrls: { slack: down.baseUrl }, retry: { maxAttempts: 1 } })).toMatchObject({ outcome: 'failed', errorCode: 'credential_store_failed', attempts: 2 });
   });
 
   test('an expired access token is refreshed first (oauth.v2.access) and the fresh one revoked', async () => {
@@ -213,9 +329,11 @@ describe('dropbox', () => {
     expect(p.requests.map((r) => [r.method, r.path, r.headers.authorization, r.body])).toEqual([['POST', '/2/auth/token/revoke', `Bearer ${ACCESS}`, '']]);
   });
 
-  test('an expired access token is refreshed first at /oauth2/token', async () => {
+  test('an expired access token is refreshed first at /oauth2/token; Dropbox keeps the refresh token', async () => {
     const p = await provider((req) => (req.path === '/oauth2/token' ? { status: 200, body: { access_token: FRESH_ACCESS, token_type: 'bearer', expires_in: 14400 } } : { status: 200, body: null }));
-    const result = await revoke(oauth('dropbox', { refresh_token: REFRESH, expires_at: PAST }), { baseUrls: { dropbox: p.baseUrl } });
+    const rotated: OAuthCredential[] = [];
+    const result = await revoke({ ...oauth('dropbox', { refresh_token: REFRESH, expires_at: PAST }), onRotated: async (c) => void rotated.push(c) }, { baseUrls: { dropbox: p.baseUrl } });
+    expect(rotated).toEqual([{ type: 'oauth2', access_token: FRESH_ACCESS, refresh_token: REFRESH, expires_at: expect.any(String) }]);
     expect(result).toEqual({ outcome: 'revoked', revokedTokens: ['access', 'refresh'], attempts: 2 });
     expect(p.requests.map((r) => [r.path, r.headers.authorization?.split(' ')[0]])).toEqual([
       ['/oauth2/token', 'Basic'],
@@ -255,12 +373,12 @@ describe('no revocation upstream', () => {
   });
 });
 
-function recordingLimiter(): RateLimiter & { calls: Array<[string, number]> } {
-  const calls: Array<[string, number]> = [];
+function recordingLimiter(): RateLimiter & { calls: Array<[string, number, string | undefined]> } {
+  const calls: Array<[string, number, string | undefined]> = [];
   return {
     calls,
-    acquire: async (key, ceiling) => {
-      calls.push([key, ceiling]);
+    acquire: async (key, ceiling, _signal, share) => {
+      calls.push([key, ceiling, share]);
     },
   };
 }
@@ -271,24 +389,36 @@ describe('transient failures', () => {
     const limiter = recordingLimiter();
     const result = await revoke(oauth('google'), { baseUrls: { google: p.baseUrl }, rateLimiter: limiter });
     expect(result).toEqual({ outcome: 'revoked', revokedTokens: ['access'], attempts: 2 });
+    // Google's quota is the OAuth client's project: the ceiling is keyed by the app
     expect(limiter.calls).toEqual([
-      ['google', 10],
-      ['google', 10],
+      ['google:client id:1', 10, undefined],
+      ['google:client id:1', 10, undefined],
     ]);
   });
 
-  test('refreshes also go through the limiter; ceilings override the catalog; generic oauth2 is keyed by origin', async () => {
-    const slack = await provider((req) => (req.path === '/api/oauth.v2.access' ? { status: 200, body: { ok: true, access_token: FRESH_ACCESS } } : { status: 200, body: { ok: true } }));
+  test('refreshes also go through the limiter; ceilings override the catalog; keys name the app, the share is passed on', async () => {
+    const slack = await provider((req) => (req.path === '/api/oauth.v2.access' ? { status: 200, body: { ok: true, access_token: FRESH_ACCESS } } : { status: 200, body: { ok: true, revoked: true } }));
     const limiter = recordingLimiter();
-    await revoke(oauth('slack', { refresh_token: REFRESH, expires_at: PAST }), { baseUrls: { slack: slack.baseUrl }, rateLimiter: limiter, ceilings: { slack: 2 } });
+    await revoke({ ...oauth('slack', { refresh_token: REFRESH, expires_at: PAST }), share: 'run-1' }, { baseUrls: { slack: slack.baseUrl }, rateLimiter: limiter, ceilings: { slack: 2 } });
     expect(limiter.calls).toEqual([
-      ['slack', 2],
-      ['slack', 2],
+      ['slack:client id:1', 2, 'run-1'],
+      ['slack:client id:1', 2, 'run-1'],
     ]);
     const idp = await provider(() => ({ status: 200 }));
-    const generic = recordingLimiter();
-    await revoke({ ...oauth('oauth2'), client: { ...CLIENT, revocationEndpoint: `${idp.baseUrl}/revoke` } }, { rateLimiter: generic });
-    expect(generic.calls).toEqual([[`oauth2:${idp.baseUrl}`, 20]]);
+    const request = { ...oauth('oauth2'), client: { ...CLIENT, revocationEndpoint: `${idp.baseUrl}/revoke` } };
+    const key = `oauth2:${idp.baseUrl}:${CLIENT.clientId}`;
+    const ceilingFor = async (ceilings: Record<string, number>) => {
+      const generic = recordingLimiter();
+      await revoke(request, { rateLimiter: generic, ceilings });
+      return generic.calls;
+    };
+    expect(await ceilingFor({})).toEqual([[key, 20, undefined]]);
+    // the most specific override wins: the app, then every app of the origin, then the slug
+    expect(await ceilingFor({ oauth2: 5 })).toEqual([[key, 5, undefined]]);
+    expect(await ceilingFor({ oauth2: 5, [`oauth2:${idp.baseUrl}`]: 7 })).toEqual([[key, 7, undefined]]);
+    expect(await ceilingFor({ oauth2: 5, [`oauth2:${idp.baseUrl}`]: 7, [key]: 9 })).toEqual([[key, 9, undefined]]);
+    // 0 removes the ceiling: no slot is taken
+    expect(await ceilingFor({ oauth2: 0 })).toEqual([]);
   });
 
   test('429 with Retry-After: 1 waits about a second before retrying', async () => {
@@ -333,7 +463,7 @@ describe('secrets', () => {
     const p = await provider(() => ({ status: 200, delayMs: 2_000 }));
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    const error = await createRevoker({ baseUrls: { google: p.baseUrl } })
+    const error = await createRevoker({ baseUrls: { google: p.baseUrl }, egress: LOCAL })
       .revoke(oauth('google', { refresh_token: REFRESH }), controller.signal)
       .then(
         () => undefined,
@@ -341,5 +471,43 @@ describe('secrets', () => {
       );
     expect((error as Error).name).toBe('AbortError');
     expect(String(error)).not.toContain('SECRET');
+  });
+});
+
+describe('egress policy', () => {
+  test('by default plain http to loopback is refused before any request: egress_denied for the whole auth config', async () => {
+    const p = await provider(() => ({ status: 200 }));
+    const strict = createRevoker({ retry: fastRetry });
+    const generic = await strict.revoke({ ...oauth('oauth2'), client: { ...CLIENT, revocationEndpoint: `${p.baseUrl}/revoke` } });
+    expect(generic).toMatchObject({ outcome: 'failed', errorCode: 'egress_denied', providerWide: true, attempts: 0 });
+    expect(await createRevoker({ retry: fastRetry, baseUrls: { google: p.baseUrl } }).revoke(oauth('google'))).toMatchObject({ outcome: 'failed', errorCode: 'egress_denied', providerWide: true });
+    expect(p.requests).toHaveLength(0);
+  });
+
+  test('a name is checked on what it resolves to at call time: localhost and a rebound name are refused', async () => {
+    const p = await provider(() => ({ status: 200 }));
+    const port = new URL(p.baseUrl).port;
+    const viaLocalhost = await createRevoker({ retry: fastRetry }).revoke({ ...oauth('oauth2'), client: { ...CLIENT, revocationEndpoint: `https://localhost:${port}/revoke` } });
+    expect(viaLocalhost).toMatchObject({ outcome: 'failed', errorCode: 'egress_denied', providerWide: true, attempts: 0 });
+    expect(viaLocalhost.outcome === 'failed' && viaLocalhost.errorMessage).toMatch(/resolves to a loopback address/);
+    // a name that was public when the auth config was created and now points at the metadata service
+    const rebound = createRevoker({ retry: fastRetry, resolver: async () => [{ address: '169.254.169.254', family: 4 }] });
+    expect(await rebound.revoke({ ...oauth('oauth2'), client: { ...CLIENT, revocationEndpoint: 'https://idp.example.com/revoke' } })).toMatchObject({ outcome: 'failed', errorCode: 'egress_denied' });
+    expect(p.requests).toHaveLength(0);
+  });
+
+  test('the socket connects to the vetted address, whatever the system resolver would say, and Host stays the name', async () => {
+    const p = await provider(() => ({ status: 200 }));
+    const port = new URL(p.baseUrl).port;
+    // the system resolver does not know this name: only the pinned address can reach the server
+    const pinned = createRevoker({ retry: fastRetry, egress: LOCAL, resolver: async () => [{ address: '127.0.0.1', family: 4 }] });
+    const result = await pinned.revoke({ ...oauth('oauth2'), client: { ...CLIENT, revocationEndpoint: `http://pin-check.localhost:${port}/revoke` } });
+    expect(result).toEqual({ outcome: 'revoked', revokedTokens: ['access'], attempts: 1 });
+    expect(p.requests[0]!.headers.host).toBe(`pin-check.localhost:${port}`);
+  });
+
+  test('the insecure-loopback switch opens loopback only: a private address stays refused', async () => {
+    const dev = createRevoker({ retry: fastRetry, egress: LOCAL, resolver: async () => [{ address: '10.0.0.7', family: 4 }] });
+    expect(await dev.revoke({ ...oauth('oauth2'), client: { ...CLIENT, revocationEndpoint: 'https://idp.internal/revoke' } })).toMatchObject({ outcome: 'failed', errorCode: 'egress_denied' });
   });
 });

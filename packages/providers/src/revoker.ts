@@ -1,21 +1,27 @@
 import { ADAPTERS, type AdapterContext, type AdapterResult, type CallOutcome, type ProviderCall } from './adapters';
 import { retryDelayMs } from './backoff';
-import { catalogEntryFor, providerKeyOf } from './catalog';
+import { catalogEntryFor, rateKeysOf } from './catalog';
 import { classifyNetworkError, classifyResponse, type Classification } from './classify';
+import { cachingResolver, EgressDeniedError, egressRefusalOf, systemResolver } from './egress';
 import { sendHttp } from './http';
-import { sanitizeMessage } from './sanitize';
+import { catalogTokenEndpoint } from './refresh/token-endpoint';
+import { isSafeErrorCode, sanitizeMessage } from './sanitize';
 import { abortReason, sleep as defaultSleep } from './sleep';
-import type { ProviderCatalogEntry, RevokeRequest, RevokeResult, Revoker, RevokerOptions } from './types';
+import type { OAuthCredential, ProviderCatalogEntry, RevokeRequest, RevokeResult, Revoker, RevokerOptions, TokenKind } from './types';
 
 const DEFAULTS = { timeoutMs: 10_000, maxAttempts: 6, maxDelayMs: 30_000, budgetMs: 120_000, baseDelayMs: 250 };
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+// how long a proof that an app's client credentials are valid is trusted (see adapters/github.ts)
+const CLIENT_PROOF_TTL_MS = 10 * 60_000;
 
 type Settings = { timeoutMs: number; maxAttempts: number; maxDelayMs: number; budgetMs: number };
 
 /**
- * Revokes one credential at its provider. Provider answers become a RevokeResult; only an
- * abort (`signal`) or a failing rate limiter throws. Transient failures are retried here, under
- * the rate limiter, until the attempt count or the time budget runs out.
+ * Revokes one credential at its provider. Whatever a provider answers becomes a RevokeResult
+ * whose strings are safe to store (no NUL or other controls, well-formed, short, no secret);
+ * only an abort (`signal`) or a failing rate limiter throws. Transient failures are retried
+ * here, under the rate limiter, until the attempt count or the time budget runs out, so a
+ * call takes at most the budget plus one timeout per provider call (at most four), plus time
+ * waiting for rate-limit slots.
  */
 export function createRevoker(options: RevokerOptions = {}): Revoker {
   const settings: Settings = {
@@ -25,6 +31,8 @@ export function createRevoker(options: RevokerOptions = {}): Revoker {
     budgetMs: options.retry?.budgetMs ?? DEFAULTS.budgetMs,
   };
   const sleep = options.sleep ?? defaultSleep;
+  const provenClients = new Map<string, number>();
+  const resolver = cachingResolver(options.resolver ?? systemResolver);
 
   async function revoke(req: RevokeRequest, signal?: AbortSignal): Promise<RevokeResult> {
     if (req.authScheme === 'api_key') return unsupported('an API key has no revocation endpoint at the provider; the credential is destroyed locally only');
@@ -33,29 +41,42 @@ export function createRevoker(options: RevokerOptions = {}): Revoker {
     if (!entry) return unsupported('no revocation is known for this toolkit and its auth config names no revocation endpoint; the credential is destroyed locally only');
     if (entry.revocation === 'none') return unsupported(entry.unsupportedReason ?? `${entry.displayName} has no token revocation; the credential is destroyed locally only`);
 
-    const baseUrl = resolveBaseUrl(entry, req, options.baseUrls);
+    const baseUrl = resolveBaseUrl(entry, req, options);
     if (typeof baseUrl !== 'string') return { ...baseUrl, attempts: 0 };
 
+    const tokenUrl = catalogTokenEndpoint(entry, options.baseUrls);
     const credential = req.credential;
     const secrets = [credential.access_token, credential.refresh_token, req.client.clientSecret].filter((s): s is string => !!s);
-    const providerKey = providerKeyOf(req);
-    const ceiling = options.ceilings?.[providerKey] ?? options.ceilings?.[req.toolkit] ?? options.ceilings?.[entry.slug] ?? entry.rateLimitPerSecond;
+    const rateKeys = rateKeysOf(req);
+    const providerKey = rateKeys[0] as string;
+    const ceiling = ceilingOf(rateKeys, options.ceilings, entry.rateLimitPerSecond);
     const startedAt = Date.now();
     let attempts = 0;
+    // an error of ours (the limiter's database): the caller retries it, it is no provider's answer
+    let infrastructureError: { error: unknown } | undefined;
 
     // One logical call: rate-limited, classified, retried while transient and within budget.
     async function send(call: ProviderCall): Promise<CallOutcome> {
       for (let attempt = 1; ; attempt += 1) {
         if (signal?.aborted) throw abortReason(signal);
         // a ceiling of 0 (set by configuration) means none
-        if (options.rateLimiter && ceiling !== null && ceiling > 0) await options.rateLimiter.acquire(providerKey, ceiling, signal);
+        if (options.rateLimiter && ceiling !== null && ceiling > 0) {
+          try {
+            await options.rateLimiter.acquire(providerKey, ceiling, signal, req.share);
+          } catch (error) {
+            infrastructureError = { error };
+            throw error;
+          }
+        }
         attempts += 1;
         let classification: Classification;
         try {
-          const response = await sendHttp(call, settings.timeoutMs, signal);
+          const response = await sendHttp(call, { timeoutMs: settings.timeoutMs, signal, egress: options.egress, resolver });
           classification = classifyResponse(response, { ...call.classify, secrets });
         } catch (error) {
           if (signal?.aborted) throw abortReason(signal);
+          // refused before anything was sent: not an attempt
+          if (error instanceof EgressDeniedError) attempts -= 1;
           classification = classifyNetworkError(error);
         }
         if (classification.kind !== 'transient') return classification;
@@ -71,42 +92,74 @@ export function createRevoker(options: RevokerOptions = {}): Revoker {
       baseUrl,
       client: req.client,
       credential,
-      ...(entry.tokenEndpointPath ? { tokenEndpointPath: entry.tokenEndpointPath } : {}),
+      ...(tokenUrl ? { tokenUrl } : {}),
       send,
       protect: (secret) => secrets.push(secret),
+      rotated: async (fresh: OAuthCredential) => {
+        await req.onRotated?.(fresh);
+      },
+      clientProof: {
+        isProven: (clientId) => (provenClients.get(clientId) ?? 0) > Date.now(),
+        prove: (clientId) => void provenClients.set(clientId, Date.now() + CLIENT_PROOF_TTL_MS),
+      },
       now: () => Date.now(),
     };
-    const result = await ADAPTERS[entry.revocation](context);
-    return toRevokeResult(result, attempts, secrets);
+    let result: AdapterResult;
+    try {
+      result = await ADAPTERS[entry.revocation](context);
+    } catch (error) {
+      if (signal?.aborted) throw abortReason(signal);
+      if (infrastructureError?.error === error) throw error;
+      // a bug of ours meeting an answer nobody foresaw: recorded, never a wedged page
+      result = { outcome: 'failed', errorCode: 'internal_error', errorMessage: 'the provider answer could not be processed', providerWide: false };
+    }
+    return recordable(result, attempts, secrets);
   }
 
   return { revoke };
 }
 
 function unsupported(reason: string): RevokeResult {
-  return { outcome: 'unsupported_by_provider', reason, attempts: 0 };
+  return { outcome: 'unsupported_by_provider', reason: sanitizeMessage(reason), attempts: 0 };
 }
 
-function toRevokeResult(result: AdapterResult, attempts: number, secrets: readonly string[]): RevokeResult {
-  if (result.outcome !== 'failed') return { ...result, attempts };
-  return { outcome: 'failed', errorCode: result.errorCode, errorMessage: sanitizeMessage(result.errorMessage, secrets), providerWide: result.providerWide, attempts };
+function ceilingOf(keys: readonly string[], overrides: RevokerOptions['ceilings'], fallback: number | null): number | null {
+  for (const key of keys) {
+    const value = overrides?.[key];
+    if (value !== undefined) return value;
+  }
+  return fallback;
+}
+
+const TOKEN_KINDS: ReadonlySet<string> = new Set<TokenKind>(['access', 'refresh']);
+
+/** The last line of defence: every string of a result is safe to store, whatever produced it. */
+function recordable(result: AdapterResult, attempts: number, secrets: readonly string[]): RevokeResult {
+  if (result.outcome !== 'failed') return { outcome: result.outcome, revokedTokens: result.revokedTokens.filter((t) => TOKEN_KINDS.has(t)), attempts };
+  return {
+    outcome: 'failed',
+    errorCode: isSafeErrorCode(result.errorCode) && !secrets.some((s) => result.errorCode.includes(s)) ? result.errorCode : 'provider_error',
+    errorMessage: sanitizeMessage(result.errorMessage, secrets),
+    providerWide: result.providerWide,
+    attempts,
+  };
 }
 
 type ConfigFailure = Extract<AdapterResult, { outcome: 'failed' }>;
 
 /** Where the adapter sends its calls; a problem here is the auth config's, shared by all its connections. */
-function resolveBaseUrl(entry: ProviderCatalogEntry, req: RevokeRequest, baseUrls: RevokerOptions['baseUrls']): string | ConfigFailure {
+function resolveBaseUrl(entry: ProviderCatalogEntry, req: RevokeRequest, options: RevokerOptions): string | ConfigFailure {
   if (entry.requiresRevocationEndpoint) {
     const endpoint = req.client.revocationEndpoint;
     if (!endpoint) return configFailure('missing_revocation_endpoint', 'the auth config names no revocation_endpoint');
     if (!URL.canParse(endpoint)) return configFailure('invalid_revocation_endpoint', 'the auth config revocation_endpoint is not a URL');
     const url = new URL(endpoint);
-    // client secrets travel in the request: plain http only to this machine (local test servers)
-    const secure = url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
-    if (!secure || url.username || url.password) return configFailure('invalid_revocation_endpoint', 'the auth config revocation_endpoint must be an https URL without credentials');
+    // checked again on the resolved address at every call; this catches what needs no DNS
+    const refusal = egressRefusalOf(url, options.egress);
+    if (refusal) return configFailure('egress_denied', `egress policy refused the revocation_endpoint: ${refusal}`);
     return url.toString();
   }
-  const base = baseUrls?.[entry.slug] ?? entry.defaultBaseUrl;
+  const base = options.baseUrls?.[entry.slug] ?? entry.defaultBaseUrl;
   if (!base) return configFailure('missing_base_url', `no base URL is configured for ${entry.displayName}`);
   return base.replace(/\/+$/, '');
 }

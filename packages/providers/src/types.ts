@@ -1,3 +1,5 @@
+import type { EgressPolicy, Resolver } from './egress';
+
 /** The public vocabulary of @at/providers: what a caller hands in and what it gets back. */
 export type OAuthCredential = { type: 'oauth2'; access_token: string; refresh_token?: string; expires_at?: string /* ISO */; token_type?: string };
 export type ApiKeyCredential = { type: 'api_key'; api_key: string };
@@ -6,7 +8,23 @@ export type Credential = OAuthCredential | ApiKeyCredential;
 /** The provider app (auth config) the credential was issued to. */
 export type ClientConfig = { clientId?: string; clientSecret?: string; revocationEndpoint?: string };
 
-export type RevokeRequest = { toolkit: string; authScheme: 'oauth2' | 'api_key'; client: ClientConfig; credential: Credential };
+export type RevokeRequest = {
+  toolkit: string;
+  authScheme: 'oauth2' | 'api_key';
+  client: ClientConfig;
+  credential: Credential;
+  /**
+   * Who shares a rate ceiling fairly with others (the run id): callers with different shares
+   * waiting on one ceiling are served in turn, however many requests each has waiting.
+   */
+  share?: string;
+  /**
+   * Called when a refresh issued a new token pair, before it is used: the old refresh token is
+   * spent, so the new pair must be stored (sealed) or it would stay live upstream with no copy
+   * of it anywhere. If this rejects, the revoker revokes the new pair at once (best effort).
+   */
+  onRotated?: (credential: OAuthCredential) => Promise<void>;
+};
 
 export type TokenKind = 'access' | 'refresh';
 
@@ -26,25 +44,48 @@ export type ProviderCatalogEntry = {
   defaultBaseUrl: string | null;
   /** The provider's published ceiling for the calls we make, across all our workers; null = none. */
   rateLimitPerSecond: number | null;
+  /**
+   * What the ceiling applies to: one OAuth app (`app`: keyed by slug and client id, so tenants
+   * with their own apps do not share it) or the whole provider. With its source.
+   */
+  rateLimitPer: 'app' | 'provider';
+  rateLimitSource: string;
   requiresRevocationEndpoint: boolean;
-  /** Where an expired access token is refreshed, for providers that authenticate revocation with it. */
-  tokenEndpointPath?: string;
+  /**
+   * Where an expired access token is refreshed: a path on the base URL, or on `baseUrl` when
+   * the token endpoint lives on another host (GitHub's is github.com, its API api.github.com).
+   */
+  tokenEndpoint?: { path: string; baseUrl?: string };
   unsupportedReason?: string;
 };
 
 export interface RateLimiter {
-  /** Resolves when the caller may send one request to `providerKey`; rejects with `signal.reason` on abort. */
-  acquire(providerKey: string, ceilingPerSecond: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Resolves when the caller may send one request to `providerKey`; rejects with `signal.reason`
+   * on abort. Callers of different `share`s waiting on one key are served in turn.
+   */
+  acquire(providerKey: string, ceilingPerSecond: number, signal?: AbortSignal, share?: string): Promise<void>;
 }
 
 export type RevokerOptions = {
-  /** Overrides a provider's default base URL, by slug (tests point these at loopback servers). */
+  /**
+   * Overrides a provider's default base URL, by slug (tests point these at loopback servers);
+   * `<slug>.token` overrides the base of its token endpoint, which otherwise follows `<slug>`.
+   */
   baseUrls?: Partial<Record<string, string>>;
-  /** Per HTTP attempt, including reading the body. */
+  /** Per HTTP attempt: DNS, connect, headers and the whole body. */
   timeoutMs?: number;
+  /** Where calls may go; by default https to public addresses only (see egress.ts). */
+  egress?: EgressPolicy;
+  /** Host name resolution (tests substitute one); node's dns.lookup by default. */
+  resolver?: Resolver;
   retry?: { maxAttempts?: number; maxDelayMs?: number; budgetMs?: number };
   rateLimiter?: RateLimiter;
-  /** Overrides the catalog's rateLimitPerSecond, by provider key or slug. */
+  /**
+   * Overrides the catalog's rateLimitPerSecond, by rate key (`github:<client id>`,
+   * `oauth2:<origin>:<client id>`), by `oauth2:<origin>` for every app of one RFC 7009 server,
+   * or by slug for every app of a provider; the most specific wins.
+   */
   ceilings?: Partial<Record<string, number>>;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 };

@@ -55,6 +55,68 @@ export const HOSTILE_STRINGS = [
 
 const HOSTILE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', '', ' ', 'id', '$where', 'a.b', 'a[b]'];
 
+/** Unicode that is well formed but trips naive code: direction marks, joiners, combining marks, astral planes. */
+export const UNICODE_EDGES = [
+  '\u202eevil\u202c',
+  '\u200f\u05e9\u05dc\u05d5\u05dd',
+  '\u0627\u0644\u0633\u0644\u0627\u0645',
+  '\u200b\u200c\u200d',
+  '\ufeffbom',
+  'line\u2028sep\u2029',
+  '👩🏽‍💻🏳️‍🌈🇺🇳',
+  'a\u0301\u0302\u0303\u0304\u0305',
+  'ｆｕｌｌｗｉｄｔｈ１２３',
+  '\u{10ffff}\u{e0001}',
+  '𝕳𝖊𝖑𝖑𝖔',
+  '\ufffd',
+];
+
+/** Strings no Unicode text can hold: JSON can escape them, UTF-8 cannot carry them. */
+export const LONE_SURROGATES = ['\ud800', 'x\udfff', '\udc00\ud83d', 'end\ud83d'];
+
+/** Date-times every lenient parser accepts but the documented range or RFC 3339 does not. */
+export const DATE_TIME_EDGES = [
+  '0000-01-01T00:00:00Z',
+  '0001-01-01T00:00:00Z',
+  '1969-12-31T23:59:59.999Z',
+  '9999-12-31T23:59:59-00:01',
+  '+010000-01-01T00:00:00Z',
+  '-000001-01-01T00:00:00Z',
+  '2024-02-30T00:00:00Z',
+  '2023-02-29T00:00:00Z',
+  '2024-01-01T24:00:00Z',
+  '2016-12-31T23:59:60Z',
+  '2024-01-01T00:00:00+24:00',
+  '2024-01-01T00:00:00',
+  '2024-01-01T00:00Z',
+  '2024-01-01',
+  '2024-01-01T00:00:00.1234Z',
+  '1e12',
+  'now',
+];
+
+/** Query spellings Number() would read as an in-range integer, which the API refuses. */
+export const QUERY_NUMBER_EDGES = ['0x10', '0b1', '0o7', '1e1', '+5', ' 5', '5 ', '5.0', '-0', '05', '٥', '５', '1_0', '9007199254740993', '1e309'];
+
+/** JSON text JSON.stringify never writes: out-of-range, negative-zero and over-precise numbers, deep nesting. */
+export const RAW_JSON_EDGES = ['1e309', '-1e309', '-0', '1e-400', '123456789012345678901234567890', '0.30000000000000004', `${'['.repeat(3000)}${']'.repeat(3000)}`, `${'{"a":'.repeat(2000)}1${'}'.repeat(2000)}`];
+
+/** A piece of JSON text placed verbatim where a value goes (see `toJsonText`). */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
+/** JSON.stringify, except that RawJson values are written as their text. */
+export function toJsonText(value: unknown): string {
+  if (value instanceof RawJson) return value.text;
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : toJsonText(v))).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${toJsonText(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
 const MAX_GENERATED_LENGTH = 48;
 
 type Site = { pointer: string[]; schema: JsonSchema; required: boolean };
@@ -114,11 +176,9 @@ export class CaseGenerator {
     const min = schema.minLength ?? 0;
     const max = schema.maxLength ?? 256;
     const fits = (s: string) => conformance(this.doc, schema, s).length === 0;
+    if (schema.format === 'date-time') return this.dateTime(schema).filter(fits);
     if (schema.pattern) return fc.stringMatching(new RegExp(schema.pattern)).filter(fits);
     if (schema.format === 'uuid') return fc.uuid();
-    if (schema.format === 'date-time') {
-      return fc.date({ noInvalidDate: true, min: new Date('1970-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z') }).map((d) => d.toISOString());
-    }
     const short = Math.min(max, Math.max(min, MAX_GENERATED_LENGTH));
     const options: Array<fc.Arbitrary<string>> = [
       fc.string({ unit: 'grapheme', minLength: min, maxLength: short }),
@@ -127,9 +187,35 @@ export class CaseGenerator {
       // the longest value the schema allows: the "huge but legal" boundary
       fc.constant('y'.repeat(max)),
     ];
-    const hostile = HOSTILE_STRINGS.filter((s) => [...s].length >= min && [...s].length <= max);
+    const hostile = [...HOSTILE_STRINGS, ...UNICODE_EDGES].filter((s) => [...s].length >= min && [...s].length <= max);
     if (hostile.length > 0) options.push(fc.constantFrom(...hostile));
+    // the longest legal value in characters that take two UTF-16 units each
+    if (max <= 10_000) options.push(fc.constant('🔑'.repeat(Math.max(min, max))));
     return fc.oneof(...options).filter(fits);
+  }
+
+  /** Instants across the documented range (its first and last included), written with any offset. */
+  private dateTime(schema: JsonSchema): fc.Arbitrary<string> {
+    const earliest = new Date(schema['x-format-minimum'] ?? '1970-01-01T00:00:00.000Z');
+    const latest = new Date(schema['x-format-maximum'] ?? '9999-12-31T23:59:59.999Z');
+    const written = (instant: Date, offsetMinutes: number, digits: 0 | 1 | 3): string => {
+      const local = new Date(instant.getTime() + offsetMinutes * 60_000).toISOString();
+      const sign = offsetMinutes < 0 ? '-' : '+';
+      const abs = Math.abs(offsetMinutes);
+      const offset = offsetMinutes === 0 ? 'Z' : `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+      const fraction = digits === 0 ? '' : local.slice(19, 20 + digits);
+      return `${local.slice(0, 19)}${fraction}${offset}`;
+    };
+    const offsets = fc.oneof(fc.constant(0), fc.integer({ min: -23 * 60 - 59, max: 23 * 60 + 59 }), fc.constantFrom(-720, 330, 345, 840));
+    const fits = (value: string) => conformance(this.doc, schema, value).length === 0;
+    // edges that are valid RFC 3339 text (year 0000, year 10000 once the offset applies...): when
+    // the document declares no range, they conform and the server must still answer them sanely
+    const edges = DATE_TIME_EDGES.filter(fits);
+    return fc.oneof(
+      fc.tuple(fc.date({ noInvalidDate: true, min: earliest, max: latest }), offsets, fc.constantFrom<0 | 1 | 3>(0, 1, 3)).map(([d, o, digits]) => written(d, o, digits)),
+      fc.constantFrom(earliest.toISOString(), latest.toISOString(), written(earliest, 60, 0), written(latest, -60, 3), '2024-02-29T12:00:00+14:00', '2000-02-29T00:00:00.5-12:00'),
+      ...(edges.length > 0 ? [{ arbitrary: fc.constantFrom(...edges), weight: 2 }] : []),
+    );
   }
 
   /** One value that certainly breaks `schema` (never coercible into a valid one). */
@@ -140,14 +226,16 @@ export class CaseGenerator {
     const options: Array<fc.Arbitrary<{ value: unknown; what: string }>> = [];
     if (inQuery) {
       // query values are strings; only strings the server cannot coerce into a valid value
-      const tries: string[] = ['abc', '', ' ', '1.5', 'NaN', 'Infinity', '1e400', '-1', '0x10x', '[]', "' OR 1=1--"];
+      const tries: string[] = ['abc', '', ' ', '1.5', 'NaN', 'Infinity', '1e400', '-1', '0x10x', '[]', "' OR 1=1--", ...QUERY_NUMBER_EDGES, ...UNICODE_EDGES.slice(0, 3)];
       if (schema.minimum !== undefined) tries.push(String(schema.minimum - 1));
       if (schema.maximum !== undefined) tries.push(String(schema.maximum + 1), '9'.repeat(40));
       if (schema.maxLength !== undefined) tries.push('z'.repeat(schema.maxLength + 1));
       if (schema.enum) tries.push('bogus', String(schema.enum[0]).toUpperCase());
       const bad = tries.filter((t) => {
         const asNumber = Number(t);
-        if (types.includes('integer') || types.includes('number')) return t.trim() === '' || !Number.isFinite(asNumber) || breaks(asNumber) || t === '0x10x';
+        // an integer in a query is plain decimal digits (what OpenAPI's form style writes); any other spelling breaks it
+        if (types.includes('integer')) return !/^(0|[1-9][0-9]*)$/.test(t) || breaks(asNumber);
+        if (types.includes('number')) return t.trim() === '' || !Number.isFinite(asNumber) || breaks(asNumber);
         return breaks(t);
       });
       return fc.constantFrom(...bad).map((value) => ({ value, what: `invalid value ${JSON.stringify(value).slice(0, 40)}` }));
@@ -162,7 +250,12 @@ export class CaseGenerator {
         options.push(fc.integer({ min: 1, max: Math.min(4 * over, 40_000) }).map((extra) => ({ value: 'z'.repeat(over + extra), what: `longer than ${over}` })));
       }
       if ((schema.minLength ?? 0) > 0) options.push(fc.constant({ value: '', what: 'empty string' }));
-      const nonMatching = [...HOSTILE_STRINGS, 'not-an-id', 'bogus', '2024-13-45T99:00:00Z'].filter(breaks);
+      if (schema.maxLength !== undefined && schema.maxLength <= 10_000) {
+        // one character over, in characters of two UTF-16 units: a server counting units would refuse earlier
+        options.push(fc.constant({ value: '🔑'.repeat(schema.maxLength + 1), what: `${schema.maxLength + 1} astral characters` }));
+      }
+      options.push(fc.constantFrom(...LONE_SURROGATES.filter(breaks)).map((value) => ({ value, what: `lone surrogate ${JSON.stringify(value)}` })));
+      const nonMatching = [...HOSTILE_STRINGS, ...(schema.format === 'date-time' ? DATE_TIME_EDGES : []), 'not-an-id', 'bogus', '2024-13-45T99:00:00Z'].filter(breaks);
       if ((schema.pattern || schema.enum || schema.format) && nonMatching.length > 0) {
         options.push(fc.constantFrom(...nonMatching).map((value) => ({ value, what: `not matching ${schema.pattern ?? schema.format ?? 'enum'}` })));
       }
@@ -170,6 +263,9 @@ export class CaseGenerator {
     if (types.includes('integer') || types.includes('number')) {
       if (schema.maximum !== undefined) options.push(fc.constant({ value: schema.maximum + 1, what: 'above maximum' }));
       if (schema.minimum !== undefined) options.push(fc.constant({ value: schema.minimum - 1, what: 'below minimum' }));
+    } else {
+      // numbers and nesting JSON.stringify cannot write, where no number or structure belongs
+      options.push(fc.constantFrom(...RAW_JSON_EDGES).map((text) => ({ value: new RawJson(text), what: `raw JSON ${text.slice(0, 24)}` })));
     }
     return fc.oneof(...options);
   }
@@ -193,12 +289,12 @@ export class CaseGenerator {
 
   private validPath(endpoint: Endpoint): fc.Arbitrary<Record<string, string>> {
     // a path segment is never empty: an empty one would be another route
-    return fc.record(Object.fromEntries(endpoint.pathParams.map((p) => [p.name, this.valid(p.schema, p.name).map(String).filter((v) => v !== '' && encodable(v))])));
+    return fc.record(Object.fromEntries(endpoint.pathParams.map((p) => [p.name, this.valid(p.schema, p.name).map(String).filter((v) => v !== '' && fitsInUrl(v))])));
   }
 
   private validQuery(endpoint: Endpoint): fc.Arbitrary<Array<[string, string]>> {
     return fc
-      .record(Object.fromEntries(endpoint.queryParams.map((p) => [p.name, fc.option(this.valid(p.schema, p.name).map(String).filter(encodable), { nil: undefined })])), { requiredKeys: [] })
+      .record(Object.fromEntries(endpoint.queryParams.map((p) => [p.name, fc.option(this.valid(p.schema, p.name).map(String).filter(fitsInUrl), { nil: undefined })])), { requiredKeys: [] })
       .map((q) => Object.entries(q).filter((e): e is [string, string] => e[1] !== undefined));
   }
 
@@ -229,7 +325,7 @@ export class CaseGenerator {
       const param = fc.constantFrom(...endpoint.queryParams);
       mutations.push(
         fc.tuple(path, query, body, param).chain(([p, q, b, prm]) =>
-          fc.tuple(this.valid(prm.schema, prm.name), this.valid(prm.schema, prm.name)).map(([v1, v2]) =>
+          fc.tuple(this.valid(prm.schema, prm.name).map(String).filter(fitsInUrl), this.valid(prm.schema, prm.name).map(String).filter(fitsInUrl)).map(([v1, v2]) =>
             build(p, [...q.filter(([k]) => k !== prm.name), [prm.name, String(v1)], [prm.name, String(v2)]], b, { kind: 'query', what: `duplicate ${prm.name}` }),
           ),
         ),
@@ -253,6 +349,18 @@ export class CaseGenerator {
           ),
         );
       }
+      // a key given twice: JSON.parse would keep the last one silently
+      mutations.push(
+        fc
+          .tuple(path, query, bodies, fc.jsonValue({ maxDepth: 1 }))
+          .filter(([, , b]) => Object.keys(b).length > 0)
+          .chain(([p, q, b, v]) =>
+            fc.constantFrom(...Object.keys(b)).map((k) => {
+              const text = toJsonText(b);
+              return build(p, q, new RawJson(`${text.slice(0, -1)},${JSON.stringify(k)}:${JSON.stringify(v)}}`), { kind: 'body', what: `duplicate key ${k}` });
+            }),
+          ),
+      );
       const sites = this.sites(schema);
       const required = sites.filter((s) => s.required && s.pointer.length === 1);
       if (required.length > 0) {
@@ -274,6 +382,12 @@ export class CaseGenerator {
     }
     return fc.oneof({ arbitrary: conforming, weight: mutations.length }, ...mutations.map((arbitrary) => ({ arbitrary, weight: 1 })));
   }
+}
+
+// legal values whose percent-encoding alone passes Node's 16 KiB header limit meet a 431 first
+// (hostile-input covers that); a URL value is kept under 8 KiB encoded
+function fitsInUrl(value: string): boolean {
+  return encodable(value) && encodeURIComponent(value).length <= 8192;
 }
 
 function encodable(value: string): boolean {

@@ -22,6 +22,9 @@ export type JsonSchema = {
   allOf?: JsonSchema[];
   default?: unknown;
   nullable?: boolean;
+  /** The earliest and latest instants a date-time field accepts (our extension; ajv calls them formatMinimum/formatMaximum). */
+  'x-format-minimum'?: string;
+  'x-format-maximum'?: string;
 };
 
 export type Parameter = { name: string; in: 'path' | 'query' | 'header' | 'cookie'; required?: boolean; schema: JsonSchema };
@@ -76,6 +79,24 @@ export function endpointsOf(doc: OpenApiDocument): Endpoint[] {
   return endpoints;
 }
 
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|([+-])(\d{2}):(\d{2}))$/;
+
+/**
+ * RFC 3339 section 5.6 date-time, checked field by field: Date.parse alone accepts February 30
+ * and 24:00, and refuses nothing past a leap second's 60 (which RFC 3339 allows).
+ */
+export function isRfc3339DateTime(value: string): boolean {
+  const m = RFC3339.exec(value);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const offsetOk = m[9] === undefined || (Number(m[10]) <= 23 && Number(m[11]) <= 59);
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 60 && offsetOk;
+}
+
+// In a `u` regex only a lone surrogate half matches \p{Cs}: JSON Schema strings are Unicode text.
+const LONE_SURROGATE = /\p{Cs}/u;
+
 const typeOf = (value: unknown): string => {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
@@ -104,7 +125,16 @@ export function conformance(doc: OpenApiDocument, rawSchema: JsonSchema, value: 
     if (schema.minLength !== undefined && [...value].length < schema.minLength) problems.push(`${at}: shorter than ${schema.minLength}`);
     if (schema.maxLength !== undefined && [...value].length > schema.maxLength) problems.push(`${at}: longer than ${schema.maxLength}`);
     if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) problems.push(`${at}: does not match ${schema.pattern}`);
-    if (schema.format === 'date-time' && Number.isNaN(Date.parse(value))) problems.push(`${at}: not a date-time`);
+    if (LONE_SURROGATE.test(value)) problems.push(`${at}: not well-formed Unicode (a lone surrogate)`);
+    if (schema.format === 'date-time') {
+      if (!isRfc3339DateTime(value) || Number.isNaN(Date.parse(value))) problems.push(`${at}: not an RFC 3339 date-time`);
+      else {
+        const earliest = schema['x-format-minimum'];
+        const latest = schema['x-format-maximum'];
+        if (earliest !== undefined && Date.parse(value) < Date.parse(earliest)) problems.push(`${at}: before ${earliest}`);
+        if (latest !== undefined && Date.parse(value) > Date.parse(latest)) problems.push(`${at}: after ${latest}`);
+      }
+    }
     if (schema.format === 'uuid' && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) problems.push(`${at}: not a uuid`);
   }
   if (typeof value === 'number') {

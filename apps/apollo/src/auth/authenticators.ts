@@ -1,7 +1,8 @@
 import type { Request } from 'express';
 import { ForbiddenError, UnauthenticatedError } from '@at/common';
-import type { PrismaClient } from '@at/db';
+import type { DbClient } from '@at/db';
 import { bearerToken } from '@at/http';
+import { findApiKeyByHash } from '../repositories/api-keys';
 import { findLiveConsoleSession, type ConsoleSessionRecord } from '../repositories/console-sessions';
 import { findLiveOrgAdminToken } from '../repositories/org-admin-tokens';
 import { CSRF_HEADER, secretsOf, sessionCookieOf } from './console-session';
@@ -15,16 +16,16 @@ export type SessionCaller = OrgCaller & { session: ConsoleSessionRecord & { secr
 export type AdminCaller = { kind: 'admin' };
 
 /** Platform API: `x-api-key` of a live key of a live project of a live org. */
-export function apiKeyAuth(db: PrismaClient, limiter: RateLimiter) {
+export function apiKeyAuth(db: DbClient, limiter: RateLimiter) {
   return async (req: Request): Promise<ProjectCaller> => {
     const key = req.header('x-api-key');
     if (!key || key.length > 256) throw new UnauthenticatedError('missing or invalid x-api-key');
-    const row = await db.apiKey.findUnique({ where: { keyHash: hashSecret(key) }, include: { project: { include: { org: true } } } });
-    if (!row || row.deletedAt || row.project.deletedAt || row.project.org.deletedAt || !secretsEqual(hashSecret(key), row.keyHash)) {
+    const row = await findApiKeyByHash(db, hashSecret(key));
+    if (!row || !row.live || !secretsEqual(hashSecret(key), row.keyHash)) {
       throw new UnauthenticatedError('missing or invalid x-api-key');
     }
     limiter.consume(`key:${row.id}`);
-    return { kind: 'project', orgId: row.project.orgId, projectId: row.projectId, apiKeyId: row.id };
+    return { kind: 'project', orgId: row.orgId, projectId: row.projectId, apiKeyId: row.id };
   };
 }
 
@@ -34,7 +35,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * Console session: the session cookie of a live session; a state change must also carry the
  * session's CSRF token (a cross-site page can send the cookie but cannot read the token).
  */
-export function consoleSessionAuth(db: PrismaClient, limiter: RateLimiter) {
+export function consoleSessionAuth(db: DbClient, limiter: RateLimiter) {
   return async (req: Request): Promise<SessionCaller> => {
     const secret = sessionCookieOf(req);
     if (secret === undefined) throw new UnauthenticatedError('missing or invalid console session');
@@ -57,7 +58,7 @@ export function consoleSessionAuth(db: PrismaClient, limiter: RateLimiter) {
  * Dashboard API: `Authorization: Bearer <org admin token>`, or (when no Authorization header is
  * sent) a console session cookie, with its CSRF token on state changes.
  */
-export function orgTokenAuth(db: PrismaClient, limiter: RateLimiter) {
+export function orgTokenAuth(db: DbClient, limiter: RateLimiter) {
   const sessionAuth = consoleSessionAuth(db, limiter);
   return async (req: Request): Promise<OrgCaller> => {
     if (req.header('authorization') === undefined && sessionCookieOf(req) !== undefined) {

@@ -1,4 +1,4 @@
-import type { AuthScheme, PrismaClient, TokenEndpointAuthMethod } from '@at/db';
+import type { AuthScheme, DbClient, TokenEndpointAuthMethod } from '@at/db';
 import type { SealedBox } from '@at/vault';
 import { afterId, deletedNow } from './query-parts';
 
@@ -70,7 +70,7 @@ export type NewAuthConfig = {
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
 } & AuthorizationSide;
 
-export async function insertAuthConfig(db: PrismaClient, input: NewAuthConfig): Promise<AuthConfigRecord> {
+export async function insertAuthConfig(db: DbClient, input: NewAuthConfig): Promise<AuthConfigRecord> {
   const { clientSecretSealed, authorizeParams, ...rest } = input;
   const row = await db.authConfig.create({
     data: { ...rest, ...(clientSecretSealed === null ? {} : { clientSecretSealed }), ...(authorizeParams === null ? {} : { authorizeParams }) },
@@ -79,23 +79,23 @@ export async function insertAuthConfig(db: PrismaClient, input: NewAuthConfig): 
   return toRecord(row);
 }
 
-export async function findLiveAuthConfig(db: PrismaClient, projectId: string, id: string): Promise<AuthConfigRecord | null> {
+export async function findLiveAuthConfig(db: DbClient, projectId: string, id: string): Promise<AuthConfigRecord | null> {
   const row = await db.authConfig.findFirst({ where: { id, projectId, deletedAt: null }, select: authConfigColumns });
   return row && toRecord(row);
 }
 
-export async function listLiveAuthConfigs(db: PrismaClient, projectId: string, after: string | undefined, take: number): Promise<AuthConfigRecord[]> {
+export async function listLiveAuthConfigs(db: DbClient, projectId: string, after: string | undefined, take: number): Promise<AuthConfigRecord[]> {
   const rows = await db.authConfig.findMany({ where: { projectId, deletedAt: null, ...afterId(after) }, orderBy: { id: 'asc' }, take, select: authConfigColumns });
   return rows.map(toRecord);
 }
 
-export async function softDeleteAuthConfig(db: PrismaClient, projectId: string, id: string): Promise<boolean> {
+export async function softDeleteAuthConfig(db: DbClient, projectId: string, id: string): Promise<boolean> {
   const { count } = await db.authConfig.updateMany({ where: { id, projectId, deletedAt: null }, data: deletedNow() });
   return count === 1;
 }
 
 /** The sealed client secret, for the one flow that must send it (the code exchange, PAR). */
-export async function findClientSecretSealed(db: PrismaClient, id: string): Promise<unknown> {
+export async function findClientSecretSealed(db: DbClient, id: string): Promise<unknown> {
   const row = await db.authConfig.findUnique({ where: { id }, select: { clientSecretSealed: true } });
   return row?.clientSecretSealed ?? null;
 }

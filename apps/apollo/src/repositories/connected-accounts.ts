@@ -1,4 +1,4 @@
-import type { AuthScheme, ConnectionStatus, PrismaClient } from '@at/db';
+import type { AuthScheme, ConnectionStatus, DbClient } from '@at/db';
 import type { SealedBox } from '@at/vault';
 import { afterId, deletedNow } from './query-parts';
 
@@ -54,7 +54,7 @@ export type NewConnectedAccount = {
 };
 
 /** Inserts the account and its sealed credential in one statement (a nested write is atomic). */
-export async function insertConnectedAccount(db: PrismaClient, input: NewConnectedAccount): Promise<ConnectedAccountRecord> {
+export async function insertConnectedAccount(db: DbClient, input: NewConnectedAccount): Promise<ConnectedAccountRecord> {
   const { credential, ...account } = input;
   const row = await db.connectedAccount.create({
     data: { ...account, credential: { create: { sealed: credential.sealed, expiresAt: credential.expiresAt, refreshable: credential.refreshable } } },
@@ -63,7 +63,7 @@ export async function insertConnectedAccount(db: PrismaClient, input: NewConnect
   return toRecord(row);
 }
 
-export async function findLiveConnectedAccount(db: PrismaClient, projectId: string, id: string): Promise<ConnectedAccountRecord | null> {
+export async function findLiveConnectedAccount(db: DbClient, projectId: string, id: string): Promise<ConnectedAccountRecord | null> {
   const row = await db.connectedAccount.findFirst({ where: { id, projectId, deletedAt: null }, select: connectedAccountColumns });
   return row && toRecord(row);
 }
@@ -77,7 +77,7 @@ export type ConnectedAccountFilter = {
 };
 
 export async function listLiveConnectedAccounts(
-  db: PrismaClient,
+  db: DbClient,
   filter: ConnectedAccountFilter,
   after: string | undefined,
   take: number,
@@ -99,13 +99,13 @@ export async function listLiveConnectedAccounts(
   return rows.map(toRecord);
 }
 
-export async function softDeleteConnectedAccount(db: PrismaClient, projectId: string, id: string): Promise<boolean> {
+export async function softDeleteConnectedAccount(db: DbClient, projectId: string, id: string): Promise<boolean> {
   const { count } = await db.connectedAccount.updateMany({ where: { id, projectId, deletedAt: null }, data: deletedNow() });
   return count === 1;
 }
 
 /** The status of a connection, whatever its liveness; null when there is no such row. */
-export async function connectionStatusOf(db: PrismaClient, id: string): Promise<ConnectionStatus | null> {
+export async function connectionStatusOf(db: DbClient, id: string): Promise<ConnectionStatus | null> {
   const row = await db.connectedAccount.findUnique({ where: { id }, select: { status: true } });
   return row?.status ?? null;
 }

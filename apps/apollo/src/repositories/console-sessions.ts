@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@at/db';
+import type { DbClient } from '@at/db';
 
 export type ConsoleSessionRecord = {
   idHash: string;
@@ -11,7 +11,7 @@ export type ConsoleSessionRecord = {
 };
 
 export async function insertConsoleSession(
-  db: PrismaClient,
+  db: DbClient,
   input: { idHash: string; orgId: string; orgAdminTokenId: string; csrfTokenHash: string; expiresAt: Date },
 ): Promise<void> {
   await db.consoleSession.create({ data: input });
@@ -21,7 +21,7 @@ export async function insertConsoleSession(
  * The session with this hash if it still authenticates: not signed out, not expired (by the
  * database's clock, the one that stamped it), and its token and org not deleted.
  */
-export async function findLiveConsoleSession(db: PrismaClient, idHash: string): Promise<ConsoleSessionRecord | null> {
+export async function findLiveConsoleSession(db: DbClient, idHash: string): Promise<ConsoleSessionRecord | null> {
   const rows = await db.$queryRaw<Array<ConsoleSessionRecord>>`
     SELECT s.id_hash AS "idHash", s.org_id AS "orgId", o.name AS "orgName", s.org_admin_token_id AS "orgAdminTokenId",
            s.csrf_token_hash AS "csrfTokenHash", s.created_at AS "createdAt", s.expires_at AS "expiresAt"
@@ -37,6 +37,6 @@ export async function findLiveConsoleSession(db: PrismaClient, idHash: string): 
 }
 
 /** Ends a session server-side; the cookie is worthless from then on. */
-export async function revokeConsoleSession(db: PrismaClient, idHash: string): Promise<void> {
+export async function revokeConsoleSession(db: DbClient, idHash: string): Promise<void> {
   await db.consoleSession.updateMany({ where: { idHash, revokedAt: null }, data: { revokedAt: new Date() } });
 }

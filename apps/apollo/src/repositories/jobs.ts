@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { JOB_TRIGGERS, scopeSchema, type JobTriggerName, type Scope } from '@at/common';
-import type { PrismaClient } from '@at/db';
+import type { DbClient } from '@at/db';
 
 /** A job as the use cases see it: ownership, the run it points at, and what it was asked to do. */
 export type JobRecord = {
@@ -34,7 +34,7 @@ function toRecord({ metadata, ...row }: Row): JobRecord {
  * Records a job unless the owner already has one for this run (concurrent creates by one owner
  * share it), and returns the owner's job of the run either way.
  */
-export async function insertJobOnce(db: PrismaClient, job: NewJob): Promise<JobRecord> {
+export async function insertJobOnce(db: DbClient, job: NewJob): Promise<JobRecord> {
   const { scope, trigger, ...columns } = job;
   await db.job.createMany({ data: [{ ...columns, metadata: { scope, trigger } }], skipDuplicates: true });
   const row = await db.job.findUniqueOrThrow({
@@ -45,13 +45,13 @@ export async function insertJobOnce(db: PrismaClient, job: NewJob): Promise<JobR
 }
 
 /** The live job with this id if `ownerId` owns it. */
-export async function findOwnedJob(db: PrismaClient, ownerId: string, id: string): Promise<JobRecord | null> {
+export async function findOwnedJob(db: DbClient, ownerId: string, id: string): Promise<JobRecord | null> {
   const row = await db.job.findFirst({ where: { id, ownerId, deletedAt: null }, select: jobColumns });
   return row && toRecord(row);
 }
 
 /** The owner's jobs, newest first (ids sort by creation time), before the cursor's id. */
-export async function listOwnedJobs(db: PrismaClient, ownerId: string, beforeId: string | undefined, take: number): Promise<JobRecord[]> {
+export async function listOwnedJobs(db: DbClient, ownerId: string, beforeId: string | undefined, take: number): Promise<JobRecord[]> {
   const rows = await db.job.findMany({
     where: { ownerId, deletedAt: null, ...(beforeId === undefined ? {} : { id: { lt: beforeId } }) },
     orderBy: { id: 'desc' },

@@ -32,6 +32,7 @@ import { listRevokeJobs as apiListRevokeJobs } from './api/v1/revoke_jobs/listRe
 import { getRevokeJob as apiGetRevokeJob } from './api/v1/revoke_jobs/getRevokeJob';
 import { listRevokeJobResults as apiListRevokeJobResults } from './api/v1/revoke_jobs/listRevokeJobResults';
 import { postRevokeJobRetry as apiPostRevokeJobRetry } from './api/v1/revoke_jobs/postRevokeJobRetry';
+import { postRevokeJobCancel as apiPostRevokeJobCancel } from './api/v1/revoke_jobs/postRevokeJobCancel';
 import { postRevokeJobs as dashboardPostRevokeJobs } from './dashboard/v1/revoke_jobs/postRevokeJobs';
 import { listRevokeJobs as dashboardListRevokeJobs } from './dashboard/v1/revoke_jobs/listRevokeJobs';
 import { getRevokeJob as dashboardGetRevokeJob } from './dashboard/v1/revoke_jobs/getRevokeJob';
@@ -43,6 +44,7 @@ import { listRevokeJobs as projectListRevokeJobs } from './dashboard/v1/projects
 import { getRevokeJob as projectGetRevokeJob } from './dashboard/v1/projects/revoke_jobs/getRevokeJob';
 import { listRevokeJobResults as projectListRevokeJobResults } from './dashboard/v1/projects/revoke_jobs/listRevokeJobResults';
 import { postRevokeJobRetry as projectPostRevokeJobRetry } from './dashboard/v1/projects/revoke_jobs/postRevokeJobRetry';
+import { postRevokeJobCancel as dashboardPostRevokeJobCancel } from './dashboard/v1/revoke_jobs/postRevokeJobCancel';
 
 /** The server is this list. */
 export function apolloRoutes(ctx: ApolloContext): AnyRoute[] {
@@ -77,6 +79,7 @@ export function apolloRoutes(ctx: ApolloContext): AnyRoute[] {
     apiGetRevokeJob(ctx),
     apiListRevokeJobResults(ctx),
     apiPostRevokeJobRetry(ctx),
+    apiPostRevokeJobCancel(ctx),
     dashboardPostRevokeJobs(ctx),
     dashboardListRevokeJobs(ctx),
     dashboardGetRevokeJob(ctx),
@@ -91,5 +94,6 @@ export function apolloRoutes(ctx: ApolloContext): AnyRoute[] {
     postSession(ctx),
     getSession(ctx),
     deleteSession(ctx),
+    dashboardPostRevokeJobCancel(ctx),
   ];
 }

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { CursorCodec } from '@at/http';
+import { queryInteger, type CursorCodec } from '@at/http';
 
 export const MAX_PAGE_SIZE = 100;
 
 /** `?limit=&cursor=`, shared by every list endpoint. */
 export const pageQueryShape = {
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(20).describe(`page size, 1..${MAX_PAGE_SIZE}`),
+  limit: queryInteger({ min: 1, max: MAX_PAGE_SIZE, fallback: 20 }).describe(`page size, 1..${MAX_PAGE_SIZE}`),
   cursor: z.string().min(1).max(4096).optional().describe('next_cursor of the previous page'),
 };
 export const pageQuerySchema = z.strictObject(pageQueryShape);

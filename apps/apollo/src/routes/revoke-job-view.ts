@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JOB_TRIGGERS, RUN_OUTCOMES, RUN_STATUSES, SCOPE_TYPES, runCountsSchema, scopeSchema } from '@at/common';
+import { EMPTY_RUN_COUNTS, JOB_TRIGGERS, RUN_OUTCOMES, RUN_STATUSES, runCountsSchema, runFailureSchema, runRetryingSchema, scopeSchema } from '@at/common';
 import type { JobRecord } from '../repositories/jobs';
 import type { StartedJob } from '../use-cases/revoke-jobs/start-revoke-job';
 import type { DryRun } from '../use-cases/revoke-jobs/create-revoke-job';
@@ -20,8 +20,10 @@ export const jobSummarySchema = z.object({
 });
 
 export const jobSchema = jobSummarySchema.extend({
-  status: z.enum(RUN_STATUSES).describe("thermos's run status, verbatim"),
+  status: z.enum(RUN_STATUSES).describe("thermos's run status, verbatim: running, then completed, failed or cancelled"),
   counts: runCountsSchema,
+  failure: runFailureSchema.nullable().describe('why the run failed (status failed), else null'),
+  retrying: runRetryingSchema.nullable(),
   finished_at: z.string().nullable(),
 });
 
@@ -29,19 +31,20 @@ export const createdJobSchema = jobSummarySchema
   .extend({ status: z.literal('running') })
   .extend({ deduplicated: z.boolean().describe('true when an identical scope was already running and this request joined it') });
 
-const anyId = z.string().min(1).max(64).regex(/^[a-z]{2,3}_[0-9A-Z]{26}$/, 'must be an id such as prj_...');
+// The scope of a new job: a scope (scopeSchema) whose id may be left out, meaning the caller's
+// own org (org scope) or project (project scope, platform API).
+const [orgScope, projectScope, authConfigScope, connectionScope] = scopeSchema.options;
+const withOptionalId = <T extends typeof orgScope | typeof projectScope | typeof authConfigScope | typeof connectionScope>(scope: T) =>
+  scope.extend({ id: scope.shape.id.optional().describe("the entity's id; defaults to the caller's org (org scope) or project (project scope, platform API)") });
 
 export const postRevokeJobsBody = z.strictObject({
-  scope: z.strictObject({
-    type: z.enum(SCOPE_TYPES),
-    id: anyId.optional().describe("the entity's id; defaults to the caller's org (org scope) or project (project scope, platform API)"),
-  }),
+  scope: z.discriminatedUnion('type', [withOptionalId(orgScope), withOptionalId(projectScope), withOptionalId(authConfigScope), withOptionalId(connectionScope)]),
   dry_run: z.boolean().default(false).describe('count what would be revoked, by provider, and change nothing'),
 });
 
 export const dryRunSchema = z.object({
   dry_run: z.literal(true),
-  scope: z.object({ type: z.enum(SCOPE_TYPES), id: z.string() }),
+  scope: scopeSchema,
   total: z.number().int(),
   by_provider: z.record(z.string(), z.number().int()),
 });
@@ -55,14 +58,16 @@ export function presentJobSummary(job: JobRecord): z.infer<typeof jobSummarySche
   return { id: job.id, scope: job.scope, trigger: job.trigger, created_at: iso(job.createdAt), retry_of: job.retryOfId, workflow_id: job.workflowId, run_id: job.runId };
 }
 
-const NO_COUNTS = { total: 0, pending: 0, revoked: 0, already_revoked: 0, unsupported_by_provider: 0, failed: 0 };
+// a run Temporal no longer knows and that never wrote its row did not happen
+const NO_RUN = { code: 'workflow_missing', message: 'the run of this job is unknown to thermos and Temporal' };
 
 export function presentJob({ job, run }: JobWithRun): z.infer<typeof jobSchema> {
   return {
     ...presentJobSummary(job),
-    // a run Temporal no longer knows and that never wrote its row did not happen
     status: run?.status ?? 'failed',
-    counts: run?.counts ?? NO_COUNTS,
+    counts: run?.counts ?? EMPTY_RUN_COUNTS,
+    failure: run ? run.failure : NO_RUN,
+    retrying: run?.retrying ?? null,
     finished_at: run?.finished_at ?? null,
   };
 }

@@ -1,8 +1,10 @@
+import { lookup } from 'node:dns/promises';
 import { newId, ValidationError, type FieldIssue } from '@at/common';
-import { discoverServerMetadata, PROVIDER_CATALOG } from '@at/providers';
+import { discoverServerMetadata, EgressDeniedError, egressRefusalOf, PROVIDER_CATALOG, vetDestination, type EgressPolicy, type Resolver } from '@at/providers';
 import type { ProjectCaller } from '../auth/authenticators';
 import type { ApolloContext } from '../context';
 import { insertAuthConfig, type AuthConfigRecord } from '../repositories/auth-configs';
+import { connectCallOptions } from './connect/connect-call-options';
 
 /** Toolkits whose revocation endpoint authenticates the OAuth client (RFC 7009 client auth, GitHub, Notion). */
 export const TOOLKITS_REVOKING_WITH_CLIENT_AUTH: ReadonlySet<string> = new Set(['oauth2', 'github', 'notion']);
@@ -50,9 +52,51 @@ export function authConfigIssues(input: AuthConfigInput): FieldIssue[] {
   return issues;
 }
 
+// a create request should not wait long on DNS: thermos checks again at every call anyway
+const RESOLVE_TIMEOUT_MS = 2_000;
+
+const boundedResolver: Resolver = (hostname) =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(Object.assign(new Error('DNS lookup timed out'), { code: 'ETIMEOUT' })), RESOLVE_TIMEOUT_MS);
+    lookup(hostname, { all: true, verbatim: true }).then(
+      (addresses) => (clearTimeout(timer), resolve(addresses)),
+      (error: unknown) => (clearTimeout(timer), reject(error)),
+    );
+  });
+
+/**
+ * The egress policy applied at every call (thermos's revocations, every refresh), applied now
+ * to a revocation or token endpoint so a tenant learns at once:
+ * the URL (scheme, literal address) and what its host resolves to today. A name that does not
+ * resolve (yet), or a slow resolver, is accepted: DNS can change, and the call-time check is
+ * the one that protects.
+ */
+export async function endpointIssues(path: string, endpoint: string, policy: EgressPolicy, resolver: Resolver = boundedResolver): Promise<FieldIssue[]> {
+  const url = new URL(endpoint);
+  const refusal = egressRefusalOf(url, policy);
+  if (refusal) return [{ path, message: `not allowed: ${refusal}` }];
+  try {
+    await vetDestination(url, policy, resolver);
+  } catch (error) {
+    if (error instanceof EgressDeniedError) return [{ path, message: `not allowed: ${error.message.replace(/^egress policy refused the endpoint: /, '')}` }];
+  }
+  return [];
+}
+
 /** Creates an auth config in the caller's project; the client secret is sealed to the config's id. */
 export async function createAuthConfig(ctx: ApolloContext, caller: ProjectCaller, input: AuthConfigInput): Promise<AuthConfigRecord> {
   const issues = authConfigIssues(input);
+  const policy = { allowedHosts: ctx.env.PROVIDER_ALLOWED_HOSTS, allowInsecureLoopback: ctx.env.PROVIDER_ALLOW_INSECURE_LOOPBACK };
+  // both endpoints are where a secret goes (a token to revoke, a refresh token and client secret)
+  const endpoints = [
+    ['body.revocation_endpoint', input.revocationEndpoint],
+    ['body.token_endpoint', input.tokenEndpoint],
+    // the metadata is fetched from it, and names where the code exchange sends the client secret
+    ['body.issuer', input.issuer],
+  ] as const;
+  for (const [path, endpoint] of endpoints) {
+    if (endpoint !== undefined) issues.push(...(await endpointIssues(path, endpoint, policy)));
+  }
   if (issues.length > 0) throw new ValidationError('invalid auth config', issues);
   const discovered = input.issuer === undefined ? undefined : await metadataOf(ctx, input.issuer);
   const revocationEndpoint = input.revocationEndpoint ?? discovered?.revocationEndpoint;
@@ -88,7 +132,7 @@ export async function createAuthConfig(ctx: ApolloContext, caller: ProjectCaller
  * first end user's consent.
  */
 async function metadataOf(ctx: ApolloContext, issuer: string) {
-  const found = await discoverServerMetadata(issuer, { timeoutMs: ctx.env.CONNECT_PROVIDER_TIMEOUT_MS });
+  const found = await discoverServerMetadata(issuer, connectCallOptions(ctx));
   if (found.kind === 'failed') throw new ValidationError('the issuer could not be used', [{ path: 'body.issuer', message: `${found.errorMessage} (${found.errorCode})` }]);
   const methods = found.metadata.codeChallengeMethods;
   if (methods !== undefined && !methods.includes('S256')) {

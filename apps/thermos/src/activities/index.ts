@@ -1,31 +1,50 @@
-import type { Logger } from '@at/common';
-import type { RunCounts } from '@at/common/temporal-contract';
+import { Context } from '@temporalio/activity';
+import type { LaneCursor, Logger, RunCounts } from '@at/common';
 import type { PrismaClient } from '@at/db';
 import type { createRevoker } from '@at/providers';
 import type { Vault } from '@at/vault';
-import { finishRun, getRunCounts, getRun } from '../runs/run-store';
+import { closeRun, completeRun } from '../runs/close-run';
+import type { RunEnd } from '../runs/release-store';
+import { loadLanes } from '../runs/snapshot-store';
+import { toActivityFailure } from './failures';
 import { revokePage, type RevokePageInput } from './revoke-page';
 import { refreshDuePage, type RefreshAheadDeps, type RefreshDuePageInput } from './refresh-ahead';
 import { snapshotRun, type SnapshotInput } from './snapshot';
+
+export { createSweepActivities, type SweepActivities } from './sweep';
 
 export type RevokeActivityDeps = { db: PrismaClient; vault: Vault; revoker: ReturnType<typeof createRevoker>; logger: Logger; concurrency: number };
 
 /** The revoke workflow's activities, bound to their dependencies (injected by the worker or a test). */
 export function createRevokeActivities(deps: RevokeActivityDeps) {
+  // every error leaves an activity classified (transient or permanent) with a message of our own
+  const classified =
+    <I extends { runId: string }, O>(activity: string, fn: (input: I) => Promise<O>) =>
+    async (input: I): Promise<O> => {
+      try {
+        return await fn(input);
+      } catch (error) {
+        throw toActivityFailure(error, { activity, logger: deps.logger, fields: { run_id: input.runId } });
+      }
+    };
   return {
-    snapshotRun: (input: SnapshotInput) => snapshotRun(deps.db, input),
-    revokePage: (input: RevokePageInput) => revokePage(deps, input),
-    async completeRun(input: { runId: string }): Promise<RunCounts> {
-      const run = await getRun(deps.db, input.runId);
-      const counts = await getRunCounts(deps.db, input.runId, run?.total ?? 0);
-      await finishRun(deps.db, input.runId, 'completed');
+    snapshotRun: classified('snapshotRun', (input: SnapshotInput) => snapshotRun(deps.db, input)),
+    loadLanes: classified('loadLanes', (input: { runId: string; afterLane: number; limit: number }): Promise<Array<Omit<LaneCursor, 'started' | 'redo'>>> =>
+      loadLanes(deps.db, input.runId, input.afterLane, input.limit),
+    ),
+    revokePage: classified('revokePage', (input: RevokePageInput) => revokePage(deps, input)),
+    completeRun: classified('completeRun', async (input: { runId: string }): Promise<RunCounts> => {
+      const counts = await completeRun(deps.db, input.runId);
       deps.logger.info('run completed', { run_id: input.runId, ...counts });
       return counts;
-    },
-    async failRun(input: { runId: string; code: string; message: string }): Promise<void> {
-      await finishRun(deps.db, input.runId, 'failed', { code: input.code, message: input.message });
-      deps.logger.error('run failed', { run_id: input.runId, code: input.code });
-    },
+    }),
+    /** Ends a run that did not complete: failed (with its reason) or cancelled. */
+    endRun: classified('endRun', async (input: { runId: string; end: RunEnd }): Promise<void> => {
+      const ctx = Context.current();
+      await closeRun(deps.db, input.runId, input.end, () => ctx.heartbeat());
+      const log = input.end.status === 'failed' ? deps.logger.error.bind(deps.logger) : deps.logger.info.bind(deps.logger);
+      log(`run ${input.end.status}`, { run_id: input.runId, code: input.end.code });
+    }),
   };
 }
 

@@ -1,41 +1,77 @@
 import { setMaxListeners } from 'node:events';
-import { Context, sleep } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
 import type { Logger } from '@at/common';
-import type { PrismaClient } from '@at/db';
-import type { createRevoker } from '@at/providers';
+import { isDataError, postgresErrorCode, type PrismaClient } from '@at/db';
+import type { createRevoker, OAuthCredential } from '@at/providers';
 import type { Vault } from '@at/vault';
+import { storeRotatedCredential } from '../runs/credential-store';
 import { groupCommit } from '../runs/group-commit';
-import { loadAuthFailures, loadPendingItems, markRevoking, recordAuthFailure, recordOutcomes, recountPage, type ItemResult, type OutcomeRecord, type PendingItem, type RevokingClaim } from '../runs/item-store';
+import {
+  loadAuthFailures,
+  loadPendingItems,
+  markRevoking,
+  MAX_SENDS,
+  recordAuthFailure,
+  recordOutcomes,
+  recountPage,
+  releaseClaims,
+  type Claim,
+  type ClaimTarget,
+  type ItemResult,
+  type OutcomeRecord,
+  type PendingItem,
+} from '../runs/item-store';
+import { OUTCOME_UNKNOWN } from '../runs/release-store';
 import { decide, toItemResult } from './revoke-connection';
+import { nothingSent, trackSends, type SendState } from './send-tracking';
 
-export type RevokePageInput = { runId: string; page: number; pageSize: number };
-export type PageCounts = { processed: number; revoked: number; already_revoked: number; unsupported_by_provider: number; failed: number };
+/** A page: the items of seqs fromSeq..toSeq, inside one lane. */
+export type RevokePageInput = { runId: string; page: number; fromSeq: number; toSeq: number };
+export type PageCounts = { processed: number } & Record<ItemResult['outcome'], number>;
+/** `stopped`: the run asked the page to stop (a cancel); what was in flight is recorded, the rest left pending. */
+export type PageResult = PageCounts & { stopped: boolean };
 export type RevokePageProgress = { cursor: number; counts: PageCounts };
 
 export type RevokePageDeps = { db: PrismaClient; vault: Vault; revoker: ReturnType<typeof createRevoker>; logger: Logger; concurrency: number };
 
+export const UNRECORDABLE = 'unrecordable_result';
 const HEARTBEAT_EVERY_MS = 1_000;
-
-function pageRange(page: number, pageSize: number): [number, number] {
-  return [page * pageSize + 1, (page + 1) * pageSize];
-}
+const NO_COUNTS: PageCounts = { processed: 0, revoked: 0, already_revoked: 0, unsupported_by_provider: 0, failed: 0 };
 
 /**
  * Revokes the pending connections of one page with bounded concurrency. Progress heartbeats
  * `{cursor, counts}` where cursor is the highest seq below which everything is recorded; a
  * retried attempt resumes after it. Items are re-read as `pending`, so nothing recorded is
- * ever sent to a provider again.
+ * ever sent to a provider again, and an item is sent at most MAX_SENDS times in all.
+ *
+ * Cancellation: when the workflow cancels the page (the job was cancelled, another page
+ * failed, or the run continues as new), the page stops taking items, lets the calls already
+ * sent finish and records them, gives back the connections whose call was still waiting for a
+ * rate-limit slot (nothing sent), and returns `stopped`. Any other cancellation (worker
+ * shutdown, timeout, workflow gone) aborts the calls in flight too; their items stay pending for
+ * the retried attempt or the run's release.
  */
-export async function revokePage(deps: RevokePageDeps, input: RevokePageInput): Promise<PageCounts> {
+export async function revokePage(deps: RevokePageDeps, input: RevokePageInput): Promise<PageResult> {
   const ctx = Context.current();
-  // every in-flight provider call listens for cancellation
-  setMaxListeners(deps.concurrency * 4 + 16, ctx.cancellationSignal);
-  const [first, last] = pageRange(input.page, input.pageSize);
+  const { runId, page, fromSeq: first, toSeq: last } = input;
+  const calls = new AbortController();
+  // every in-flight provider call listens for the abort
+  setMaxListeners(deps.concurrency * 4 + 16, calls.signal);
+  let stopping = false;
+  const flights = new Map<number, { state: SendState; abandon: AbortController }>();
+  const onCancel = () => {
+    stopping = true;
+    if (!ctx.cancellationDetails?.cancelRequested) return calls.abort(ctx.cancellationSignal.reason);
+    for (const flight of flights.values()) if (nothingSent(flight.state)) flight.abandon.abort(new Error('abandoned before anything was sent'));
+  };
+  if (ctx.cancellationSignal.aborted) onCancel();
+  else ctx.cancellationSignal.addEventListener('abort', onCancel, { once: true });
+
   const resumed = ctx.info.heartbeatDetails as RevokePageProgress | undefined;
-  const counts: PageCounts = resumed?.counts ?? { processed: 0, revoked: 0, already_revoked: 0, unsupported_by_provider: 0, failed: 0 };
+  const counts: PageCounts = { ...NO_COUNTS, ...resumed?.counts };
   const startSeq = Math.max(first, (resumed?.cursor ?? 0) + 1);
-  const items = await loadPendingItems(deps.db, input.runId, startSeq, last);
-  const authFailures = await loadAuthFailures(deps.db, input.runId);
+  const items = await loadPendingItems(deps.db, runId, startSeq, last);
+  const authFailures = await loadAuthFailures(deps.db, runId);
 
   // watermark: every seq <= cursor is recorded
   const done = new Set<number>();
@@ -56,19 +92,34 @@ export async function revokePage(deps: RevokePageDeps, input: RevokePageInput): 
     }
   };
 
-  // the page's concurrent connections share database round trips (see group-commit.ts)
-  const writes: PageWrites = {
-    markRevoking: groupCommit((ids: string[]) => markRevoking(deps.db, ids)),
-    recordOutcome: groupCommit((records: OutcomeRecord[]) => recordOutcomes(deps.db, input.runId, records)),
-  };
-
+  const writes = pageWrites(deps, runId);
   const processOne = async (item: PendingItem): Promise<void> => {
-    const result = await revokeOne(deps, writes, input.runId, item, authFailures, ctx.cancellationSignal);
-    // a cancelled call's fate at the provider is unknown: leave the item pending for the retry
-    ctx.cancellationSignal.throwIfAborted();
-    if (await writes.recordOutcome({ seq: item.seq, connectedAccountId: item.connectedAccountId, result })) {
+    const flight = { state: { slotsAsked: 0, waiting: false }, abandon: new AbortController() };
+    flights.set(item.seq, flight);
+    let result: Awaited<ReturnType<typeof revokeOne>>;
+    try {
+      result = await trackSends(flight.state, () =>
+        revokeOne(deps, writes, runId, item, authFailures, AbortSignal.any([calls.signal, flight.abandon.signal]), () => stopping),
+      );
+    } catch (error) {
+      if (!flight.abandon.signal.aborted || calls.signal.aborted) throw error;
+      result = 'abandoned';
+    } finally {
+      flights.delete(item.seq);
+    }
+    // an aborted call's fate at the provider is unknown: leave the item pending
+    calls.signal.throwIfAborted();
+    // stopped while waiting for a refresh's lease: nothing was claimed, the item stays pending
+    if (result === 'unclaimed') return;
+    if (result === 'abandoned') {
+      // nothing was sent: the item stays pending, its connection goes back
+      await releaseClaims(deps.db, runId, [{ seq: item.seq, connectedAccountId: item.connectedAccountId }]);
+      return;
+    }
+    const recorded = result && (await writes.recordOutcome({ seq: item.seq, connectedAccountId: item.connectedAccountId, result }));
+    if (recorded) {
       counts.processed += 1;
-      counts[result.outcome] += 1;
+      counts[recorded] += 1;
     }
     done.add(item.seq);
     beat();
@@ -77,9 +128,8 @@ export async function revokePage(deps: RevokePageDeps, input: RevokePageInput): 
   let next = 0;
   let failure: { error: unknown } | undefined;
   const workers = Array.from({ length: Math.min(deps.concurrency, items.length) }, async () => {
-    // after one failure the others stop taking items: the retried attempt will own them
-    while (next < items.length && failure === undefined) {
-      ctx.cancellationSignal.throwIfAborted();
+    // after one failure, or once asked to stop, the others take no new items
+    while (next < items.length && failure === undefined && !stopping) {
       const item = items[next] as PendingItem;
       next += 1;
       try {
@@ -96,18 +146,87 @@ export async function revokePage(deps: RevokePageDeps, input: RevokePageInput): 
     await Promise.all(workers);
   } finally {
     clearInterval(alive);
+    ctx.cancellationSignal.removeEventListener('abort', onCancel);
   }
+  if (calls.signal.aborted) throw calls.signal.reason;
   if (failure) throw failure.error;
-  await recountPage(deps.db, input.runId, input.page, first, last);
+  await recountPage(deps.db, runId, page, first, last);
   beat(true);
-  return counts;
+  return { ...counts, stopped: stopping };
 }
 
-type PageWrites = { markRevoking: (id: string) => Promise<RevokingClaim>; recordOutcome: (record: OutcomeRecord) => Promise<boolean> };
+type PageWrites = {
+  claim: (target: ClaimTarget) => Promise<Claim | 'unwritable'>;
+  /** The outcome recorded (the one asked for, or `failed` if it could not be stored), or null if the item was already recorded. */
+  recordOutcome: (record: OutcomeRecord) => Promise<ItemResult['outcome'] | null>;
+};
+
+/**
+ * The page's writes, group-committed (many concurrent connections share a round trip). A batch
+ * that Postgres refuses for a reason that will not change (a data error) is written one item at
+ * a time, and an item that still cannot be written gets a safe failed record instead: one bad
+ * value never fails the page, which would send every connection of the batch again.
+ */
+function pageWrites(deps: RevokePageDeps, runId: string): PageWrites {
+  const claim = groupCommit(
+    resilient(
+      (targets: ClaimTarget[]): Promise<Array<Claim | 'unwritable'>> => markRevoking(deps.db, runId, targets),
+      async (target, error): Promise<'unwritable'> => {
+        deps.logger.warn('a connection could not be claimed; recording it failed', { run_id: runId, connected_account_id: target.connectedAccountId, sqlstate: postgresErrorCode(error) });
+        return 'unwritable';
+      },
+    ),
+  );
+  const record = async (records: OutcomeRecord[]) => (await recordOutcomes(deps.db, runId, records)).map((ok, i) => (ok ? (records[i] as OutcomeRecord).result.outcome : null));
+  const recordOutcome = groupCommit(
+    resilient(record, async (r, error) => {
+      const sqlstate = postgresErrorCode(error) ?? 'unknown';
+      deps.logger.warn("a provider's answer could not be stored; recording the item failed", { run_id: runId, connected_account_id: r.connectedAccountId, outcome: r.result.outcome, sqlstate });
+      const safe: ItemResult = {
+        outcome: 'failed',
+        revokedTokens: [],
+        errorCode: UNRECORDABLE,
+        errorMessage: `the provider's answer (${r.result.outcome}) could not be stored (SQLSTATE ${sqlstate}); retry to find out`,
+        attempts: r.result.attempts,
+      };
+      // if even this cannot be written, the page fails (permanently: a data error)
+      const [outcome] = await record([{ ...r, result: safe }]);
+      return outcome ?? null;
+    }),
+  );
+  return { claim, recordOutcome };
+}
+
+function resilient<I, O>(write: (inputs: I[]) => Promise<O[]>, unwritable: (input: I, error: unknown) => Promise<O>): (inputs: I[]) => Promise<O[]> {
+  return async (inputs) => {
+    try {
+      return await write(inputs);
+    } catch (error) {
+      if (!isDataError(error)) throw error;
+    }
+    const outputs: O[] = [];
+    for (const input of inputs) {
+      try {
+        outputs.push(...(await write([input])));
+      } catch (error) {
+        if (!isDataError(error)) throw error;
+        outputs.push(await unwritable(input, error));
+      }
+    }
+    return outputs;
+  };
+}
+
+const failed = (errorCode: string, errorMessage: string): ItemResult => ({ outcome: 'failed', revokedTokens: [], errorCode, errorMessage, attempts: 0 });
 
 // a refresh holds its lease for at most its length (@at/lifecycle: 30 s by default)
 const MAX_LEASE_WAIT_MS = 120_000;
 
+/**
+ * The result of one connection; null when there is nothing to record (another attempt did, or
+ * the run is closing); `abandoned` when the page stopped after claiming it but before sending;
+ * `unclaimed` when it stopped while a token refresh held the connection (nothing claimed).
+ */
 async function revokeOne(
   deps: RevokePageDeps,
   writes: PageWrites,
@@ -115,50 +234,88 @@ async function revokeOne(
   item: PendingItem,
   authFailures: Map<string, { errorCode: string; errorMessage: string }>,
   signal: AbortSignal,
-): Promise<ItemResult> {
+  stopping: () => boolean,
+): Promise<ItemResult | null | 'abandoned' | 'unclaimed'> {
   let decision: ReturnType<typeof decide>;
   try {
     decision = decide(item, deps.vault, authFailures);
   } catch (error) {
     deps.logger.error('sealed credential could not be opened', { run_id: runId, connected_account_id: item.connectedAccountId, error: error instanceof Error ? error.name : 'unknown' });
-    return { outcome: 'failed', revokedTokens: [], errorCode: 'credential_unreadable', errorMessage: 'the sealed credential could not be opened', attempts: 0 };
+    return failed('credential_unreadable', 'the sealed credential could not be opened');
   }
   if (decision.kind === 'skip') return decision.result;
-  const claim = await claimRevoking(writes, item.connectedAccountId);
-  if (claim.kind === 'revoked') return { outcome: 'already_revoked', revokedTokens: [], errorCode: null, errorMessage: null, attempts: 0 };
-  if (claim.kind === 'leased') return { outcome: 'failed', revokedTokens: [], errorCode: 'refresh_in_progress', errorMessage: 'a token refresh kept the connection busy; retry the job', attempts: 0 };
+  const claim = await claimRevoking(writes, { seq: item.seq, connectedAccountId: item.connectedAccountId }, signal, stopping);
+  switch (claim.kind) {
+    case 'settled':
+      return null;
+    case 'unclaimed':
+      return 'unclaimed';
+    case 'revoked':
+      return { outcome: 'already_revoked', revokedTokens: [], errorCode: null, errorMessage: null, attempts: 0 };
+    case 'exhausted':
+      return failed(OUTCOME_UNKNOWN, `sent to the provider ${MAX_SENDS} times without its answer being recorded; not sent again (retry to make sure)`);
+    case 'unwritable':
+      return failed(UNRECORDABLE, 'the connection could not be marked revoking; nothing was sent');
+    case 'leased':
+      // claimed nothing, sent nothing: the connection keeps its status and the job can be retried
+      return failed('refresh_in_progress', 'a token refresh kept the connection busy; retry the job');
+    case 'claimed':
+      break;
+  }
   // revoke what is stored now: a refresh before the claim may have rotated the tokens loaded with the page
   try {
     decision = decide({ ...item, credentialSealed: claim.sealed }, deps.vault, authFailures);
   } catch (error) {
     deps.logger.error('sealed credential could not be opened', { run_id: runId, connected_account_id: item.connectedAccountId, error: error instanceof Error ? error.name : 'unknown' });
-    return { outcome: 'failed', revokedTokens: [], errorCode: 'credential_unreadable', errorMessage: 'the sealed credential could not be opened', attempts: 0 };
+    return failed('credential_unreadable', 'the sealed credential could not be opened');
   }
   if (decision.kind === 'skip') return decision.result;
-  const result = await deps.revoker.revoke(decision.request, signal);
+  if (stopping()) return 'abandoned';
+  const request = {
+    ...decision.request,
+    // runs sharing a rate ceiling are served in turn
+    share: runId,
+    // a refresh's new pair is sealed and stored before the revoker uses it
+    onRotated: (credential: OAuthCredential) => storeRotatedCredential(deps.db, deps.vault, item.connectedAccountId, credential),
+  };
+  const result = await deps.revoker.revoke(request, signal);
   if (result.outcome === 'failed' && result.providerWide) {
     const failure = { errorCode: result.errorCode, errorMessage: result.errorMessage };
     authFailures.set(item.authConfigId, failure);
-    await recordAuthFailure(deps.db, runId, item.authConfigId, failure);
+    await recordAuthFailure(deps.db, runId, item.authConfigId, failure).catch((error: unknown) => {
+      // remembering it is an optimisation (later connections fail fast): a value Postgres refuses must not fail the page
+      if (!isDataError(error)) throw error;
+      deps.logger.warn('provider-wide failure not remembered: the database refused it', { run_id: runId, auth_config_id: item.authConfigId, sqlstate: postgresErrorCode(error) });
+    });
     deps.logger.warn('provider rejected the client; failing the rest of this auth config fast', { run_id: runId, auth_config_id: item.authConfigId, error_code: result.errorCode });
   }
   return toItemResult(result);
 }
 
 /**
- * Marks the connection `revoking`, waiting out a token refresh that holds its lease: polled
- * with backoff (a refresh usually ends well before its lease does), never past the lease plus a
- * second, and never longer than MAX_LEASE_WAIT_MS in all (a chain of refreshes).
+ * Claims the item, waiting out a token refresh that holds the connection's lease: polled with
+ * backoff (a refresh usually ends well before its lease does), never past the lease plus a
+ * second, and never longer than MAX_LEASE_WAIT_MS in all (a chain of refreshes). `unclaimed`
+ * when the page was asked to stop meanwhile: nothing was claimed or sent.
  */
-async function claimRevoking(writes: PageWrites, connectedAccountId: string): Promise<RevokingClaim> {
+async function claimRevoking(writes: PageWrites, target: ClaimTarget, signal: AbortSignal, stopping: () => boolean): Promise<Claim | { kind: 'unwritable' | 'unclaimed' }> {
   const startedAt = Date.now();
   let deadline = 0;
   for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
-    const claim = await writes.markRevoking(connectedAccountId);
+    const claim = await writes.claim(target);
+    if (claim === 'unwritable') return { kind: 'unwritable' };
     if (claim.kind !== 'leased') return claim;
     deadline = Math.min(Math.max(deadline, Date.now() + claim.waitMs + 1_000), startedAt + MAX_LEASE_WAIT_MS);
     if (Date.now() >= deadline) return claim;
-    // Temporal's activity sleep ends early when the activity is cancelled
-    await sleep(Math.min(delay, Math.max(1, claim.waitMs)));
+    await sleepUnless(Math.min(delay, Math.max(1, claim.waitMs)), signal);
+    signal.throwIfAborted();
+    if (stopping()) return { kind: 'unclaimed' };
   }
 }
+
+const sleepUnless = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const done = () => (clearTimeout(timer), signal.removeEventListener('abort', done), resolve());
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });

@@ -32,6 +32,7 @@ export function createThermosApp(options: ThermosAppOptions): express.Express {
     db: options.db,
     temporal: options.temporal,
     cursors: createCursorCodec(options.cursorSecret),
+    logger: options.logger,
     auth: serviceTokenAuth(options.serviceToken),
   };
   const { router, document } = thermosOpenApi(ctx);

@@ -1,63 +1,175 @@
-import { LIVE_CONNECTION_JOINS, liveConnectionsWhere, Prisma, type PrismaClient } from '@at/db';
-import type { RunTarget } from '@at/common';
+import { LIVE_CONNECTION_JOINS, liveConnectionsWhere, orphanedConnectionsWhere, Prisma, transaction, type DbClient, type Tx } from '@at/db';
+import type { LaneCursor, RunTarget } from '@at/common';
+import { PROVIDER_CATALOG } from '@at/providers';
 
-export type SnapshotProgress = { total: number; cursor: string | null; done: boolean };
+/*
+ * A run's snapshot is laid out in lanes. First its sources are listed: the auth configs in
+ * scope, each with its provider key (what a rate ceiling applies to). A key with at least a page
+ * of connections gets a lane of its own; the small ones share one lane, so an org with 10,000
+ * small auth configs has one extra lane, not 10,000. Sources are then copied in lane order, so
+ * each lane is one contiguous range of seq, and pages (seq ranges) never span two lanes.
+ */
+
+// Toolkits revoked by a provider-specific adapter (one ceiling per toolkit and client id) and
+// toolkits with no revocation at all (nothing is called: they share the local lane).
+const ADAPTER_TOOLKITS = Object.values(PROVIDER_CATALOG).filter((e) => e.revocation !== 'rfc7009' && e.revocation !== 'none').map((e) => e.slug);
+const LOCAL_TOOLKITS = Object.values(PROVIDER_CATALOG).filter((e) => e.revocation === 'none').map((e) => e.slug);
+const RETRYABLE = Prisma.sql`('failed', 'cancelled')`;
+/** The provider key of an auth config (alias ac), as the rate limiter keys its ceilings. */
+const PROVIDER_KEY = Prisma.sql`CASE
+  WHEN ac.auth_scheme = 'api_key' OR ac.toolkit = ANY(${LOCAL_TOOLKITS}::text[]) THEN 'local'
+  WHEN ac.toolkit = ANY(${ADAPTER_TOOLKITS}::text[]) THEN ac.toolkit || ':' || coalesce(ac.client_id, '')
+  WHEN ac.revocation_endpoint IS NOT NULL
+    THEN 'oauth2:' || lower(coalesce(substring(ac.revocation_endpoint from '^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*'), '')) || ':' || coalesce(ac.client_id, '')
+  ELSE 'local' END`;
+export const SHARED_LANE_KEY = 'small providers';
+
+export type SnapshotProgress = { total: number; done: boolean };
 
 /** Creates the run row once; later calls (retries, continued runs) find it. */
-export async function ensureRun(db: PrismaClient, runId: string, workflowId: string): Promise<void> {
-  await db.$executeRaw`INSERT INTO revoke_runs (id, workflow_id) VALUES (${runId}, ${workflowId}) ON CONFLICT (id) DO NOTHING`;
+export async function ensureRun(db: DbClient, runId: string, workflowId: string, pageSize: number): Promise<void> {
+  await db.$executeRaw`INSERT INTO revoke_runs (id, workflow_id, page_size) VALUES (${runId}, ${workflowId}, ${pageSize}) ON CONFLICT (id) DO NOTHING`;
 }
 
-function pageQuery(target: RunTarget, includeDeletedRoot: boolean, cursor: string | null, size: number): Prisma.Sql {
-  if (target.kind === 'retry') {
-    const after = cursor === null ? 0 : Number(cursor);
-    return Prisma.sql`SELECT i.connected_account_id AS id, i.seq AS ord FROM revoke_items i
-      WHERE i.run_id = ${target.sourceRunId} AND i.outcome = 'failed' AND i.seq > ${after}
-      ORDER BY i.seq LIMIT ${size}`;
+/** Per auth config in the target, how many connections it holds, with its provider key. */
+function sourceCounts(runId: string, target: RunTarget, includeDeletedRoot: boolean): Prisma.Sql {
+  if (target.kind === 'orphans') {
+    return Prisma.sql`SELECT ac.id AS auth_config_id, ${PROVIDER_KEY} AS provider_key, count(*) AS n
+      FROM ${LIVE_CONNECTION_JOINS} WHERE ${orphanedConnectionsWhere(target.orgId, runId)}
+      GROUP BY ac.id`;
   }
-  const after = cursor === null ? Prisma.empty : Prisma.sql` AND ca.id > ${cursor}`;
-  return Prisma.sql`SELECT ca.id AS id, NULL::int AS ord FROM ${LIVE_CONNECTION_JOINS}
-    WHERE ${liveConnectionsWhere(target.scope, includeDeletedRoot)}${after}
+  if (target.kind === 'retry') {
+    return Prisma.sql`SELECT ac.id AS auth_config_id, ${PROVIDER_KEY} AS provider_key, count(*) AS n
+      FROM revoke_items i JOIN connected_accounts ca ON ca.id = i.connected_account_id JOIN auth_configs ac ON ac.id = ca.auth_config_id
+      WHERE i.run_id = ${target.sourceRunId} AND i.outcome IN ${RETRYABLE}
+      GROUP BY ac.id`;
+  }
+  return Prisma.sql`SELECT ac.id AS auth_config_id, ${PROVIDER_KEY} AS provider_key, count(*) AS n
+    FROM ${LIVE_CONNECTION_JOINS} WHERE ${liveConnectionsWhere(target.scope, includeDeletedRoot)}
+    GROUP BY ac.id`;
+}
+
+async function planSources(tx: Tx, runId: string, target: RunTarget, includeDeletedRoot: boolean, pageSize: number): Promise<void> {
+  await tx.$executeRaw`
+    WITH counts AS (${sourceCounts(runId, target, includeDeletedRoot)}),
+    keys AS (SELECT provider_key, sum(n) AS n FROM counts GROUP BY provider_key),
+    laned AS (SELECT c.auth_config_id, c.provider_key, CASE WHEN k.n >= ${pageSize} THEN c.provider_key END AS lane_key FROM counts c JOIN keys k USING (provider_key)),
+    ordered AS (
+      SELECT auth_config_id, lane_key,
+        dense_rank() OVER (ORDER BY lane_key IS NULL, lane_key)::int AS lane,
+        row_number() OVER (ORDER BY lane_key IS NULL, lane_key, provider_key, auth_config_id)::int AS position
+      FROM laned),
+    sources AS (
+      INSERT INTO revoke_run_sources (run_id, position, auth_config_id, lane) SELECT ${runId}, position, auth_config_id, lane FROM ordered
+      ON CONFLICT DO NOTHING)
+    INSERT INTO revoke_lanes (run_id, lane, provider_key)
+    SELECT DISTINCT ${runId}, lane, coalesce(lane_key, ${SHARED_LANE_KEY}) FROM ordered
+    ON CONFLICT DO NOTHING`;
+  await tx.$executeRaw`UPDATE revoke_runs SET sources_planned = true WHERE id = ${runId}`;
+}
+
+/** The next connections of one source after `cursor`, in id order. */
+function sourcePage(runId: string, target: RunTarget, includeDeletedRoot: boolean, authConfigId: string, cursor: string, size: number): Prisma.Sql {
+  if (target.kind === 'orphans') {
+    return Prisma.sql`SELECT ca.id FROM ${LIVE_CONNECTION_JOINS}
+      WHERE ${orphanedConnectionsWhere(target.orgId, runId)} AND ca.auth_config_id = ${authConfigId} AND ca.id > ${cursor}
+      ORDER BY ca.id LIMIT ${size}`;
+  }
+  if (target.kind === 'retry') {
+    return Prisma.sql`SELECT ca.id FROM connected_accounts ca
+      WHERE ca.auth_config_id = ${authConfigId} AND ca.id > ${cursor}
+        AND EXISTS (SELECT 1 FROM revoke_items i WHERE i.run_id = ${target.sourceRunId} AND i.connected_account_id = ca.id AND i.outcome IN ${RETRYABLE})
+      ORDER BY ca.id LIMIT ${size}`;
+  }
+  return Prisma.sql`SELECT ca.id FROM ${LIVE_CONNECTION_JOINS}
+    WHERE ${liveConnectionsWhere(target.scope, includeDeletedRoot)} AND ca.auth_config_id = ${authConfigId} AND ca.id > ${cursor}
     ORDER BY ca.id LIMIT ${size}`;
 }
 
+/** Pages of each lane, numbered lane after lane, once the snapshot is done (or cut short by the run ending). */
+export async function planPages(db: DbClient, runId: string): Promise<{ pages: number; lanes: number }> {
+  await db.$executeRaw`
+    WITH sized AS (
+      SELECT l.lane, CASE WHEN l.first_seq IS NULL THEN 0 ELSE (l.last_seq - l.first_seq) / r.page_size + 1 END AS pages
+      FROM revoke_lanes l JOIN revoke_runs r ON r.id = l.run_id WHERE l.run_id = ${runId}),
+    placed AS (SELECT lane, pages, (coalesce(sum(pages) OVER (ORDER BY lane ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0))::int AS first_page FROM sized)
+    UPDATE revoke_lanes l SET pages = placed.pages, first_page = placed.first_page FROM placed WHERE l.run_id = ${runId} AND l.lane = placed.lane`;
+  const [row] = await db.$queryRaw<Array<{ pages: number; lanes: number }>>`
+    UPDATE revoke_runs r SET pages = t.pages, lanes = t.lanes
+    FROM (SELECT coalesce(sum(pages), 0)::int AS pages, (count(*) FILTER (WHERE pages > 0))::int AS lanes FROM revoke_lanes WHERE run_id = ${runId}) t
+    WHERE r.id = ${runId} RETURNING t.pages, t.lanes`;
+  return { pages: row?.pages ?? 0, lanes: row?.lanes ?? 0 };
+}
+
 /**
- * Snapshots the next page of the target's connections into revoke_items. The run row is locked
- * for the page, and the cursor and total move in the same transaction as the inserted items,
- * so a re-run (a retried activity, a second worker) continues exactly where the last commit
- * stopped and never numbers an item twice.
+ * Snapshots the next `size` connections of the target into revoke_items, source after source.
+ * The run row is locked for the page, and the cursor (source position and last id) and total
+ * move in the same transaction as the inserted items, so a re-run (a retried activity, a second
+ * worker) continues exactly where the last commit stopped and never numbers an item twice.
  */
-export async function snapshotNextPage(
-  db: PrismaClient,
-  runId: string,
-  target: RunTarget,
-  includeDeletedRoot: boolean,
-  size: number,
-): Promise<SnapshotProgress> {
-  return db.$transaction(
+export async function snapshotNextPage(db: DbClient, runId: string, target: RunTarget, includeDeletedRoot: boolean, size: number): Promise<SnapshotProgress> {
+  return transaction(
+    db,
     async (tx) => {
-      const [run] = await tx.$queryRaw<Array<{ total: number; snapshot_cursor: string | null; snapshot_done: boolean }>>`
-        SELECT total, snapshot_cursor, snapshot_done FROM revoke_runs WHERE id = ${runId} FOR UPDATE`;
-      if (!run) throw new Error(`run ${runId} does not exist`);
-      if (run.snapshot_done) return { total: run.total, cursor: run.snapshot_cursor, done: true };
-      const [page] = await tx.$queryRaw<Array<{ n: number; last_id: string | null; last_ord: number | null }>>`
-        WITH page AS (${pageQuery(target, includeDeletedRoot, run.snapshot_cursor, size)}),
-        numbered AS (SELECT id, ord, row_number() OVER (ORDER BY coalesce(ord, 0), id) AS rn FROM page),
-        inserted AS (
-          INSERT INTO revoke_items (run_id, seq, connected_account_id)
-          SELECT ${runId}, ${run.total}::int + rn::int, id FROM numbered
-          RETURNING 1)
-        SELECT (SELECT count(*) FROM inserted)::int AS n,
-               (SELECT id FROM numbered ORDER BY rn DESC LIMIT 1) AS last_id,
-               (SELECT ord FROM numbered ORDER BY rn DESC LIMIT 1) AS last_ord`;
-      const added = page?.n ?? 0;
-      const lastKey = target.kind === 'retry' ? (page?.last_ord != null ? String(page.last_ord) : null) : (page?.last_id ?? null);
-      const cursor = lastKey ?? run.snapshot_cursor;
-      const done = lastKey === null || added < size;
-      const total = run.total + added;
-      await tx.$executeRaw`UPDATE revoke_runs SET total = ${total}, snapshot_cursor = ${cursor}, snapshot_done = ${done} WHERE id = ${runId}`;
-      return { total, cursor, done };
+      const [run] = await tx.$queryRaw<
+        Array<{ total: number; snapshot_cursor: string | null; snapshot_done: boolean; sources_planned: boolean; snapshot_source: number; page_size: number; closing: boolean }>
+      >`SELECT total, snapshot_cursor, snapshot_done, sources_planned, snapshot_source, page_size, closing FROM revoke_runs WHERE id = ${runId} FOR UPDATE`;
+      if (!run) throw new RunMissingError(runId);
+      // a run being closed takes no more items
+      if (run.snapshot_done || run.closing) return { total: run.total, done: true };
+      if (!run.sources_planned) await planSources(tx, runId, target, includeDeletedRoot, run.page_size);
+      let { total, snapshot_source: position } = run;
+      let cursor = run.snapshot_cursor ?? '';
+      let room = size;
+      let done = false;
+      while (room > 0) {
+        const [source] = await tx.$queryRaw<Array<{ auth_config_id: string; lane: number }>>`
+          SELECT auth_config_id, lane FROM revoke_run_sources WHERE run_id = ${runId} AND position = ${position}`;
+        if (!source) {
+          done = true;
+          break;
+        }
+        const [page] = await tx.$queryRaw<Array<{ n: number; last_id: string | null }>>`
+          WITH page AS (${sourcePage(runId, target, includeDeletedRoot, source.auth_config_id, cursor, room)}),
+          numbered AS (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM page),
+          inserted AS (INSERT INTO revoke_items (run_id, seq, connected_account_id) SELECT ${runId}, ${total}::int + rn::int, id FROM numbered RETURNING 1)
+          SELECT (SELECT count(*) FROM inserted)::int AS n, (SELECT max(id) FROM numbered) AS last_id`;
+        const added = page?.n ?? 0;
+        if (added > 0) {
+          await tx.$executeRaw`UPDATE revoke_lanes SET first_seq = coalesce(first_seq, ${total + 1}), last_seq = ${total + added} WHERE run_id = ${runId} AND lane = ${source.lane}`;
+          total += added;
+          room -= added;
+          cursor = page?.last_id ?? cursor;
+        }
+        if (room > 0) {
+          // this source is exhausted: on to the next
+          position += 1;
+          cursor = '';
+        }
+      }
+      await tx.$executeRaw`UPDATE revoke_runs SET total = ${total}, snapshot_source = ${position}, snapshot_cursor = ${cursor === '' ? null : cursor}, snapshot_done = ${done} WHERE id = ${runId}`;
+      if (done) await planPages(tx, runId);
+      return { total, done };
     },
+    // a page inserts up to REVOKE_SNAPSHOT_PAGE_SIZE items
     { timeout: 120_000 },
   );
+}
+
+/** The next lanes of a run that have pages, after lane `afterLane`. */
+export async function loadLanes(db: DbClient, runId: string, afterLane: number, limit: number): Promise<Array<Omit<LaneCursor, 'started' | 'redo'>>> {
+  const rows = await db.revokeLane.findMany({
+    where: { runId, lane: { gt: afterLane }, pages: { gt: 0 } },
+    orderBy: { lane: 'asc' },
+    take: limit,
+  });
+  return rows.map((r) => ({ lane: r.lane, firstSeq: r.firstSeq ?? 0, lastSeq: r.lastSeq ?? 0, firstPage: r.firstPage, pages: r.pages }));
+}
+
+/** The run row is gone: nothing this run does can be recorded (a permanent failure). */
+export class RunMissingError extends Error {
+  constructor(runId: string) {
+    super(`run ${runId} does not exist`);
+    this.name = 'RunMissingError';
+  }
 }

@@ -1,80 +1,247 @@
-import { ActivityFailure, ApplicationFailure, continueAsNew, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
-import { DEFAULT_REVOKE_TUNING, type RevokeWorkflowInput, type RevokeWorkflowResult } from '@at/common/temporal-contract';
+import {
+  ActivityCancellationType,
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  continueAsNew,
+  isCancellation,
+  proxyActivities,
+  setCurrentDetails,
+  workflowInfo,
+  type RetryPolicy,
+} from '@temporalio/workflow';
+import { RetryState } from '@temporalio/common';
+import { DEFAULT_REVOKE_TUNING, type LaneCursor, type RevokeResume, type RevokeTuning, type RevokeWorkflowInput, type RevokeWorkflowResult } from '@at/common/temporal-contract';
 import type { RevokeActivities } from '../activities';
+import { FAILURE_CODE_OF_TYPE, NON_RETRYABLE_TYPES } from '../activities/failure-types';
 
-const { snapshotRun } = proxyActivities<RevokeActivities>({
-  startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
-});
+type Failure = { code: string; message: string };
 
-// A page holds at most a few hundred connections, each with its own bounded provider retries.
-const { revokePage } = proxyActivities<RevokeActivities>({
-  startToCloseTimeout: '30 minutes',
-  // a killed worker's page is handed to another worker this long after its last heartbeat
-  heartbeatTimeout: '15 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
+// Every retry is bounded: the steps that do the work give up after tuning.maxAttempts (about
+// four minutes of backoff at the default 10, enough to ride out a Postgres or Temporal restart);
+// the steps that record how the run ended keep trying for about half an hour.
+const retry = (maximumAttempts: number): RetryPolicy => ({
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+  maximumAttempts,
+  nonRetryableErrorTypes: NON_RETRYABLE_TYPES,
 });
+const ENDING_ATTEMPTS = 30;
 
-const { completeRun, failRun } = proxyActivities<RevokeActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '10 seconds' },
-});
+function activitiesFor(tuning: RevokeTuning) {
+  const { snapshotRun } = proxyActivities<RevokeActivities>({ startToCloseTimeout: '30 minutes', heartbeatTimeout: '20 seconds', retry: retry(tuning.maxAttempts) });
+  const { loadLanes } = proxyActivities<RevokeActivities>({ startToCloseTimeout: '1 minute', retry: retry(tuning.maxAttempts) });
+  // A page holds at most a few hundred connections, each with its own bounded provider retries;
+  // a rate-capped lane can take long, and the heartbeat (not the clock) says whether it is alive.
+  const { revokePage } = proxyActivities<RevokeActivities>({
+    startToCloseTimeout: '6 hours',
+    // a killed worker's page is handed to another worker this long after its last heartbeat
+    heartbeatTimeout: '15 seconds',
+    retry: retry(tuning.maxAttempts),
+    // a cancelled page finishes and records its calls in flight before the run is closed
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  });
+  const { completeRun } = proxyActivities<RevokeActivities>({ startToCloseTimeout: '5 minutes', retry: retry(ENDING_ATTEMPTS) });
+  const { endRun } = proxyActivities<RevokeActivities>({ startToCloseTimeout: '1 hour', heartbeatTimeout: '1 minute', retry: retry(ENDING_ATTEMPTS) });
+  return { snapshotRun, loadLanes, revokePage, completeRun, endRun };
+}
+
+type Activities = ReturnType<typeof activitiesFor>;
 
 /**
  * Revokes every connection of a target: snapshot the live connection ids into Postgres once,
- * then revoke page by page with a few pages in flight, continuing as new when the history
- * grows. Only ids, cursors and counts travel through Temporal.
+ * in lanes (one per provider key), then revoke page by page, each lane with its own pages in
+ * flight under a cap for the whole run, continuing as new when the history grows. Only ids,
+ * cursors and counts travel through Temporal.
+ *
+ * Every run ends `completed`, `failed` (a step failed permanently or ran out of attempts) or
+ * `cancelled` (the workflow was cancelled: the job's cancel). In the last two cases the pages in
+ * flight are stopped gracefully and `endRun` gives every unfinished item its true outcome and
+ * puts the connections back.
  */
 export async function revokeWorkflow(input: RevokeWorkflowInput): Promise<RevokeWorkflowResult> {
   const info = workflowInfo();
   const runId = info.firstExecutionRunId;
   const tuning = { ...DEFAULT_REVOKE_TUNING, ...input.tuning };
-  try {
-    let resume = input.resume;
-    if (!resume) {
-      setCurrentDetails('snapshotting live connections');
-      const { total } = await snapshotRun({
-        runId,
-        workflowId: info.workflowId,
-        target: input.target,
-        includeDeletedRoot: input.includeDeletedRoot,
-        pageSize: tuning.snapshotPageSize,
-      });
-      resume = { nextPage: 0, pageCount: Math.ceil(total / tuning.pageSize) };
+  const acts = activitiesFor(tuning);
+
+  let cancellation: unknown;
+  const cancelRequested = CancellationScope.current().cancelRequested.catch((error: unknown) => {
+    cancellation = error;
+  });
+
+  let failure: Failure | undefined;
+  let state = input.resume;
+  if (!state) {
+    setCurrentDetails('snapshotting live connections');
+    try {
+      // the snapshot runs to its end even when cancelled: then every item it took is cancelled
+      const snapshot = await CancellationScope.nonCancellable(() =>
+        acts.snapshotRun({ runId, workflowId: info.workflowId, target: input.target, includeDeletedRoot: input.includeDeletedRoot, pageSize: tuning.pageSize, snapshotPageSize: tuning.snapshotPageSize }),
+      );
+      state = { lanes: [], laneCursor: 0, lanesLoaded: 0, lanesTotal: snapshot.lanes, pageCount: snapshot.pages, pagesDone: 0 };
+    } catch (error) {
+      failure = failureOf(error, 'snapshotRun');
     }
-    let { nextPage } = resume;
-    const { pageCount } = resume;
-    let pagesDone = nextPage;
-    const inFlight = new Map<number, Promise<void>>();
-    const progress = () => setCurrentDetails(`pages ${pagesDone}/${pageCount} done (${tuning.pageSize} connections each), ${inFlight.size} in flight`);
-    progress();
-    while (nextPage < pageCount || inFlight.size > 0) {
-      if (workflowInfo().continueAsNewSuggested && nextPage < pageCount) {
-        await Promise.all(inFlight.values());
-        return await continueAsNew<typeof revokeWorkflow>({ ...input, resume: { nextPage, pageCount } });
-      }
-      while (nextPage < pageCount && inFlight.size < tuning.pageParallelism) {
-        const page = nextPage;
-        nextPage += 1;
-        inFlight.set(
-          page,
-          revokePage({ runId, page, pageSize: tuning.pageSize }).then(() => {
-            inFlight.delete(page);
-            pagesDone += 1;
-          }),
-        );
-      }
-      progress();
-      await Promise.race(inFlight.values());
-    }
-    const counts = await completeRun({ runId });
-    setCurrentDetails(`completed: ${counts.total} connections, ${counts.revoked} revoked, ${counts.failed} failed`);
-    return { runId, total: counts.total, pages: pageCount };
-  } catch (error) {
-    if (error instanceof ActivityFailure || error instanceof ApplicationFailure) {
-      await failRun({ runId, code: 'run_failed', message: error.message.slice(0, 500) });
-    }
-    throw error;
   }
+
+  if (state && !failure && cancellation === undefined) {
+    const outcome = await runPages(acts, runId, tuning, state, cancelRequested, () => cancellation !== undefined);
+    if (outcome.kind === 'continue') return await continueAsNew<typeof revokeWorkflow>({ ...input, resume: outcome.state });
+    failure = outcome.failure;
+  }
+
+  if (failure) {
+    setCurrentDetails(`failed: ${failure.code}`);
+    await CancellationScope.nonCancellable(() => acts.endRun({ runId, end: { status: 'failed', ...failure } }));
+    throw ApplicationFailure.nonRetryable(failure.message, failure.code);
+  }
+  if (cancellation !== undefined && (state?.pagesDone ?? 0) < (state?.pageCount ?? 0)) {
+    setCurrentDetails('cancelled');
+    await CancellationScope.nonCancellable(() => acts.endRun({ runId, end: { status: 'cancelled', code: 'cancelled', message: 'the job was cancelled' } }));
+    // rethrown, so Temporal records the workflow as cancelled
+    throw cancellation;
+  }
+  const counts = await CancellationScope.nonCancellable(() => acts.completeRun({ runId }));
+  setCurrentDetails(`completed: ${counts.total} connections, ${counts.revoked} revoked, ${counts.failed} failed`);
+  return { runId, total: counts.total, pages: state?.pageCount ?? 0 };
+}
+
+type PagesOutcome = { kind: 'continue'; state: RevokeResume } | { kind: 'stopped'; failure: Failure | undefined };
+
+const remaining = (lane: LaneCursor) => lane.started < lane.pages || lane.redo.length > 0;
+
+/**
+ * Schedules the pages of every lane: up to `pageParallelism` in flight per lane and
+ * `maxPagesInFlight` for the run, handed out one per lane in turn (lanes with fewest in flight
+ * first), so a slow lane never holds a fast one back. Lanes are loaded from Postgres a few at a
+ * time. Returns once nothing is in flight and nothing is left, or when asked to stop (cancel,
+ * or a page that failed: the others are stopped gracefully first).
+ *
+ * When the history should continue as new, the pages in flight are stopped gracefully too (each
+ * finishes the calls it has sent and returns within a second or two, however slow its
+ * provider) and listed to run again in the next execution, so one slow lane never makes the
+ * others wait for its pages to finish.
+ */
+async function runPages(
+  acts: Activities,
+  runId: string,
+  tuning: RevokeTuning,
+  state: RevokeResume,
+  cancelRequested: Promise<void>,
+  cancelled: () => boolean,
+): Promise<PagesOutcome> {
+  // a child of the workflow's scope: cancelled with it, or by us (a page failed, or continuing as new)
+  const pagesScope = new CancellationScope();
+  const inFlight = new Map<number, Promise<void>>();
+  const laneInFlight = new Map<number, number>();
+  const busy = (lane: LaneCursor) => laneInFlight.get(lane.lane) ?? 0;
+  let failure: Failure | undefined;
+  let draining = false;
+  const stopping = () => failure !== undefined || cancelled();
+
+  const startPage = (lane: LaneCursor) => {
+    const index = lane.redo.shift() ?? lane.started++;
+    const page = lane.firstPage + index;
+    const fromSeq = lane.firstSeq + index * tuning.pageSize;
+    const toSeq = Math.min(lane.lastSeq, fromSeq + tuning.pageSize - 1);
+    laneInFlight.set(lane.lane, busy(lane) + 1);
+    const settled = pagesScope
+      .run(() => acts.revokePage({ runId, page, fromSeq, toSeq }))
+      .then(
+        (result) => {
+          if (result.stopped) lane.redo.push(index);
+          else state.pagesDone += 1;
+        },
+        (error: unknown) => {
+          // A page we cancelled runs again (or endRun settles its items): one cancelled before it
+          // started, or one that failed or timed out after we asked it to stop (a killed worker
+          // cannot answer a cancel; Temporal then reports the timeout and does not retry it).
+          const cancelledByUs = error instanceof ActivityFailure && error.retryState === RetryState.CANCEL_REQUESTED;
+          if (isCancellation(error) || cancelledByUs) return void lane.redo.push(index);
+          lane.redo.push(index);
+          if (failure === undefined) {
+            failure = failureOf(error, `revokePage (page ${page})`);
+            pagesScope.cancel();
+          }
+        },
+      )
+      .finally(() => {
+        inFlight.delete(page);
+        laneInFlight.set(lane.lane, busy(lane) - 1);
+      });
+    inFlight.set(page, settled);
+  };
+
+  const loadMoreLanes = async () => {
+    while (!stopping() && state.lanesLoaded < state.lanesTotal && state.lanes.length < tuning.maxPagesInFlight) {
+      const afterLane = state.laneCursor;
+      const more = await CancellationScope.nonCancellable(() => acts.loadLanes({ runId, afterLane, limit: tuning.maxPagesInFlight - state.lanes.length }));
+      if (more.length === 0) {
+        state.lanesLoaded = state.lanesTotal;
+        break;
+      }
+      for (const lane of more) state.lanes.push({ ...lane, started: 0, redo: [] });
+      state.lanesLoaded += more.length;
+      state.laneCursor = more[more.length - 1]?.lane ?? afterLane;
+    }
+  };
+
+  const fill = () => {
+    for (let placed = true; placed && !stopping() && inFlight.size < tuning.maxPagesInFlight; ) {
+      placed = false;
+      // one page per lane per pass, the lanes with fewest pages in flight first
+      for (const lane of [...state.lanes].sort((a, b) => busy(a) - busy(b))) {
+        if (inFlight.size >= tuning.maxPagesInFlight) break;
+        if (remaining(lane) && busy(lane) < tuning.pageParallelism) {
+          startPage(lane);
+          placed = true;
+        }
+      }
+    }
+  };
+
+  const progress = () => {
+    const activeLanes = [...laneInFlight.values()].filter((n) => n > 0).length;
+    setCurrentDetails(`pages ${state.pagesDone}/${state.pageCount} done (${tuning.pageSize} connections each), ${inFlight.size} in flight in ${activeLanes} of ${state.lanesTotal} lanes`);
+  };
+
+  for (;;) {
+    // drop the lanes that are done
+    state.lanes = state.lanes.filter((lane) => remaining(lane) || busy(lane) > 0);
+    if (!stopping()) {
+      await loadMoreLanes();
+      fill();
+    }
+    progress();
+    const more = state.lanes.some(remaining) || state.lanesLoaded < state.lanesTotal;
+    if (stopping()) {
+      // let the pages in flight stop and record what they were doing
+      await Promise.all(inFlight.values());
+      return { kind: 'stopped', failure };
+    }
+    if (!more && inFlight.size === 0) return { kind: 'stopped', failure: undefined };
+    if (more && workflowInfo().continueAsNewSuggested && !draining) {
+      draining = true;
+      pagesScope.cancel();
+      await Promise.all(inFlight.values());
+      if (stopping()) continue;
+      return { kind: 'continue', state: { ...state, lanes: state.lanes.filter(remaining) } };
+    }
+    await Promise.race([...inFlight.values(), cancelRequested]);
+  }
+}
+
+/** A run failure code and message from what an activity (or the workflow) threw. Messages are our own. */
+function failureOf(error: unknown, step: string): Failure {
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  const detail = cause instanceof Error ? cause.message : 'unknown error';
+  const type = cause instanceof ApplicationFailure ? cause.type : undefined;
+  let code = 'internal_error';
+  if (error instanceof ActivityFailure && error.retryState === RetryState.MAXIMUM_ATTEMPTS_REACHED) code = 'retries_exhausted';
+  else if (error instanceof ActivityFailure && error.retryState === RetryState.TIMEOUT) code = 'timed_out';
+  else if (type !== undefined && type !== null && FAILURE_CODE_OF_TYPE[type]) code = FAILURE_CODE_OF_TYPE[type] as string;
+  const why = code === 'retries_exhausted' ? 'ran out of attempts' : 'failed';
+  return { code, message: `${step} ${why}: ${detail}`.slice(0, 500) };
 }

@@ -18,11 +18,11 @@ export class ProviderControlError extends Error {
 export class ProviderControlClient {
   constructor(readonly baseUrl: string) {}
 
-  /** Mints `n` token pairs for `clientId`, in batches the server accepts. */
-  async mint(clientId: string, n: number): Promise<TokenPair[]> {
+  /** Mints `n` token pairs for `clientId`, in batches the server accepts; `expired` access tokens if asked. */
+  async mint(clientId: string, n: number, options: { expired?: boolean } = {}): Promise<TokenPair[]> {
     const pairs: TokenPair[] = [];
     for (let left = n; left > 0; left -= MAX_MINT_PER_CALL) {
-      const { tokens } = await this.call<{ tokens: TokenPair[] }>('POST', 'tokens', { clientId, n: Math.min(left, MAX_MINT_PER_CALL) });
+      const { tokens } = await this.call<{ tokens: TokenPair[] }>('POST', 'tokens', { clientId, n: Math.min(left, MAX_MINT_PER_CALL), ...(options.expired ? { expired: true } : {}) });
       for (const pair of tokens) pairs.push(pair);
     }
     return pairs;
@@ -39,6 +39,11 @@ export class ProviderControlClient {
       total.activeTokens.push(...part.activeTokens.slice(0, MAX_ACTIVE_TOKENS_LISTED - total.activeTokens.length));
     }
     return total;
+  }
+
+  /** Pairs the vendor token endpoints issued by refreshing, oldest first. */
+  async rotations(): Promise<TokenPair[]> {
+    return (await this.call<{ rotations: TokenPair[] }>('GET', 'rotations')).rotations;
   }
 
   stats(): Promise<ProviderStats> {

@@ -31,8 +31,9 @@ const ROUTES: Record<string, ControlHandler> = {
   'GET faults': (model) => model.currentFaults(),
   'POST faults': (model, body) => model.setFaults(parseFaults(body)),
   'POST tokens': (model, body) => ({
-    tokens: model.mint(field(body, 'clientId', isString, 'a string'), field(body, 'n', isCount, 'an integer')),
+    tokens: model.mint(field(body, 'clientId', isString, 'a string'), field(body, 'n', isCount, 'an integer'), { expired: (body as { expired?: unknown }).expired === true }),
   }),
+  'GET rotations': (model) => ({ rotations: model.rotations }),
   'POST check': (model, body) => model.check(field(body, 'tokens', isStrings, 'an array of strings')),
 };
 

@@ -1,3 +1,5 @@
+import { HOSTILE_SHAPES, isHostileShape, type HostileShape } from './hostile';
+
 /** Misbehaviour injected into the provider's public endpoints (never into /__control/). */
 export type ProviderFaults = {
   /** Delay added to every revoke response. */
@@ -15,6 +17,12 @@ export type ProviderFaults = {
   ceilingPerSecond?: number;
   /** Every client authentication fails with 401 invalid_client. */
   invalidClient?: boolean;
+  /** Every revoke request is answered with this hostile shape (see hostile.ts). */
+  hostile?: HostileShape;
+  /** Vendor revocations (Slack, GitHub, Dropbox) answer 503; their token endpoints keep working. */
+  revokeUnavailable?: boolean;
+  /** Slack answers invalid_auth to every revocation, as for a call from a disallowed IP. */
+  slackIpRestricted?: boolean;
 };
 
 export class FaultError extends Error {
@@ -33,6 +41,9 @@ const CHECKS: Record<keyof ProviderFaults, [FieldCheck, string]> = {
   downForMs: [nonNegative, 'a number >= 0'],
   ceilingPerSecond: [(v) => nonNegative(v) && Number.isInteger(v) && (v as number) > 0, 'an integer > 0'],
   invalidClient: [boolean, 'a boolean'],
+  hostile: [isHostileShape, `one of ${HOSTILE_SHAPES.join(', ')}`],
+  revokeUnavailable: [boolean, 'a boolean'],
+  slackIpRestricted: [boolean, 'a boolean'],
 };
 
 /** Validates faults that arrive as JSON (control endpoint, CLI). */
@@ -100,5 +111,17 @@ export class FaultController {
 
   get invalidClient(): boolean {
     return this.faults.invalidClient ?? false;
+  }
+
+  get hostile(): HostileShape | undefined {
+    return this.faults.hostile;
+  }
+
+  get revokeUnavailable(): boolean {
+    return this.faults.revokeUnavailable ?? false;
+  }
+
+  get slackIpRestricted(): boolean {
+    return this.faults.slackIpRestricted ?? false;
   }
 }

@@ -1,7 +1,7 @@
 import { type ProviderClient } from './client-auth';
 import { FaultController, type ProviderFaults } from './faults';
 import { StatsRecorder, type ProviderStats } from './stats';
-import { TokenState, type TokenCheck, type TokenPair } from './state';
+import { TokenState, type IssueOptions, type TokenCheck, type TokenPair } from './state';
 
 export class UnknownClientError extends Error {
   override readonly name = 'UnknownClientError';
@@ -26,9 +26,16 @@ export class ProviderModel {
     return this.recorder;
   }
 
-  mint(clientId: string, n: number): TokenPair[] {
+  /** Token pairs a vendor token endpoint issued by refreshing, oldest first. */
+  readonly rotations: TokenPair[] = [];
+
+  mint(clientId: string, n: number, options: IssueOptions = {}): TokenPair[] {
     if (!this.clients.has(clientId)) throw new UnknownClientError(`unknown client ${JSON.stringify(clientId)}`);
-    return this.tokens.issue(clientId, n);
+    return this.tokens.issue(clientId, n, options);
+  }
+
+  recordRotation(pair: TokenPair): void {
+    this.rotations.push(pair);
   }
 
   check(tokens: readonly string[]): TokenCheck {

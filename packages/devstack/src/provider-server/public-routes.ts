@@ -1,5 +1,6 @@
 import { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { authenticateClient, type ClientAuth } from './client-auth';
+import { answerHostile } from './hostile';
 import { readBody, sendJson } from './http-io';
 import { type ProviderModel } from './provider-model';
 import { type RevokeOutcome } from './stats';
@@ -48,6 +49,12 @@ async function decideRevoke(req: IncomingMessage, model: ProviderModel, countThi
 
 /** POST /revoke (RFC 7009), with the faults in force applied. */
 export async function revoke(req: IncomingMessage, res: ServerResponse, model: ProviderModel, countThisSecond: number): Promise<void> {
+  const hostile = model.faults.hostile;
+  if (hostile !== undefined) {
+    const form = new URLSearchParams(await readBody(req, FORM_LIMIT_BYTES).catch(() => ''));
+    model.stats.revokeAnswered('hostile', 'hostile');
+    return answerHostile(hostile, req, res, { token: form.get('token'), authorization: req.headers.authorization });
+  }
   let answer: Answer;
   try {
     answer = await decideRevoke(req, model, countThisSecond);
@@ -73,7 +80,7 @@ async function decideRefresh(req: IncomingMessage, model: ProviderModel, countTh
   if (!token) return { status: 400, body: { error: 'invalid_request', error_description: 'refresh_token is required' }, outcome: 'other' };
   const failure = model.faults.injectedFailure();
   if (failure !== undefined) return { status: failure, body: FAILURE_BODIES[failure], headers: { 'retry-after': String(model.faults.retryAfterSeconds) }, outcome: 'other' };
-  const result = model.tokens.refresh(token, auth.clientId);
+  const result = model.tokens.refreshRotating(token, auth.clientId);
   if (!result.ok) return { status: 400, body: { error: 'invalid_grant', error_description: result.reason === 'reused' ? 'refresh token already used: grant revoked' : 'refresh token is invalid' }, outcome: result.reason === 'reused' ? 'reused' : 'other' };
   return { status: 200, body: { ...result.pair, token_type: 'Bearer', expires_in: TOKEN_LIFETIME_S }, outcome: 'refreshed' };
 }

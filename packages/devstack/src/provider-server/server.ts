@@ -8,7 +8,8 @@ import { pathOf, sendJson } from './http-io';
 import { ProviderModel } from './provider-model';
 import { introspect, revoke, token } from './public-routes';
 import { type ProviderStats } from './stats';
-import { type TokenCheck, type TokenPair } from './state';
+import { type IssueOptions, type TokenCheck, type TokenPair } from './state';
+import { vendorRoute } from './vendor-routes';
 
 export type ProviderServerConfig = {
   clients: readonly ProviderClient[];
@@ -24,7 +25,10 @@ export type ProviderServer = {
   port: number;
   /** The same client a spawned server offers, so tests can run against either mode. */
   control: ProviderControlClient;
-  issueTokens(n: number, clientId: string): TokenPair[];
+  /** `expired`: the access tokens are past their expiry, their refresh tokens still work. */
+  issueTokens(n: number, clientId: string, options?: IssueOptions): TokenPair[];
+  /** Pairs the vendor token endpoints issued by refreshing, oldest first. */
+  rotations(): TokenPair[];
   check(tokens: readonly string[]): TokenCheck;
   stats(): ProviderStats;
   resetStats(): void;
@@ -56,10 +60,16 @@ function route(model: ProviderModel, req: IncomingMessage, res: ServerResponse):
     return introspect(req, res, model);
   }
   if (path === '/revoke' || path === '/introspect' || path === '/token') return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'POST' });
+  const vendor = vendorRoute(req.method, path);
+  if (vendor) return vendor(req, res, model);
   return sendJson(res, 404, { error: 'not_found' });
 }
 
-/** Starts an RFC 7009 revocation + RFC 7662 introspection + refresh_token grant server in this process. */
+/**
+ * Starts an RFC 7009 revocation + RFC 7662 introspection + refresh_token grant server in this
+ * process, which also answers as Slack, GitHub and Dropbox do (vendor-routes.ts) over the same
+ * tokens.
+ */
 export async function createProviderServer(config: ProviderServerConfig): Promise<ProviderServer> {
   const model = new ProviderModel(config.clients, config.faults);
   const server = http.createServer((req, res) => {
@@ -81,7 +91,8 @@ export async function createProviderServer(config: ProviderServerConfig): Promis
     url,
     port,
     control: new ProviderControlClient(url),
-    issueTokens: (n, clientId) => model.mint(clientId, n),
+    issueTokens: (n, clientId, options) => model.mint(clientId, n, options),
+    rotations: () => [...model.rotations],
     check: (tokens) => model.check(tokens),
     stats: () => model.snapshot(),
     resetStats: () => model.resetStats(),

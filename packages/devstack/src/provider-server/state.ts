@@ -8,7 +8,11 @@ export type Introspection = { active: false } | { active: true; client_id: strin
 /** A refresh: the new pair, or why not (`reused`: a spent refresh token came back, and its grant died). */
 export type RefreshResult = { ok: true; pair: TokenPair } | { ok: false; reason: 'unknown_token' | 'wrong_client' | 'not_a_refresh_token' | 'inactive' | 'reused' };
 
-type TokenRecord = { clientId: string; kind: TokenKind; grantId: number; active: boolean; consumed?: boolean };
+type TokenRecord = { clientId: string; kind: TokenKind; grantId: number; active: boolean; expired: boolean; consumed?: boolean };
+
+/** What the token is to the server: unusable tokens say why. */
+export type TokenStatus = 'active' | 'expired' | 'inactive' | 'unknown' | 'wrong_client';
+export type IssueOptions = { expired?: boolean };
 
 /** 24 random bytes encode to exactly 32 base64url characters, so one buffer slices cleanly. */
 const TOKEN_BYTES = 24;
@@ -19,10 +23,11 @@ export const MAX_ACTIVE_TOKENS_LISTED = 100;
 /** Issued tokens, grouped in grants of one access and one refresh token. */
 export class TokenState {
   private readonly tokens = new Map<string, TokenRecord>();
-  /** grantId -> every token of the grant; revoking its refresh token kills them all. */
+  /** grantId -> its tokens (one refresh token, one or more access tokens); revoking the refresh token kills all. */
   private readonly grants: string[][] = [];
 
-  issue(clientId: string, n: number): TokenPair[] {
+  /** `expired`: the access tokens are past their expiry (their refresh tokens still work). */
+  issue(clientId: string, n: number, options: IssueOptions = {}): TokenPair[] {
     if (!Number.isInteger(n) || n < 1 || n > MAX_MINT_PER_CALL) throw new RangeError(`n must be an integer in 1..${MAX_MINT_PER_CALL}`);
     // one randomBytes call per batch: minting 50,000 pairs stays in the tens of milliseconds
     const random = randomBytes(TOKEN_BYTES * 2 * n).toString('base64url');
@@ -31,8 +36,8 @@ export class TokenState {
       const access = random.slice(2 * i * TOKEN_CHARS, (2 * i + 1) * TOKEN_CHARS);
       const refresh = random.slice((2 * i + 1) * TOKEN_CHARS, (2 * i + 2) * TOKEN_CHARS);
       const grantId = this.grants.push([access, refresh]) - 1;
-      this.tokens.set(access, { clientId, kind: 'access', grantId, active: true });
-      this.tokens.set(refresh, { clientId, kind: 'refresh', grantId, active: true });
+      this.tokens.set(access, { clientId, kind: 'access', grantId, active: true, expired: options.expired === true });
+      this.tokens.set(refresh, { clientId, kind: 'refresh', grantId, active: true, expired: false });
       pairs[i] = { access_token: access, refresh_token: refresh };
     }
     return pairs;
@@ -60,7 +65,7 @@ export class TokenState {
    * spends its refresh token and issues a new pair in the same grant; a spent refresh token
    * presented again kills the whole grant.
    */
-  refresh(token: string, clientId: string): RefreshResult {
+  refreshRotating(token: string, clientId: string): RefreshResult {
     const record = this.tokens.get(token);
     if (!record) return { ok: false, reason: 'unknown_token' };
     if (record.clientId !== clientId) return { ok: false, reason: 'wrong_client' };
@@ -77,10 +82,54 @@ export class TokenState {
     record.consumed = true;
     const random = randomBytes(TOKEN_BYTES * 2).toString('base64url');
     const pair = { access_token: random.slice(0, TOKEN_CHARS), refresh_token: random.slice(TOKEN_CHARS, 2 * TOKEN_CHARS) };
-    this.tokens.set(pair.access_token, { clientId, kind: 'access', grantId: record.grantId, active: true });
-    this.tokens.set(pair.refresh_token, { clientId, kind: 'refresh', grantId: record.grantId, active: true });
+    this.tokens.set(pair.access_token, { clientId, kind: 'access', grantId: record.grantId, active: true, expired: false });
+    this.tokens.set(pair.refresh_token, { clientId, kind: 'refresh', grantId: record.grantId, active: true, expired: false });
     this.grants[record.grantId]?.push(pair.access_token, pair.refresh_token);
     return { ok: true, pair };
+  }
+
+  /** A token's standing for `clientId` (undefined: any client); `kind` restricts it to one kind. */
+  status(token: string, clientId?: string, kind?: TokenKind): TokenStatus {
+    const record = this.tokens.get(token);
+    if (!record || (kind !== undefined && record.kind !== kind)) return 'unknown';
+    if (clientId !== undefined && record.clientId !== clientId) return 'wrong_client';
+    if (!record.active) return 'inactive';
+    return record.expired ? 'expired' : 'active';
+  }
+
+  /** The client a token was issued to, if it exists. */
+  clientOf(token: string): string | undefined {
+    return this.tokens.get(token)?.clientId;
+  }
+
+  /** Ends the token's whole grant (GitHub's grant deletion, Slack's and Dropbox's revocation). */
+  revokeGrant(token: string): void {
+    const record = this.tokens.get(token);
+    if (!record) return;
+    for (const member of this.grants[record.grantId] ?? []) {
+      const other = this.tokens.get(member);
+      if (other) other.active = false;
+    }
+  }
+
+  /**
+   * A refresh: with `rotate` the old grant ends and a new pair is issued (Slack, GitHub), else a
+   * new access token joins the grant and the refresh token stays valid (Dropbox).
+   */
+  refresh(refreshToken: string, clientId: string, rotate: boolean): TokenPair | TokenStatus {
+    const standing = this.status(refreshToken, clientId, 'refresh');
+    if (standing !== 'active') return standing;
+    const record = this.tokens.get(refreshToken) as TokenRecord;
+    if (rotate) {
+      this.revokeGrant(refreshToken);
+      return this.issue(clientId, 1)[0] as TokenPair;
+    }
+    const [access] = this.issue(clientId, 1);
+    const fresh = this.tokens.get((access as TokenPair).access_token) as TokenRecord;
+    this.tokens.delete((access as TokenPair).refresh_token);
+    fresh.grantId = record.grantId;
+    this.grants[record.grantId]?.push((access as TokenPair).access_token);
+    return { access_token: (access as TokenPair).access_token, refresh_token: refreshToken };
   }
 
   /** RFC 7662: a token of another client is reported inactive, never described. */

@@ -1,7 +1,7 @@
 import { type RevokeResult } from './state';
 
 /** What became of one revoke request. The first four come from the token state. */
-export type RevokeOutcome = RevokeResult | 'invalid_client' | 'invalid_request' | 'injected_failure' | 'ceiling' | 'down';
+export type RevokeOutcome = RevokeResult | 'invalid_client' | 'invalid_request' | 'injected_failure' | 'ceiling' | 'down' | 'hostile';
 
 export type ClientStats = { revokeRequests: number; revoked: number };
 
@@ -39,7 +39,7 @@ export type ProviderStats = {
   since: number;
 };
 
-const OUTCOMES: readonly RevokeOutcome[] = ['revoked', 'already_inactive', 'unknown_token', 'wrong_client', 'invalid_client', 'invalid_request', 'injected_failure', 'ceiling', 'down'];
+const OUTCOMES: readonly RevokeOutcome[] = ['revoked', 'already_inactive', 'unknown_token', 'wrong_client', 'invalid_client', 'invalid_request', 'injected_failure', 'ceiling', 'down', 'hostile'];
 
 /** Counts arrivals within the last second from a growable ring of timestamps. */
 class SlidingSecond {
@@ -130,7 +130,7 @@ export class StatsRecorder {
   }
 
   /** Records how a revoke request was answered; `token` only when its body was processed. */
-  revokeAnswered(status: number | 'reset', outcome: RevokeOutcome, clientId?: string, token?: string): void {
+  revokeAnswered(status: number | 'reset' | 'hostile', outcome: RevokeOutcome, clientId?: string, token?: string): void {
     const key = String(status);
     this.byStatus[key] = (this.byStatus[key] ?? 0) + 1;
     this.byOutcome[outcome]++;

@@ -3,6 +3,7 @@ import { classifyNetworkError, classifyResponse } from '../classify';
 import { sendHttp, type HttpCall } from '../http';
 import { sanitizeErrorCode, sanitizeMessage } from '../sanitize';
 import type { ProviderResponse } from '../classify';
+import type { EgressPolicy } from '../egress';
 import type { OAuthCredential } from '../types';
 import type { TokenEndpointAuthMethod } from '../refresh/types';
 
@@ -13,6 +14,8 @@ export type AuthorizationCallOptions = {
   /** The whole exchange, body included. */
   timeoutMs: number;
   signal?: AbortSignal | undefined;
+  /** Where the calls may go: the same policy as every other provider call (egress.ts). */
+  egress?: EgressPolicy | undefined;
 };
 
 /**
@@ -40,7 +43,7 @@ const MAX_TOKEN_CHARS = 16_384;
 const MAX_LIFETIME_S = 10 * 365 * 86_400;
 
 function send(call: HttpCall, options: AuthorizationCallOptions): Promise<ProviderResponse> {
-  return sendHttp(call, options.timeoutMs, options.signal);
+  return sendHttp(call, { timeoutMs: options.timeoutMs, signal: options.signal, egress: options.egress });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -3,11 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { createRefresher, type RefresherOptions } from './refresher';
 import type { RefreshOutcome, RefreshRequest } from './types';
 import type { RateLimiter } from '../types';
+import { providerKeyOf } from '../catalog';
 
 // Every secret contains SECRET, so one substring check proves none leaked into an outcome.
 const REFRESH = 'rt-SECRET-old';
 const ACCESS = 'at-SECRET-old';
 const CLIENT = { clientId: 'app id:1', clientSecret: 'cs-SECRET&x' };
+// the test endpoints listen on plain http on loopback
+const LOOPBACK = { allowInsecureLoopback: true };
 
 type Recorded = { path: string; headers: IncomingHttpHeaders; form: Record<string, string> };
 type Reply = { status: number; body?: unknown; headers?: Record<string, string>; delayMs?: number };
@@ -51,7 +54,7 @@ function request(tokenEndpointUrl: string | undefined, client: Partial<RefreshRe
 }
 
 async function refresh(req: RefreshRequest, options: RefresherOptions = {}, deadlineMs = 5_000): Promise<RefreshOutcome> {
-  const outcome = await createRefresher(options).refresh(req, { deadlineMs });
+  const outcome = await createRefresher({ egress: LOOPBACK, ...options }).refresh(req, { deadlineMs });
   const { credential: _fresh, ...rest } = outcome as RefreshOutcome & { credential?: unknown };
   expect(JSON.stringify(rest)).not.toContain('SECRET');
   return outcome;
@@ -146,7 +149,13 @@ describe('configuration and ceilings', () => {
     const keys: Array<[string, number]> = [];
     const limiter: RateLimiter = { acquire: async (key, ceiling) => void keys.push([key, ceiling]) };
     await refresh(request(p.url), { rateLimiter: limiter, ceilings: { oauth2: 7 } });
-    expect(keys).toEqual([['oauth2:http://127.0.0.1:1', 7]]);
+    // the app's own key (server origin and client id), the one its revocations count under
+    expect(keys).toEqual([['oauth2:http://127.0.0.1:1:app id:1', 7]]);
+    expect(providerKeyOf(request(p.url))).toBe('oauth2:http://127.0.0.1:1:app id:1');
+    // the most specific override wins, as for the revoker
+    keys.length = 0;
+    await refresh(request(p.url), { rateLimiter: limiter, ceilings: { oauth2: 7, 'oauth2:http://127.0.0.1:1': 5, 'oauth2:http://127.0.0.1:1:app id:1': 3 } });
+    expect(keys).toEqual([['oauth2:http://127.0.0.1:1:app id:1', 3]]);
   });
 
   test('no slot within the deadline is a transient rate_limited, and nothing is sent', async () => {
@@ -160,8 +169,25 @@ describe('configuration and ceilings', () => {
     const p = await tokenEndpoint(() => ({ status: 200, body: { access_token: 'at-new' } }));
     const calls: string[] = [];
     const limiter: RateLimiter = { acquire: async (key) => void calls.push(key) };
-    const outcome = await createRefresher({ rateLimiter: limiter }).refresh(request(p.url), { deadlineMs: 5_000, slotHeld: true });
+    const outcome = await createRefresher({ egress: LOOPBACK, rateLimiter: limiter }).refresh(request(p.url), { deadlineMs: 5_000, slotHeld: true });
     expect(outcome.kind).toBe('refreshed');
     expect(calls).toEqual([]);
   });
+});
+
+test('a token endpoint the egress policy refuses is never called: failed for the whole auth config, nothing sent', async () => {
+  const endpoint = await tokenEndpoint(() => ({ status: 200, body: { access_token: 'at-SECRET-new' } }));
+  // the default policy: https to public addresses only
+  const outcome = await refresh(request(endpoint.url), { egress: {} });
+  expect(outcome).toMatchObject({ kind: 'failed', errorCode: 'egress_denied', providerWide: true, attempts: 0 });
+  expect(endpoint.requests).toHaveLength(0);
+});
+
+test('a name that resolves to a private address is refused at call time, nothing sent', async () => {
+  const endpoint = await tokenEndpoint(() => ({ status: 200, body: { access_token: 'at-SECRET-new' } }));
+  const port = new URL(endpoint.url).port;
+  const resolver = async () => [{ address: '127.0.0.1', family: 4 }];
+  const outcome = await refresh(request(`https://idp.example.test:${port}/oauth/token`), { egress: {}, resolver });
+  expect(outcome).toMatchObject({ kind: 'failed', errorCode: 'egress_denied', attempts: 0 });
+  expect(endpoint.requests).toHaveLength(0);
 });

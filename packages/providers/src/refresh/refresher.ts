@@ -1,6 +1,7 @@
-import { catalogEntryFor, providerKeyOf } from '../catalog';
+import { catalogEntryFor, providerKeyOf, rateKeysOf } from '../catalog';
 import { classifyNetworkError, classifyResponse, type Classification } from '../classify';
 import { FORM, basicAuthorization, formBody } from '../adapters/client-auth';
+import { cachingResolver, EgressDeniedError, egressRefusalOf, systemResolver, type EgressPolicy, type Resolver } from '../egress';
 import { sendHttp } from '../http';
 import { sanitizeMessage } from '../sanitize';
 import { abortReason } from '../sleep';
@@ -13,8 +14,12 @@ export type RefresherOptions = {
   baseUrls?: Partial<Record<string, string>>;
   /** The shared rate limiter: refreshes count against the same ceilings as revocation. */
   rateLimiter?: RateLimiter;
-  /** Ceiling overrides (req/s) by rate key or slug; 0 removes a ceiling. */
+  /** Ceiling overrides (req/s) by rate key, `oauth2:<origin>` or slug, the most specific winning (as the revoker's); 0 removes a ceiling. */
   ceilings?: Partial<Record<string, number>>;
+  /** Where calls may go: the revoker's egress policy (https to public addresses unless allowed). */
+  egress?: EgressPolicy;
+  /** Host name resolution (tests substitute one); node's dns.lookup by default. */
+  resolver?: Resolver;
   /** Longest provider call; the attempt's deadline shortens it further. */
   timeoutMs?: number;
 };
@@ -44,18 +49,22 @@ const MAX_LIFETIME_S = 10 * 365 * 86_400;
  */
 export function createRefresher(options: RefresherOptions = {}): Refresher {
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const resolver = cachingResolver(options.resolver ?? systemResolver);
 
+  // the revoker's rule: the first rate key an override names, else the catalog's ceiling
   function ceilingOf(req: Pick<RefreshRequest, 'toolkit' | 'client'>): number | null {
-    const key = providerKeyOf(req);
-    const entry = catalogEntryFor(req.toolkit, req.client);
-    return options.ceilings?.[key] ?? options.ceilings?.[req.toolkit] ?? (entry ? (options.ceilings?.[entry.slug] ?? entry.rateLimitPerSecond) : null);
+    for (const key of rateKeysOf(req)) {
+      const value = options.ceilings?.[key];
+      if (value !== undefined) return value;
+    }
+    return catalogEntryFor(req.toolkit, req.client)?.rateLimitPerSecond ?? null;
   }
 
   async function acquireSlot(req: Pick<RefreshRequest, 'toolkit' | 'client' | 'share'>, signal?: AbortSignal): Promise<void> {
     const ceiling = ceilingOf(req);
     // a ceiling of 0 (set by configuration) means none
     if (!options.rateLimiter || ceiling === null || ceiling <= 0) return;
-    await options.rateLimiter.acquire(providerKeyOf(req), ceiling, signal);
+    await options.rateLimiter.acquire(providerKeyOf(req), ceiling, signal, req.share);
   }
 
   async function refresh(req: RefreshRequest, { deadlineMs, slotHeld = false, signal }: RefreshOptions): Promise<RefreshOutcome> {
@@ -63,6 +72,9 @@ export function createRefresher(options: RefresherOptions = {}): Refresher {
     const url = tokenEndpointOf(req.toolkit, req.client, options.baseUrls);
     if (!url) return { kind: 'failed', errorCode: 'missing_token_endpoint', errorMessage: 'no token endpoint is known for this auth config; set token_endpoint', providerWide: true, attempts: 0 };
     if (!URL.canParse(url)) return { kind: 'failed', errorCode: 'invalid_token_endpoint', errorMessage: 'the token endpoint is not a URL', providerWide: true, attempts: 0 };
+    // checked again on the resolved address by sendHttp; this catches what needs no DNS, before a slot is taken
+    const refusal = egressRefusalOf(new URL(url), options.egress);
+    if (refusal) return { kind: 'failed', errorCode: 'egress_denied', errorMessage: `egress policy refused the token endpoint: ${refusal}`, providerWide: true, attempts: 0 };
     const { clientId, clientSecret, tokenEndpointAuthMethod = 'client_secret_basic' } = req.client;
     if (!clientId) return { kind: 'failed', errorCode: 'missing_client_credentials', errorMessage: 'the auth config has no client id, which a refresh needs', providerWide: true, attempts: 0 };
     const secrets = [req.credential.refresh_token, req.credential.access_token, clientSecret].filter((s): s is string => !!s);
@@ -90,14 +102,18 @@ export function createRefresher(options: RefresherOptions = {}): Refresher {
     }
 
     let classification: Classification;
+    let sent = true;
     try {
-      const response = await sendHttp({ method: 'POST', url, headers, body: formBody(fields) }, remaining, signal);
+      const response = await sendHttp({ method: 'POST', url, headers, body: formBody(fields) }, { timeoutMs: remaining, signal, egress: options.egress, resolver });
       classification = classifyResponse(errorIn2xx(response), { auth: 'client', secrets });
     } catch (error) {
       if (signal?.aborted) throw abortReason(signal);
+      // refused before anything was sent: no attempt
+      if (error instanceof EgressDeniedError) sent = false;
       classification = classifyNetworkError(error);
     }
-    return outcomeOf(classification, req, secrets, Date.now());
+    const outcome = outcomeOf(classification, req, secrets, Date.now());
+    return sent || outcome.kind === 'refreshed' || outcome.kind === 'dead' ? outcome : { ...outcome, attempts: 0 };
   }
 
   return { rateKeyOf: providerKeyOf, acquireSlot, refresh };

@@ -1,5 +1,6 @@
 import { createRevoker, exchangeAuthorizationCode, fetchSubject, tokenEndpointOf, type OAuthCredential } from '@at/providers';
 import type { ApolloContext } from '../../context';
+import { connectCallOptions } from './connect-call-options';
 import { findClientSecretSealed, findLiveAuthConfig, type AuthConfigRecord } from '../../repositories/auth-configs';
 import { claimForCompletion, completeConnectSession, failConnectSession, findConnectSessionByState, type ConnectSessionRecord } from '../../repositories/connect-sessions';
 import { clearedBindingCookie } from './binding-cookie';
@@ -61,14 +62,14 @@ async function finish(ctx: ApolloContext, session: ConnectSessionRecord, query: 
   if (!tokenEndpoint) return { kind: 'error', code: 'token_exchange_failed', detail: 'missing_token_endpoint' };
   const exchanged = await exchangeAuthorizationCode(
     { tokenEndpoint, client, code: query.code, redirectUri: callbackUrlOf(ctx), codeVerifier },
-    { timeoutMs: ctx.env.CONNECT_PROVIDER_TIMEOUT_MS },
+    connectCallOptions(ctx),
   );
   if (exchanged.kind === 'failed') return { kind: 'error', code: 'token_exchange_failed', detail: exchanged.errorCode };
   const { token_type: _tokenType, ...credential } = exchanged.credential;
 
   let subject: string | null = null;
   if (authConfig.userinfoEndpoint) {
-    const who = await fetchSubject({ userinfoEndpoint: authConfig.userinfoEndpoint, accessToken: credential.access_token }, { timeoutMs: ctx.env.CONNECT_PROVIDER_TIMEOUT_MS });
+    const who = await fetchSubject({ userinfoEndpoint: authConfig.userinfoEndpoint, accessToken: credential.access_token }, connectCallOptions(ctx));
     if (who.kind === 'failed') {
       await revokeUnkept(ctx, authConfig, client, credential);
       return { kind: 'error', code: 'subject_unavailable', detail: who.errorCode };
@@ -96,7 +97,7 @@ async function clientOf(ctx: ApolloContext, authConfig: AuthConfigRecord) {
 /** Best effort: the outcome the end user sees is already decided; a failure is only logged. */
 async function revokeUnkept(ctx: ApolloContext, authConfig: AuthConfigRecord, client: { clientId: string; clientSecret: string | undefined }, credential: OAuthCredential): Promise<void> {
   try {
-    const revoker = createRevoker({ baseUrls: ctx.env.PROVIDER_BASE_URLS, timeoutMs: ctx.env.CONNECT_PROVIDER_TIMEOUT_MS, retry: { maxAttempts: 1 } });
+    const revoker = createRevoker({ baseUrls: ctx.env.PROVIDER_BASE_URLS, timeoutMs: ctx.env.CONNECT_PROVIDER_TIMEOUT_MS, retry: { maxAttempts: 1 }, egress: connectCallOptions(ctx).egress });
     const result = await revoker.revoke({
       toolkit: authConfig.toolkit,
       authScheme: 'oauth2',

@@ -1,5 +1,6 @@
 import { pushAuthorizationRequest } from '@at/providers';
 import type { ApolloContext } from '../../context';
+import { connectCallOptions } from './connect-call-options';
 import { findClientSecretSealed, findLiveAuthConfig } from '../../repositories/auth-configs';
 import { claimForApiKeyForm, claimForAuthorization, failConnectSession, findConnectSessionByToken } from '../../repositories/connect-sessions';
 import { authorizationEndpointOf } from './authorization-target';
@@ -67,7 +68,7 @@ export async function openConnectLink(ctx: ApolloContext, token: string, secure:
     const clientSecret = sealed === null ? undefined : ctx.vault.openJson<string>(sealed, authConfig.id);
     const pushed = await pushAuthorizationRequest(
       { parEndpoint: authConfig.parEndpoint, client: { clientId: authConfig.clientId, clientSecret, tokenEndpointAuthMethod: authConfig.tokenEndpointAuthMethod }, params },
-      { timeoutMs: ctx.env.CONNECT_PROVIDER_TIMEOUT_MS },
+      connectCallOptions(ctx),
     );
     if (pushed.kind === 'failed') {
       ctx.logger.warn('connect: pushed authorization request failed', { connect_session_id: session.id, error_code: pushed.errorCode });

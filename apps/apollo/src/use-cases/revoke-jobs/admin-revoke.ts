@@ -1,6 +1,7 @@
 import { NotFoundError, type Scope } from '@at/common';
 import { countLiveConnectionsByToolkit } from '@at/db';
 import type { ApolloContext } from '../../context';
+import { locateScope } from '../../repositories/scopes';
 import { startRevokeJob, type StartedJob } from './start-revoke-job';
 
 /**
@@ -9,11 +10,9 @@ import { startRevokeJob, type StartedJob } from './start-revoke-job';
  * still has live credentials at the providers.
  */
 export async function adminRevokeTokens(ctx: ApolloContext, scope: Extract<Scope, { type: 'org' | 'project' }>): Promise<StartedJob | null> {
-  const owner =
-    scope.type === 'org'
-      ? await ctx.db.org.findUnique({ where: { id: scope.id }, select: { id: true } }).then((org) => org && { kind: 'org' as const, orgId: org.id })
-      : await ctx.db.project.findUnique({ where: { id: scope.id }, select: { orgId: true } }).then((p) => p && { kind: 'org' as const, orgId: p.orgId });
-  if (!owner) throw new NotFoundError(scope.type);
+  const found = await locateScope(ctx.db, scope);
+  if (!found) throw new NotFoundError(scope.type);
+  const owner = { kind: 'org' as const, orgId: found.orgId };
   const live = await countLiveConnectionsByToolkit(ctx.db, scope, true);
   if (Object.values(live).every((n) => n === 0)) return null;
   return startRevokeJob(ctx, { owner, target: { kind: 'scope', scope }, scope, trigger: 'admin', includeDeletedRoot: true });

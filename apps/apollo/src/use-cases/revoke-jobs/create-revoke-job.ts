@@ -1,4 +1,4 @@
-import { ValidationError, idPattern, type JobTriggerName, type Scope, type ScopeType } from '@at/common';
+import type { JobTriggerName, Scope, ScopeType } from '@at/common';
 import { countLiveConnectionsByToolkit } from '@at/db';
 import type { ApolloContext } from '../../context';
 import type { JobOwner } from './owner';
@@ -9,18 +9,13 @@ export type CreateRevokeJobInput = { scope: { type: ScopeType; id?: string | und
 
 export type DryRun = { dryRun: true; scope: Scope; total: number; byProvider: Record<string, number> };
 
-const PREFIX_OF = { org: 'org', project: 'prj', auth_config: 'ac', connected_account: 'ca' } as const;
-
 /**
  * A revoke job over a scope the caller owns: started, or joined when the scope is already
  * running; a dry run counts what would be revoked, by provider, and changes nothing.
  */
 export async function createRevokeJob(ctx: ApolloContext, owner: JobOwner, input: CreateRevokeJobInput, trigger: JobTriggerName): Promise<StartedJob | DryRun> {
-  const { type, id } = input.scope;
-  if (id !== undefined && !idPattern(PREFIX_OF[type]).test(id)) {
-    throw new ValidationError('invalid scope id', [{ path: 'body.scope.id', message: `must be a ${type} id (${PREFIX_OF[type]}_...)` }]);
-  }
-  const scope = await resolveScope(ctx.db, owner, { type, id });
+  // the id, when given, was checked against its type by the body schema
+  const scope = await resolveScope(ctx.db, owner, input.scope);
   if (input.dryRun) {
     const byProvider = await countLiveConnectionsByToolkit(ctx.db, scope);
     return { dryRun: true, scope, total: Object.values(byProvider).reduce((a, b) => a + b, 0), byProvider };

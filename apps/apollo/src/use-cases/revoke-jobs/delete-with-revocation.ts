@@ -1,15 +1,37 @@
 import { NotFoundError, type Scope } from '@at/common';
+import { transaction, type DbClient } from '@at/db';
 import type { ApolloContext } from '../../context';
-import { revokeDeletedScope, type DeleteRevocation, type Owner } from './revoke-on-delete';
+import { locateScope } from '../../repositories/scopes';
+import type { JobOwner } from './owner';
+import { isOwnedBy } from './resolve-scope';
+import { recordRevokeIntent, revocationOf, type DeleteRevocation } from './revoke-on-delete';
+
+export type DeleteInput = {
+  resource: string;
+  /** Soft-deletes the caller's live entity (no cascade); false when there was none. */
+  softDelete: (db: DbClient) => Promise<boolean>;
+  owner: JobOwner;
+  scope: Scope;
+  revoke: boolean;
+};
 
 /**
- * Every revocable DELETE: soft delete (no cascade), then, only once that committed and only if
- * asked, revoke what was live under the deleted entity.
+ * Every revocable DELETE. Without revocation: soft delete, or 404. With it: the soft delete and
+ * the intent to revoke commit in one transaction, then the run is started. A DELETE retried on
+ * an entity the caller already deleted (say after a 503) answers for that entity's revocation
+ * instead of a 404, recording the intent if the first DELETE did not ask for one.
  */
-export async function deleteWithRevocation(
-  ctx: ApolloContext,
-  input: { resource: string; softDelete: () => Promise<boolean>; owner: Owner; scope: Scope; revoke: boolean },
-): Promise<DeleteRevocation> {
-  if (!(await input.softDelete())) throw new NotFoundError(input.resource);
-  return input.revoke ? revokeDeletedScope(ctx, input.owner, input.scope) : 'not_requested';
+export async function deleteWithRevocation(ctx: ApolloContext, input: DeleteInput): Promise<DeleteRevocation> {
+  if (!input.revoke) {
+    if (!(await input.softDelete(ctx.db))) throw new NotFoundError(input.resource);
+    return 'not_requested';
+  }
+  const intent = await transaction(ctx.db, async (tx) => {
+    if (!(await input.softDelete(tx))) {
+      const found = await locateScope(tx, input.scope);
+      if (!found || !found.deleted || !isOwnedBy(found, input.owner)) throw new NotFoundError(input.resource);
+    }
+    return recordRevokeIntent(tx, input.owner, input.scope);
+  });
+  return revocationOf(ctx, intent);
 }

@@ -1,4 +1,5 @@
-import { ConflictError, NotFoundError, type JobTriggerName } from '@at/common';
+import { ConflictError, DependencyUnavailableError, NotFoundError, type JobTriggerName, type RunResult } from '@at/common';
+import { isTemporalUnavailable } from '../../clients/temporal-errors';
 import { countLiveConnectionsByToolkit } from '@at/db';
 import type { ApolloContext } from '../../context';
 import type { JobOwner } from './owner';
@@ -6,15 +7,8 @@ import { connectionStatusOf } from '../../repositories/connected-accounts';
 import { resolveScope } from './resolve-scope';
 import { startRevokeJob } from './start-revoke-job';
 
-export type RevokeNowResult = {
-  id: string;
-  status: string;
-  outcome: 'revoked' | 'already_revoked' | 'unsupported_by_provider' | 'failed' | 'pending';
-  revoked_tokens: string[];
-  error_code: string | null;
-  error_message: string | null;
-  job_id: string | null;
-};
+/** The connection's result in its run (the run vocabulary), its status now, and the job. */
+export type RevokeNowResult = Pick<RunResult, 'outcome' | 'revoked_tokens' | 'error_code' | 'error_message'> & { id: string; status: string; job_id: string | null };
 
 const WAIT_MS = 30_000;
 
@@ -39,7 +33,17 @@ export async function revokeConnectionNow(
   }
   const { job } = await startRevokeJob(ctx, { owner, target: { kind: 'scope', scope }, scope, trigger: options.trigger, includeDeletedRoot: true });
   const finished = await Promise.race([
-    ctx.temporal.workflow.getHandle(job.workflowId, job.runId).result().then(() => true),
+    // a run that failed or was cancelled has finished too: its item says how
+    ctx.temporal.workflow
+      .getHandle(job.workflowId, job.runId)
+      .result()
+      .then(
+        () => true,
+        (error: unknown) => {
+          if (isTemporalUnavailable(error)) throw new DependencyUnavailableError('temporal', { cause: error });
+          return true;
+        },
+      ),
     new Promise<false>((resolve) => setTimeout(() => resolve(false), WAIT_MS).unref()),
   ]);
   const page = finished ? await ctx.thermos.listItems(job.workflowId, job.runId, { limit: 1 }) : { items: [] };

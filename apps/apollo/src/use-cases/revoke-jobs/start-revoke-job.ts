@@ -11,7 +11,9 @@ import {
   type RunTarget,
   type Scope,
 } from '@at/common';
-import type { PrismaClient } from '@at/db';
+import type { DbClient } from '@at/db';
+import type { ApolloEnv } from '../../env';
+import { isTemporalUnavailable } from '../../clients/temporal-errors';
 import { insertJobOnce, type JobRecord } from '../../repositories/jobs';
 import { jobPrefixOf, ownerIdOf, type JobOwner } from './owner';
 
@@ -29,6 +31,17 @@ export type StartJobRequest = {
 export type StartedJob = { job: JobRecord; created: boolean };
 
 type StartedRun = { runId: string; created: boolean; starter?: { jobId: string | undefined; orgId: string | undefined; projectId: string | undefined } };
+
+function summaryOf(request: StartJobRequest): string {
+  switch (request.target.kind) {
+    case 'retry':
+      return 'failed items of a run';
+    case 'orphans':
+      return `orphaned credentials of org ${request.target.orgId}`;
+    case 'scope':
+      return `${request.scope.type} ${request.scope.id}`;
+  }
+}
 
 async function startOrJoin(temporal: Client, taskQueue: string, workflowId: string, jobId: string, request: StartJobRequest, tuning: RevokeTuning): Promise<StartedRun> {
   const input: RevokeWorkflowInput = { target: request.target, includeDeletedRoot: request.includeDeletedRoot, tuning };
@@ -48,7 +61,7 @@ async function startOrJoin(temporal: Client, taskQueue: string, workflowId: stri
           { key: SEARCH_ATTRIBUTES.trigger, value: request.trigger },
           { key: SEARCH_ATTRIBUTES.jobId, value: jobId },
         ],
-        staticSummary: `revoke ${request.target.kind === 'retry' ? 'failed items of a run' : `${request.scope.type} ${request.scope.id}`} (${request.trigger})`,
+        staticSummary: `revoke ${summaryOf(request)} (${request.trigger})`,
       });
       return { runId: handle.firstExecutionRunId, created: true };
     } catch (error) {
@@ -78,9 +91,9 @@ async function startOrJoin(temporal: Client, taskQueue: string, workflowId: stri
  * run: concurrent creates by one owner share it.
  */
 export type JobStarterDeps = {
-  db: PrismaClient;
+  db: DbClient;
   temporal: Client;
-  env: { TEMPORAL_TASK_QUEUE: string; REVOKE_PAGE_SIZE: number; REVOKE_PAGE_PARALLELISM: number; REVOKE_SNAPSHOT_PAGE_SIZE: number };
+  env: Pick<ApolloEnv, 'TEMPORAL_TASK_QUEUE' | 'REVOKE_PAGE_SIZE' | 'REVOKE_PAGE_PARALLELISM' | 'REVOKE_MAX_PAGES_IN_FLIGHT' | 'REVOKE_SNAPSHOT_PAGE_SIZE' | 'REVOKE_MAX_ATTEMPTS'>;
 };
 
 export async function startRevokeJob({ db, temporal, env }: JobStarterDeps, request: StartJobRequest): Promise<StartedJob> {
@@ -88,10 +101,18 @@ export async function startRevokeJob({ db, temporal, env }: JobStarterDeps, requ
   const jobId = newId(jobPrefixOf(request.owner));
   let run: StartedRun;
   try {
-    const tuning = { pageSize: env.REVOKE_PAGE_SIZE, pageParallelism: env.REVOKE_PAGE_PARALLELISM, snapshotPageSize: env.REVOKE_SNAPSHOT_PAGE_SIZE };
+    const tuning: RevokeTuning = {
+      pageSize: env.REVOKE_PAGE_SIZE,
+      pageParallelism: env.REVOKE_PAGE_PARALLELISM,
+      maxPagesInFlight: env.REVOKE_MAX_PAGES_IN_FLIGHT,
+      snapshotPageSize: env.REVOKE_SNAPSHOT_PAGE_SIZE,
+      maxAttempts: env.REVOKE_MAX_ATTEMPTS,
+    };
     run = await startOrJoin(temporal, env.TEMPORAL_TASK_QUEUE, workflowId, jobId, request, tuning);
   } catch (error) {
-    throw new DependencyUnavailableError('temporal', { cause: error });
+    // only an unreachable Temporal is the caller's 503 to retry; anything else is a bug (a 500 with an error id)
+    if (isTemporalUnavailable(error)) throw new DependencyUnavailableError('temporal', { cause: error });
+    throw error;
   }
   const ownerId = ownerIdOf(request.owner);
   // A joiner with the starter's owner records the starter's job id (the one in the run's search

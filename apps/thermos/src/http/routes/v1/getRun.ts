@@ -16,7 +16,7 @@ export const getRun = (ctx: ThermosHttpContext) =>
     params: runParams,
     responses: { 200: { description: 'the run', schema: runSchema }, 404: { description: 'no such run', schema: errorResponseSchema } },
     handler: async ({ params }) => {
-      const run = await runStatus(ctx.db, ctx.temporal, params.workflow_id, params.run_id);
+      const run = await runStatus(ctx.db, ctx.temporal, params.workflow_id, params.run_id, { logger: ctx.logger });
       if (!run) throw new NotFoundError('run');
       return { status: 200, body: run };
     },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NotFoundError } from '@at/common';
-import { defineRoute, errorResponseSchema } from '@at/http';
+import { defineRoute, errorResponseSchema, queryInteger } from '@at/http';
 import { listItems } from '../../../runs/run-store';
 import type { ThermosHttpContext } from '../../context';
 import { RUN_OUTCOMES } from '@at/common';
@@ -8,7 +8,7 @@ import { itemSchema, runParams } from './schemas';
 
 export const listRunItemsQuery = z.strictObject({
   outcome: z.enum(RUN_OUTCOMES).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  limit: queryInteger({ min: 1, max: 1000, fallback: 100 }),
   cursor: z.string().min(1).max(1024).optional(),
 });
 

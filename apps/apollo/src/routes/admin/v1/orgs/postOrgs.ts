@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { newId } from '@at/common';
 import { defineRoute } from '@at/http';
 import type { ApolloContext } from '../../../../context';
-import { generateSecret, hashSecret, SECRET_PREFIX } from '../../../../auth/secret-tokens';
+import { createOrg } from '../../../../use-cases/create-org';
 import { plainText } from '../../../schemas';
 
 // plainText, like project names: a NUL byte used to reach Postgres (a 500), other controls the logs
@@ -22,12 +21,7 @@ export const postOrgs = (ctx: ApolloContext) =>
     body: postOrgsBody,
     responses: { 201: { description: 'created', schema: postOrgsResponse } },
     handler: async ({ body }) => {
-      const orgId = newId('org');
-      const adminToken = generateSecret(SECRET_PREFIX.orgAdminToken);
-      await ctx.db.$transaction([
-        ctx.db.org.create({ data: { id: orgId, name: body.name } }),
-        ctx.db.orgAdminToken.create({ data: { id: newId('oat'), orgId, tokenHash: hashSecret(adminToken) } }),
-      ]);
-      return { status: 201, body: { id: orgId, name: body.name, admin_token: adminToken } };
+      const { org, adminToken } = await createOrg(ctx, body.name);
+      return { status: 201, body: { id: org.id, name: org.name, admin_token: adminToken } };
     },
   });

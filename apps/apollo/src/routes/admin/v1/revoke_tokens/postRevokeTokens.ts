@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { idPattern } from '@at/common';
 import { defineRoute, errorResponseSchema } from '@at/http';
 import type { ApolloContext } from '../../../../context';
 import { adminRevokeTokens } from '../../../../use-cases/revoke-jobs/admin-revoke';
 import { createdJobSchema, presentStartedJob, startedStatus } from '../../../revoke-job-view';
+import { idParam } from '../../../schemas';
 
 const responseSchema = z.object({ job: createdJobSchema.nullable().describe('null when nothing was live: nothing to do') });
 
@@ -18,7 +18,7 @@ export const postRevokeTokens = (ctx: ApolloContext, level: 'org' | 'project') =
     tags: ['admin'],
     security: 'adminToken',
     auth: ctx.auth.admin,
-    params: z.strictObject({ id: z.string().regex(idPattern(prefix), `must be a ${level} id (${prefix}_...)`) }),
+    params: idParam(prefix, level),
     responses: {
       202: { description: 'a job was started', schema: responseSchema },
       200: { description: 'joined the job in flight, or nothing was live', schema: responseSchema },

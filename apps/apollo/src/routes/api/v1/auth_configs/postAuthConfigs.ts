@@ -3,7 +3,8 @@ import { defineRoute } from '@at/http';
 import { isKnownToolkit, PROVIDER_CATALOG, TOKEN_ENDPOINT_AUTH_METHODS } from '@at/providers';
 import type { ApolloContext } from '../../../../context';
 import { createAuthConfig, TOOLKITS_REVOKING_WITH_CLIENT_AUTH } from '../../../../use-cases/create-auth-config';
-import { plainText } from '../../../schemas';
+import { isWellFormedText } from '@at/common';
+import { oauthSecret, plainText } from '../../../schemas';
 import { authConfigView, presentAuthConfig } from './auth-config-view';
 
 const toolkits = Object.keys(PROVIDER_CATALOG);
@@ -11,13 +12,16 @@ const toolkits = Object.keys(PROVIDER_CATALOG);
 /** Parameters of the authorization request apollo owns: an auth config cannot override them. */
 const RESERVED_AUTHORIZE_PARAMS: ReadonlySet<string> = new Set(['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method', 'request_uri', 'request']);
 
-/** Absolute http(s) URL; credentials in it would be a secret stored in a non-secret column. */
+/**
+ * Absolute http(s) URL; credentials in it would be a secret stored in a non-secret column, and
+ * port 0 is no destination (the URL parser itself refuses ports past 65535).
+ */
 function isEndpointUrl(value: string): boolean {
   // the URL parser strips or escapes control characters, but the raw string is what is stored:
   // a NUL byte made Postgres fail the insert (a 500)
-  if (/\p{Cc}/u.test(value) || !URL.canParse(value)) return false;
+  if (/\p{Cc}/u.test(value) || !isWellFormedText(value) || !URL.canParse(value)) return false;
   const url = new URL(value);
-  return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '';
+  return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '' && url.port !== '0';
 }
 
 export const postAuthConfigsBody = z
@@ -30,26 +34,29 @@ export const postAuthConfigsBody = z
       .describe(`provider slug: ${toolkits.join(', ')}`),
     auth_scheme: z.enum(['oauth2', 'api_key']),
     client_id: plainText(512).optional().describe(`OAuth client id; required with auth_scheme oauth2 for toolkits ${[...TOOLKITS_REVOKING_WITH_CLIENT_AUTH].join(', ')}; not accepted with api_key`),
-    client_secret: z
-      .string()
-      .min(1)
-      .max(4096)
+    client_secret: oauthSecret(4096)
       .optional()
       .describe('OAuth client secret; same rule as client_id. Stored sealed, never returned (see has_client_secret)'),
     revocation_endpoint: z
       .string()
       .trim()
       .max(2048)
-      .refine(isEndpointUrl, 'must be an absolute http(s) URL without credentials or control characters')
+      .refine(isEndpointUrl, 'must be an absolute http(s) URL with a port in 1..65535 (or none), without credentials or control characters')
       .optional()
-      .describe('RFC 7009 revocation endpoint; required for toolkit oauth2'),
+      .describe(
+        'RFC 7009 revocation endpoint; required for toolkit oauth2. Must be https to a public address (checked now and at every call): ' +
+          'loopback, private, link-local and metadata addresses are refused unless the deployment allowlists the host (PROVIDER_ALLOWED_HOSTS)',
+      ),
     token_endpoint: z
       .string()
       .trim()
       .max(2048)
-      .refine(isEndpointUrl, 'must be an absolute http(s) URL without credentials or control characters')
+      .refine(isEndpointUrl, 'must be an absolute http(s) URL with a port in 1..65535 (or none), without credentials or control characters')
       .optional()
-      .describe("OAuth token endpoint where refresh tokens are exchanged; required for toolkit oauth2 when connections carry a refresh token; overrides a catalog toolkit's built-in one"),
+      .describe(
+        "OAuth token endpoint where refresh tokens are exchanged; required for toolkit oauth2 when connections carry a refresh token; overrides a catalog toolkit's built-in one. " +
+          'Same egress rule as revocation_endpoint (checked now and at every refresh)',
+      ),
     token_endpoint_auth_method: z
       .enum(TOKEN_ENDPOINT_AUTH_METHODS)
       .optional()

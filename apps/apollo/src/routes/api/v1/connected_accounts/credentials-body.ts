@@ -1,17 +1,17 @@
 import { z } from 'zod';
 import type { Credential } from '@at/providers';
+import { instant, oauthSecret, opaqueSecret } from '../../../schemas';
 
 /** The credential a connection is created with, and replaced by (PUT .../credentials). */
-const secret = (max: number) => z.string().min(1).max(max);
 const OAUTH_FIELDS = ['access_token', 'refresh_token', 'expires_at'] as const;
 
 // One object rather than a union of two, so an unknown or misplaced field is named in the error.
 export const credentialsBody = z
   .strictObject({
-    access_token: secret(8192).optional(),
-    refresh_token: secret(8192).optional(),
-    expires_at: z.iso.datetime({ offset: true }).optional().describe('when the access token expires (ISO 8601)'),
-    api_key: secret(4096).optional(),
+    access_token: oauthSecret(8192).optional(),
+    refresh_token: oauthSecret(8192).optional(),
+    expires_at: instant('when the access token expires').optional(),
+    api_key: opaqueSecret(4096).optional(),
   })
   .superRefine((value, check) => {
     if (value.api_key !== undefined) {

@@ -1,4 +1,4 @@
-import { defineRoute } from '@at/http';
+import { defineRoute, errorResponseSchema } from '@at/http';
 import type { ApolloContext } from '../../../../context';
 import { softDeleteConnectedAccount } from '../../../../repositories/connected-accounts';
 import { deleteWithRevocation } from '../../../../use-cases/revoke-jobs/delete-with-revocation';
@@ -17,11 +17,14 @@ export const deleteConnectedAccount = (ctx: ApolloContext) =>
     auth: ctx.auth.project,
     params: deleteConnectedAccountParams,
     query: revokeOnDeleteQuery,
-    responses: { 200: { description: 'deleted; says what became of revocation', schema: deleteResponseSchema } },
+    responses: {
+      200: { description: 'deleted (or, retried with revoke_on_delete, already deleted by the caller); says what became of revocation', schema: deleteResponseSchema },
+      503: { description: 'revocation could not be started yet: the deletion and its revocation are recorded and start by themselves; retry for the job id', schema: errorResponseSchema },
+    },
     handler: async ({ auth, params, query }) => {
       const revocation = await deleteWithRevocation(ctx, {
         resource: 'connected account',
-        softDelete: () => softDeleteConnectedAccount(ctx.db, auth.projectId, params.id),
+        softDelete: (db) => softDeleteConnectedAccount(db, auth.projectId, params.id),
         owner: { kind: 'project', orgId: auth.orgId, projectId: auth.projectId },
         scope: { type: 'connected_account', id: params.id },
         revoke: query.revoke_on_delete,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RUN_OUTCOMES } from '@at/common';
 import { defineRoute, errorResponseSchema } from '@at/http';
 import type { ApolloContext } from '../../../../context';
 import { revokeConnectionNow } from '../../../../use-cases/revoke-jobs/revoke-connection-now';
@@ -7,7 +8,7 @@ import { idParam } from '../../../schemas';
 export const revokeNowResponse = z.object({
   id: z.string(),
   status: z.string(),
-  outcome: z.enum(['revoked', 'already_revoked', 'unsupported_by_provider', 'failed', 'pending']),
+  outcome: z.enum(RUN_OUTCOMES).describe('pending while the run is still going after 30 s; failed or cancelled when its run ended without revoking it'),
   revoked_tokens: z.array(z.string()),
   error_code: z.string().nullable(),
   error_message: z.string().nullable(),

@@ -1,4 +1,4 @@
-import { defineRoute } from '@at/http';
+import { defineRoute, errorResponseSchema } from '@at/http';
 import type { ApolloContext } from '../../../../context';
 import { softDeleteProject } from '../../../../repositories/projects';
 import { deleteWithRevocation } from '../../../../use-cases/revoke-jobs/delete-with-revocation';
@@ -17,11 +17,14 @@ export const deleteProject = (ctx: ApolloContext) =>
     auth: ctx.auth.org,
     params: deleteProjectParams,
     query: revokeOnDeleteQuery,
-    responses: { 200: { description: 'deleted; says what became of revocation', schema: deleteResponseSchema } },
+    responses: {
+      200: { description: 'deleted (or, retried with revoke_on_delete, already deleted by the caller); says what became of revocation', schema: deleteResponseSchema },
+      503: { description: 'revocation could not be started yet: the deletion and its revocation are recorded and start by themselves; retry for the job id', schema: errorResponseSchema },
+    },
     handler: async ({ auth, params, query }) => {
       const revocation = await deleteWithRevocation(ctx, {
         resource: 'project',
-        softDelete: () => softDeleteProject(ctx.db, auth.orgId, params.id),
+        softDelete: (db) => softDeleteProject(db, auth.orgId, params.id),
         owner: { kind: 'org', orgId: auth.orgId },
         scope: { type: 'project', id: params.id },
         revoke: query.revoke_on_delete,

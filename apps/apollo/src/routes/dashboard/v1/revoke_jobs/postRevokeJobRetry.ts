@@ -8,17 +8,17 @@ export const postRevokeJobRetry = (ctx: ApolloContext) =>
     method: 'post',
     path: '/dashboard/v1/revoke_jobs/{id}/retry',
     operationId: 'dashboardRetryRevokeJob',
-    summary: 'Retry exactly the failed connections of a finished job',
+    summary: 'Retry exactly the failed and cancelled connections of a finished job',
     tags: ['revoke jobs'],
     security: 'orgToken',
     auth: ctx.auth.org,
     params: jobIdParams('oj'),
     responses: {
-      202: { description: 'a new job over the failed connections', schema: createdJobSchema },
+      202: { description: 'a new job over the failed and cancelled connections', schema: createdJobSchema },
       200: { description: 'joined the retry already in flight', schema: createdJobSchema },
       404: { description: 'not found', schema: errorResponseSchema },
       409: { description: 'the job is still running', schema: errorResponseSchema },
-      422: { description: 'nothing failed', schema: errorResponseSchema },
+      422: { description: 'nothing failed or was cancelled', schema: errorResponseSchema },
     },
     handler: async ({ auth, params }) => {
       const started = await retryJob(ctx, auth, params.id);

@@ -4,9 +4,9 @@ import { defineRoute } from '@at/http';
 import type { ApolloContext } from '../../../../../context';
 import { softDeleteApiKey } from '../../../../../repositories/api-keys';
 import { findLiveProject } from '../../../../../repositories/projects';
-import { idField } from '../../../../schemas';
+import { idParam } from '../../../../schemas';
 
-export const deleteApiKeyParams = z.strictObject({ id: idField('prj', 'project'), key_id: idField('key', 'API key') });
+export const deleteApiKeyParams = idParam('prj', 'project').extend(idParam('key', 'API key', 'key_id').shape);
 export const deleteApiKeyResponse = z.object({ id: z.string(), deleted: z.literal(true) });
 
 export const deleteApiKey = (ctx: ApolloContext) =>
