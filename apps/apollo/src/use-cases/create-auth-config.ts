@@ -99,6 +99,13 @@ export async function createAuthConfig(ctx: ApolloContext, caller: ProjectCaller
   }
   if (issues.length > 0) throw new ValidationError('invalid auth config', issues);
   const discovered = input.issuer === undefined ? undefined : await metadataOf(ctx, input.issuer);
+  if (discovered) {
+    // what the metadata names is where secrets will go: a public issuer naming a private token
+    // endpoint is refused like a private token endpoint given directly
+    const named = [discovered.tokenEndpoint, discovered.revocationEndpoint, discovered.parEndpoint, discovered.userinfoEndpoint].filter((e): e is string => e !== undefined);
+    for (const endpoint of named) issues.push(...(await endpointIssues('body.issuer', endpoint, policy)).map((issue) => ({ ...issue, message: `the issuer's metadata names ${endpoint}: ${issue.message}` })));
+    if (issues.length > 0) throw new ValidationError('invalid auth config', issues);
+  }
   const revocationEndpoint = input.revocationEndpoint ?? discovered?.revocationEndpoint;
   if (PROVIDER_CATALOG[input.toolkit]?.requiresRevocationEndpoint && revocationEndpoint === undefined) {
     throw new ValidationError('invalid auth config', [{ path: 'body.revocation_endpoint', message: `required for toolkit ${input.toolkit} (the issuer's metadata names none)` }]);
