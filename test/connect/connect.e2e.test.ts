@@ -357,6 +357,36 @@ describe('creating and reading sessions', () => {
     expect(missing.status).toBe(404);
   });
 
+  test("a catalog toolkit without an authorization_endpoint consents at the catalog's, scopes joined as the provider expects", async () => {
+    for (const [toolkit, scopes, endpoint, scope] of [
+      ['google', ['openid', 'email'], 'https://accounts.google.com/o/oauth2/v2/auth', 'openid email'],
+      ['slack', ['chat:write', 'channels:read'], 'https://slack.com/oauth/v2/authorize', 'chat:write,channels:read'],
+    ] as const) {
+      const configId = await seedAuthConfig(stack, tenant.apiKey, { toolkit, auth_scheme: 'oauth2', client_id: `${toolkit}-client`, client_secret: 'secret-0123456789', scopes });
+      const { connectUrl } = await newLink({ auth_config_id: configId });
+      const opened = await deliver(connectUrl, '');
+      expect(opened.status).toBe(303);
+      const location = new URL(opened.location as string);
+      expect(`${location.origin}${location.pathname}`).toBe(endpoint);
+      expect(Object.fromEntries(location.searchParams)).toEqual({
+        response_type: 'code',
+        client_id: `${toolkit}-client`,
+        redirect_uri: `${stack.apollo.url}/connect/callback`,
+        scope,
+        state: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+        code_challenge: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+        code_challenge_method: 'S256',
+      });
+    }
+  });
+
+  test('an auth config with no authorization endpoint anywhere cannot make a session', async () => {
+    const configId = await seedAuthConfig(stack, tenant.apiKey, { toolkit: 'oauth2', auth_scheme: 'oauth2', client_id: 'c', client_secret: 'secret-0123456789', revocation_endpoint: oauth.revocationEndpoint });
+    const refused = await createSession({ auth_config_id: configId });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ error: { fields: [{ path: 'body.auth_config_id' }] } });
+  });
+
   test('the session endpoints check the API key first', async () => {
     expect((await stack.request('POST', '/api/v1/connect_sessions', { body: {} })).status).toBe(401);
     expect((await stack.request('GET', '/api/v1/connect_sessions/cs_00000000000000000000000000')).status).toBe(401);

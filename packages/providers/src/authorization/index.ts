@@ -9,3 +9,4 @@ export {
   type CodeExchangeOutcome,
   type ServerMetadata,
 } from './authorization-code';
+export { catalogAuthorizationOf, type CatalogAuthorization } from './catalog-authorization';

@@ -3,7 +3,7 @@ import type { ApolloContext } from '../../context';
 import { connectCallOptions } from './connect-call-options';
 import { findClientSecretSealed, findLiveAuthConfig } from '../../repositories/auth-configs';
 import { claimForApiKeyForm, claimForAuthorization, failConnectSession, findConnectSessionByToken } from '../../repositories/connect-sessions';
-import { authorizationEndpointOf } from './authorization-target';
+import { authorizationEndpointOf, scopeParameterOf } from './authorization-target';
 import { bindingCookie } from './binding-cookie';
 import { hashSecret, isOpaqueValue, newPkcePair, newRandomValue } from './connect-secrets';
 import { errorRedirect, REFUSALS, type ConnectOutcome } from './connect-outcome';
@@ -52,6 +52,7 @@ export async function openConnectLink(ctx: ApolloContext, token: string, secure:
   });
   if (!claimed) return REFUSALS.linkUsed;
 
+  const scope = scopeParameterOf(authConfig);
   const params: Record<string, string> = {
     ...(authConfig.authorizeParams ?? {}),
     response_type: 'code',
@@ -60,7 +61,7 @@ export async function openConnectLink(ctx: ApolloContext, token: string, secure:
     state: state.value,
     code_challenge: pkce.challenge,
     code_challenge_method: 'S256',
-    ...(authConfig.scopes.length > 0 ? { scope: authConfig.scopes.join(' ') } : {}),
+    ...(scope === undefined ? {} : { scope }),
   };
   const target = new URL(endpoint);
   if (authConfig.parEndpoint) {
