@@ -307,6 +307,18 @@ describe('attacks on the callback', () => {
     expect(await accountCount()).toBe(count);
   });
 
+  test('a project deleted while its end user was at the provider: error=project_deleted, nothing created under it', async () => {
+    const doomed = await seedProject(stack, tenant.orgToken, 'doomed');
+    await stack.request('PATCH', `/dashboard/v1/projects/${doomed.projectId}`, { headers: { authorization: `Bearer ${tenant.orgToken}` }, body: { allowed_redirect_uris: [doneUrl] } });
+    const configId = await seedAuthConfig(stack, doomed.apiKey, { toolkit: 'oauth2', auth_scheme: 'oauth2', client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret, issuer: oauth.issuer, scopes: ['openid'] });
+    const created = await createSession({ auth_config_id: configId }, doomed.apiKey);
+    const held = await withBrowser((b) => consentAndHoldCallback(b.context, b.page, created.body['connect_url'] as string, oauth.issuer, ALICE));
+    expect((await stack.request('DELETE', `/dashboard/v1/projects/${doomed.projectId}`, { headers: { authorization: `Bearer ${tenant.orgToken}` } })).status).toBe(200);
+    const late = await deliver(held.callbackUrl, held.cookie);
+    expect(Object.fromEntries(new URL(late.location as string).searchParams)).toEqual({ status: 'error', error: 'project_deleted' });
+    expect(await stack.db.db.connectedAccount.count({ where: { projectId: doomed.projectId } })).toBe(0);
+  });
+
   test('an expired session: its callback is an error page and the session reads expired-failed; an expired link does not open', async () => {
     const held = await heldCallback();
     await stack.db.db.connectSession.update({ where: { id: held.id }, data: { expiresAt: new Date(Date.now() - 1000) } });

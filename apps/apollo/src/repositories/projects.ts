@@ -41,3 +41,8 @@ export async function isAllowedRedirectUri(db: DbClient, projectId: string, uri:
   const count = await db.project.count({ where: { id: projectId, deletedAt: null, allowedRedirectUris: { has: uri } } });
   return count === 1;
 }
+
+/** Whether the project and its org are both undeleted (a connection made under it is live). */
+export async function isLiveProject(db: DbClient, projectId: string): Promise<boolean> {
+  return (await db.project.count({ where: { id: projectId, deletedAt: null, org: { deletedAt: null } } })) === 1;
+}

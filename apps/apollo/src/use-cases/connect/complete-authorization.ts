@@ -2,6 +2,7 @@ import { createRevoker, exchangeAuthorizationCode, fetchSubject, tokenEndpointOf
 import type { ApolloContext } from '../../context';
 import { connectCallOptions } from './connect-call-options';
 import { findClientSecretSealed, findLiveAuthConfig, type AuthConfigRecord } from '../../repositories/auth-configs';
+import { isLiveProject } from '../../repositories/projects';
 import { claimForCompletion, completeConnectSession, failConnectSession, findConnectSessionByState, type ConnectSessionRecord } from '../../repositories/connect-sessions';
 import { clearedBindingCookie } from './binding-cookie';
 import { hashSecret, isOpaqueValue } from './connect-secrets';
@@ -50,6 +51,8 @@ type Finished = { kind: 'connected'; connectedAccountId: string } | { kind: 'err
 async function finish(ctx: ApolloContext, session: ConnectSessionRecord, query: CallbackQuery): Promise<Finished> {
   const authConfig = await findLiveAuthConfig(ctx.db, session.projectId, session.authConfigId);
   if (!authConfig || !authConfig.clientId) return { kind: 'error', code: 'auth_config_deleted' };
+  // a connection made under a project or org deleted meanwhile would only wait for the sweep
+  if (!(await isLiveProject(ctx.db, session.projectId))) return { kind: 'error', code: 'project_deleted' };
   // RFC 9207: checked before anything else in the response is believed, errors included
   const iss = typeof query.iss === 'string' ? query.iss : undefined;
   if (iss !== undefined ? authConfig.issuer !== null && iss !== authConfig.issuer : authConfig.issParameterSupported) return { kind: 'error', code: 'issuer_mismatch' };

@@ -19,6 +19,7 @@ export type ConnectErrorCode =
   | 'connection_revoked'
   | 'connection_not_found'
   | 'auth_config_deleted'
+  | 'project_deleted'
   | 'expired';
 
 export const refused = (status: 400 | 403 | 404 | 410, code: RefusalCode, message: string): ConnectOutcome => ({ kind: 'refused', status, code, message });

@@ -1,4 +1,6 @@
 import type { ApolloContext } from '../../context';
+import { findLiveAuthConfig } from '../../repositories/auth-configs';
+import { isLiveProject } from '../../repositories/projects';
 import { claimForCompletion, completeConnectSession, failConnectSession, findConnectSessionByToken } from '../../repositories/connect-sessions';
 import { clearedBindingCookie } from './binding-cookie';
 import { hashSecret, isOpaqueValue } from './connect-secrets';
@@ -32,6 +34,11 @@ export async function submitApiKey(
   const apiKey = typeof form.api_key === 'string' ? form.api_key.trim() : '';
   if (apiKey.length === 0 || apiKey.length > MAX_API_KEY || /\p{Cc}/u.test(apiKey)) return refused(400, 'invalid_api_key', 'That does not look like an API key. Go back and paste it again.');
   if (!(await claimForCompletion(ctx.db, session.id))) return REFUSALS.linkUsed;
+  const gone = !(await findLiveAuthConfig(ctx.db, session.projectId, session.authConfigId)) ? 'auth_config_deleted' : !(await isLiveProject(ctx.db, session.projectId)) ? 'project_deleted' : undefined;
+  if (gone) {
+    await failConnectSession(ctx.db, session.id, gone);
+    return { ...errorRedirect(session.redirectUri, gone), cookies: [clearedBindingCookie(session.id, secure)] } as ConnectOutcome;
+  }
 
   const persisted = await persistConnection(ctx, session, { type: 'api_key', api_key: apiKey }, null);
   const cookies = [clearedBindingCookie(session.id, secure)];
