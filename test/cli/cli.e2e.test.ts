@@ -71,6 +71,9 @@ describe('usage errors exit 2 with a message and the usage', () => {
     [['jobs', 'results', 'oj_00000000000000000000000000', '--outcome', 'gone'], '--outcome must be one of'],
     [['jobs', 'list', '--limit', '0'], '--limit must be 1..100'],
     [['jobs', 'list', 'extra'], 'unexpected argument: extra'],
+    [['health'], 'missing --project'],
+    [['health', '--project', 'ac_00000000000000000000000000'], '--project must look like prj_…'],
+    [['health', 'extra', '--project', 'prj_00000000000000000000000000'], 'unexpected argument: extra'],
   ])('%j', async (args, message) => {
     const run = await cli(args);
     expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 2, stdout: '' });
@@ -97,6 +100,36 @@ describe('usage errors exit 2 with a message and the usage', () => {
     const run = await cli(['jobs', 'get', 'oj_00000000000000000000000000']);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('apollo answered 404 not_found');
+  });
+});
+
+describe('health', () => {
+  it('counts connections by status per auth config, and exits 1 while one needs re-auth', async () => {
+    const ok = await cli(['health', '--project', project.projectId]);
+    expect(ok).toMatchObject({ code: 0, stderr: '' });
+    expect(ok.stdout).toMatch(/^auth config\s+toolkit\s+active\s+needs_reauth\s+revoking\s+revoked$/m);
+    expect(ok.stdout).toMatch(new RegExp(`^ac_\\w+\\s+oauth2\\s+${N}\\s+0\\s+0\\s+0$`, 'm'));
+    expect(ok.stdout).toContain('no connection needs re-authorisation');
+
+    const one = await stack.db.db.connectedAccount.findFirstOrThrow({ where: { projectId: project.projectId } });
+    await stack.db.db.connectedAccount.update({ where: { id: one.id }, data: { status: 'needs_reauth', statusReason: 'invalid_grant' } });
+    try {
+      const failing = await cli(['health', '--project', project.projectId, '--json']);
+      expect(failing.code).toBe(1);
+      expect(JSON.parse(failing.stdout)).toEqual({ any_needs_reauth: true, items: [expect.objectContaining({ toolkit: 'oauth2', active: N - 1, needs_reauth: 1 })] });
+      const user = await cli(['health', '--project', project.projectId, '--user', one.userId]);
+      expect(user.code).toBe(1);
+      expect(user.stdout).toMatch(/^ac_\w+\s+oauth2\s+0\s+1\s+0\s+0$/m);
+      expect((await cli(['health', '--project', project.projectId, '--user', 'nobody'])).stdout).toContain('no connections');
+    } finally {
+      await stack.db.db.connectedAccount.update({ where: { id: one.id }, data: { status: 'active', statusReason: null } });
+    }
+  });
+
+  it("another org's project is a failure with apollo's code", async () => {
+    const run = await cli(['health', '--project', 'prj_00000000000000000000000000']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('404 not_found');
   });
 });
 

@@ -28,6 +28,8 @@ const secrets: string[] = [];
 const userIds: string[] = [];
 const pageErrors: string[] = [];
 let needsReauthId: string;
+let oauthConfig: string;
+let keyConfig: string;
 
 const url = (route = '') => `${stack.apollo.url}/console/${route}`;
 
@@ -84,12 +86,13 @@ beforeAll(async () => {
   support = await seedProject(stack, org.token, 'Support');
   secrets.push(org.token, billing.apiKey, support.apiKey, stack.env['ADMIN_TOKEN'] as string);
 
-  const oauthConfig = await seedAuthConfig(stack, billing.apiKey, {
+  oauthConfig = await seedAuthConfig(stack, billing.apiKey, {
     toolkit: 'oauth2',
     auth_scheme: 'oauth2',
     client_id: CLIENT.clientId,
     client_secret: CLIENT.clientSecret,
     revocation_endpoint: oauth.revocationEndpoint,
+    token_endpoint: oauth.tokenEndpoint,
   });
   for (const [i, token] of (await oauth.mint(CLIENT.clientId, 'end-user', 8)).entries()) {
     const userId = `user-${String(i + 1).padStart(2, '0')}@acme.test`;
@@ -99,7 +102,7 @@ beforeAll(async () => {
     if (i === 7) needsReauthId = id;
   }
   await stack.db.db.connectedAccount.update({ where: { id: needsReauthId }, data: { status: 'needs_reauth' } });
-  const keyConfig = await seedAuthConfig(stack, billing.apiKey, { toolkit: 'atlassian', auth_scheme: 'api_key' });
+  keyConfig = await seedAuthConfig(stack, billing.apiKey, { toolkit: 'atlassian', auth_scheme: 'api_key' });
   secrets.push('atlassian-api-key-0123456789abcdef');
   await seedConnection(stack, billing.apiKey, keyConfig, { api_key: 'atlassian-api-key-0123456789abcdef' }, 'ops@acme.test');
   // a job the project's own API key started: the project page lists it
@@ -158,6 +161,13 @@ test("a project page: the amber re-auth banner, its connections filtered, one re
   await page.getByRole('table', { name: 'Projects' }).getByRole('link', { name: 'Billing', exact: true }).click();
   await page.getByRole('heading', { level: 1, name: 'Billing' }).waitFor();
   await page.getByRole('status', { name: 'Some connections need re-auth.' }).waitFor();
+  // health per connector: the failing one shows next to the working one
+  const health = page.getByRole('table', { name: 'Connection health' });
+  await until('the health panel', async () => (await health.getByRole('row').count()) === 3);
+  const cells = (hasText: string) => health.getByRole('row').filter({ hasText }).getByRole('cell').allTextContents();
+  expect(await cells('oauth2')).toEqual([oauthConfig, 'oauth2', '7', '1', '0', '0']);
+  // the API key's own job destroyed it (no revocation at the provider): revoked
+  expect(await cells('atlassian')).toEqual([keyConfig, 'atlassian', '0', '0', '0', '1']);
   const accounts = page.getByRole('table', { name: 'Connected accounts' });
   await accounts.getByRole('cell', { name: 'ops@acme.test' }).waitFor();
   expect(await accounts.getByRole('row').count()).toBe(1 + 9);

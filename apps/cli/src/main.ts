@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { ApiError, apolloClient } from './api/client';
 import { EXIT, UsageError, type Context } from './commands/common';
+import { health } from './commands/health';
 import { jobs } from './commands/jobs';
 import { revoke } from './commands/revoke';
 import { readCliEnv } from './env';
@@ -18,12 +19,13 @@ const USAGE = `usage: pnpm cli <command> [options]
   jobs get <job id> [--project prj_…] [--watch]
   jobs results <job id> [--project prj_…] [--outcome failed] [--limit n] [--all]
   jobs retry <job id> [--project prj_…] [--watch]
+  health --project prj_… [--user <user id>]   connections by status per auth config; exit 1 if any needs re-auth
 
   --json      print apollo's JSON instead of text (no progress bar)
   --project   a project's own jobs (pj_, started with its API keys) live under their project
 
 environment: APOLLO_URL (default http://127.0.0.1:3000), APOLLO_TOKEN (an org admin token)
-exit codes: 0 completed, 1 failed (the job, any connection in it, or the request), 2 usage
+exit codes: 0 completed, 1 failed (the job, any connection in it, or the request; health: a connection needs re-auth), 2 usage
 `;
 
 const OPTIONS = {
@@ -36,6 +38,7 @@ const OPTIONS = {
   json: { type: 'boolean' },
   outcome: { type: 'string' },
   limit: { type: 'string' },
+  user: { type: 'string' },
   all: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -54,8 +57,8 @@ async function run(argv: string[]): Promise<number> {
     return EXIT.completed;
   }
   if (command === undefined) throw new UsageError('missing command');
-  if (command !== 'revoke' && command !== 'jobs') throw new UsageError(`unknown command: ${command}`);
-  const loose = command === 'revoke' ? [sub, id, ...extra] : extra;
+  if (command !== 'revoke' && command !== 'jobs' && command !== 'health') throw new UsageError(`unknown command: ${command}`);
+  const loose = command === 'jobs' ? extra : [sub, id, ...extra];
   if (loose.some((p) => p !== undefined)) throw new UsageError(`unexpected argument: ${loose.find((p) => p !== undefined)}`);
 
   const read = readCliEnv();
@@ -71,6 +74,7 @@ async function run(argv: string[]): Promise<number> {
       watch: values.watch,
     });
   }
+  if (command === 'health') return health(ctx, { project: values.project, user: values.user });
   return jobs(ctx, sub, id, { project: values.project, outcome: values.outcome, limit: values.limit, watch: values.watch, all: values.all });
 }
 

@@ -44,7 +44,8 @@ export function createRevoker(options: RevokerOptions = {}): Revoker {
     const baseUrl = resolveBaseUrl(entry, req, options);
     if (typeof baseUrl !== 'string') return { ...baseUrl, attempts: 0 };
 
-    const tokenUrl = catalogTokenEndpoint(entry, options.baseUrls);
+    // the auth config's token endpoint first, as for every refresh (tokenEndpointOf)
+    const tokenUrl = req.client.tokenEndpoint ?? catalogTokenEndpoint(entry, options.baseUrls);
     const credential = req.credential;
     const secrets = [credential.access_token, credential.refresh_token, req.client.clientSecret].filter((s): s is string => !!s);
     const rateKeys = rateKeysOf(req);

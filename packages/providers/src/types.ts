@@ -6,7 +6,13 @@ export type ApiKeyCredential = { type: 'api_key'; api_key: string };
 export type Credential = OAuthCredential | ApiKeyCredential;
 
 /** The provider app (auth config) the credential was issued to. */
-export type ClientConfig = { clientId?: string; clientSecret?: string; revocationEndpoint?: string };
+export type ClientConfig = {
+  clientId?: string;
+  clientSecret?: string;
+  revocationEndpoint?: string;
+  /** The auth config's token endpoint: where refreshes go (the refresh client, and adapters that refresh to revoke), before the catalog's. */
+  tokenEndpoint?: string;
+};
 
 export type RevokeRequest = {
   toolkit: string;

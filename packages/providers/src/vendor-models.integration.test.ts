@@ -99,4 +99,16 @@ describe('Dropbox', () => {
     expect(rotated[0]).toMatchObject({ refresh_token: pair!.refresh_token });
     expect(server.check([pair!.access_token, pair!.refresh_token, rotated[0]!.access_token]).active).toBe(0);
   });
+
+  test("the auth config's token endpoint is where the refresh-to-revoke goes, before the catalog's", async () => {
+    const [pair] = server.issueTokens(1, CLIENT.clientId, { expired: true });
+    const rotated: OAuthCredential[] = [];
+    // the catalog's token endpoint leads nowhere; the auth config names the right one
+    const result = await revoker('dropbox', { baseUrls: { dropbox: server.url, 'dropbox.token': 'http://127.0.0.1:1' } }).revoke(
+      request('dropbox', { access_token: pair!.access_token, refresh_token: pair!.refresh_token, expires_at: PAST }, rotated, { ...CLIENT, tokenEndpoint: `${server.url}/oauth2/token` }),
+    );
+    expect(result).toEqual({ outcome: 'revoked', revokedTokens: ['access', 'refresh'], attempts: 2 });
+    expect(rotated).toHaveLength(1);
+    expect(server.check([pair!.access_token, pair!.refresh_token, rotated[0]!.access_token]).active).toBe(0);
+  });
 });

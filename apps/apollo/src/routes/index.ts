@@ -39,6 +39,7 @@ import { getRevokeJob as dashboardGetRevokeJob } from './dashboard/v1/revoke_job
 import { listRevokeJobResults as dashboardListRevokeJobResults } from './dashboard/v1/revoke_jobs/listRevokeJobResults';
 import { postRevokeJobRetry as dashboardPostRevokeJobRetry } from './dashboard/v1/revoke_jobs/postRevokeJobRetry';
 import { listConnectedAccounts as dashboardListConnectedAccounts } from './dashboard/v1/projects/connected_accounts/listConnectedAccounts';
+import { getProjectConnectionHealth as dashboardGetConnectionHealth } from './dashboard/v1/projects/connection_health/getConnectionHealth';
 import { postConnectedAccountRevoke as dashboardPostConnectedAccountRevoke } from './dashboard/v1/projects/connected_accounts/postConnectedAccountRevoke';
 import { listRevokeJobs as projectListRevokeJobs } from './dashboard/v1/projects/revoke_jobs/listRevokeJobs';
 import { getRevokeJob as projectGetRevokeJob } from './dashboard/v1/projects/revoke_jobs/getRevokeJob';
@@ -86,6 +87,7 @@ export function apolloRoutes(ctx: ApolloContext): AnyRoute[] {
     dashboardListRevokeJobResults(ctx),
     dashboardPostRevokeJobRetry(ctx),
     dashboardListConnectedAccounts(ctx),
+    dashboardGetConnectionHealth(ctx),
     dashboardPostConnectedAccountRevoke(ctx),
     projectListRevokeJobs(ctx),
     projectGetRevokeJob(ctx),

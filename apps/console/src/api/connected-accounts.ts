@@ -17,10 +17,11 @@ export function listConnectedAccounts(projectId: string, filter: ConnectedAccoun
   );
 }
 
-/** Whether any connection of the project needs its user to reconnect (one indexed read). */
-export async function anyNeedsReauth(projectId: string): Promise<boolean> {
-  const page = await listConnectedAccounts(projectId, { status: 'needs_reauth' }, undefined, 1);
-  return page.items.length > 0;
+export type ConnectionHealth = Answer<'/dashboard/v1/projects/{id}/connection_health', 'get', 200>;
+
+/** Connection counts by status for each auth config of the project: one failing connector shows next to the working ones. */
+export function getConnectionHealth(projectId: string): Promise<ConnectionHealth> {
+  return unwrap(api.GET('/dashboard/v1/projects/{id}/connection_health', { params: { path: { id: projectId } } }));
 }
 
 export function revokeConnectedAccount(projectId: string, connectedAccountId: string): Promise<RevokeNowResult> {

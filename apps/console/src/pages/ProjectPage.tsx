@@ -1,14 +1,15 @@
 import { useEffect, useState } from 'preact/hooks';
-import { anyNeedsReauth } from '../api/connected-accounts';
+import { getConnectionHealth, type ConnectionHealth } from '../api/connected-accounts';
 import { getProject, type Project } from '../api/projects';
 import { listJobs, type JobSummary } from '../api/revoke-jobs';
 import { Banner, ErrorText } from '../components/Banner';
+import { HealthPanel } from '../components/HealthPanel';
 import { JobsTable } from '../components/JobsTable';
 import { ConnectedAccountsTable } from './ConnectedAccountsTable';
 
 export function ProjectPage({ projectId }: { projectId: string }) {
   const [project, setProject] = useState<Project | null>(null);
-  const [needsReauth, setNeedsReauth] = useState(false);
+  const [health, setHealth] = useState<ConnectionHealth | null>(null);
   const [jobs, setJobs] = useState<JobSummary[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [changes, setChanges] = useState(0);
@@ -16,7 +17,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
     getProject(projectId).then(setProject, setError);
   }, [projectId]);
   useEffect(() => {
-    anyNeedsReauth(projectId).then(setNeedsReauth, () => setNeedsReauth(false));
+    getConnectionHealth(projectId).then(setHealth, () => setHealth(null));
     listJobs(projectId).then((page) => setJobs(page.items), setError);
   }, [projectId, changes]);
   return (
@@ -24,7 +25,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
       <h1 tabIndex={-1}>{project ? project.name : 'Project'}</h1>
       <p class="mono">{projectId}</p>
       <ErrorText error={error} />
-      {needsReauth ? (
+      {health?.any_needs_reauth ? (
         <Banner tone="amber" title="Some connections need re-auth.">
           Their users must reconnect; filter by status “needs_reauth” to see them.
         </Banner>
@@ -32,6 +33,10 @@ export function ProjectPage({ projectId }: { projectId: string }) {
       <p>
         <a href={`#/revoke?scope=project&id=${projectId}`}>Revoke every credential of this project…</a>
       </p>
+      <section aria-labelledby="project-health-heading">
+        <h2 id="project-health-heading">Connection health</h2>
+        {health ? <HealthPanel health={health} /> : <p>Loading…</p>}
+      </section>
       <ConnectedAccountsTable projectId={projectId} onChanged={() => setChanges((n) => n + 1)} />
       <section aria-labelledby="project-jobs-heading">
         <h2 id="project-jobs-heading">Revoke jobs started with this project's API keys</h2>

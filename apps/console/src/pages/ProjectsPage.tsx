@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
-import { anyNeedsReauth } from '../api/connected-accounts';
+import { getConnectionHealth } from '../api/connected-accounts';
 import { listAllProjects, type Project } from '../api/projects';
 import { ErrorText } from '../components/Banner';
 
 function ReauthCell({ projectId }: { projectId: string }) {
   const [needs, setNeeds] = useState<boolean | null>(null);
   useEffect(() => {
-    anyNeedsReauth(projectId).then(setNeeds, () => setNeeds(null));
+    getConnectionHealth(projectId).then((health) => setNeeds(health.any_needs_reauth), () => setNeeds(null));
   }, [projectId]);
   if (needs === null) return <td>…</td>;
   return <td>{needs ? <span class="badge badge-amber">Needs re-auth</span> : <span class="badge">OK</span>}</td>;

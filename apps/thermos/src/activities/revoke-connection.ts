@@ -24,6 +24,7 @@ export function decide(item: PendingItem, vault: Vault, authFailures: Map<string
   if (item.clientId !== null) client.clientId = item.clientId;
   if (item.clientSecretSealed !== null) client.clientSecret = vault.openJson<string>(item.clientSecretSealed, item.authConfigId);
   if (item.revocationEndpoint !== null) client.revocationEndpoint = item.revocationEndpoint;
+  if (item.tokenEndpoint !== null) client.tokenEndpoint = item.tokenEndpoint;
   return { kind: 'call', request: { toolkit: item.toolkit, authScheme: item.authScheme, client, credential } };
 }
 

@@ -191,3 +191,21 @@ test('a refresh holding the lease when the page reaches the connection is waited
   expect(provider.check([fresh!.access_token])).toMatchObject({ active: 0 });
   expect(provider.check(tokens)).toMatchObject({ active: 1 });
 });
+
+test('a page asked to stop while a refresh holds the lease claims nothing: the item stays pending, nothing sent, the connection as it was', async () => {
+  const { runId, tokens } = await seedRun(1);
+  const item = await database.db.revokeItem.findFirstOrThrow({ where: { runId } });
+  const id = item.connectedAccountId;
+  await database.db.credential.update({ where: { connectedAccountId: id }, data: { expiresAt: new Date(Date.now() - 1_000), refreshable: true } });
+  const lease = await takeLease(database.db, { connectedAccountId: id, owner: 'vend-elsewhere', leaseMs: 10_000, dueWithinMs: 60_000 });
+  expect(lease).not.toBeNull();
+  provider.resetStats();
+  const env = new MockActivityEnvironment();
+  const running = env.run(revokePage, deps, page(runId));
+  setTimeout(() => env.cancel('CANCELLED', new ActivityCancellationDetails({ cancelRequested: true })), 300);
+  expect(await running).toMatchObject({ stopped: true, processed: 0 });
+  expect(await database.db.revokeItem.findFirstOrThrow({ where: { runId } })).toMatchObject({ outcome: 'pending', sends: 0 });
+  expect(await database.db.connectedAccount.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'active', revokingRunId: null });
+  expect(provider.stats().revokeRequests).toBe(0);
+  expect(provider.check(tokens)).toMatchObject({ active: 1 });
+});

@@ -6,7 +6,7 @@ export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_pos
 export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'] as const satisfies readonly TokenEndpointAuthMethod[];
 
 /** The provider app as a refresh sees it: the auth config's client, token endpoint and client auth. */
-export type RefreshClient = ClientConfig & { tokenEndpoint?: string; tokenEndpointAuthMethod?: TokenEndpointAuthMethod };
+export type RefreshClient = ClientConfig & { tokenEndpointAuthMethod?: TokenEndpointAuthMethod };
 
 export type RefreshRequest = {
   toolkit: string;

@@ -14,6 +14,8 @@ let project: SeededProject;
 let foreign: SeededProject;
 let config: Json;
 let keysConfig: Json;
+let adminToken: string;
+let foreignAdminToken: string;
 const secrets: string[] = [CLIENT.clientSecret];
 // what only GET .../token may answer: the end users' tokens and keys
 const credentialSecrets: string[] = [];
@@ -21,9 +23,12 @@ const credentialSecrets: string[] = [];
 beforeAll(async () => {
   [t, oauth] = await Promise.all([startTestApollo(), startOAuthServer({ clients: [CLIENT], rotateRefreshTokens: true, accessTokenTtlSeconds: 3600 })]);
   const org = await t.seed.org('acme');
+  const globex = await t.seed.org('globex');
+  adminToken = org.adminToken;
+  foreignAdminToken = globex.adminToken;
   project = await t.seed.project(org.adminToken);
-  foreign = await t.seed.project((await t.seed.org('globex')).adminToken);
-  secrets.push(org.adminToken, project.apiKey, foreign.apiKey);
+  foreign = await t.seed.project(globex.adminToken);
+  secrets.push(org.adminToken, globex.adminToken, project.apiKey, foreign.apiKey);
   config = await t.seed.authConfig(project.apiKey, {
     toolkit: 'oauth2',
     client_id: CLIENT.clientId,
@@ -182,6 +187,18 @@ describe('a refresh token the provider refuses', () => {
     expect(await t.request('GET', '/api/v1/connection_health?user_id=nobody', { headers: auth() })).toMatchObject({ status: 200, body: { any_needs_reauth: false, items: [] } });
     expect((await t.request('GET', '/api/v1/connection_health', { headers: auth(foreign) })).body).toEqual({ any_needs_reauth: false, items: [] });
     expectFieldError(await t.request('GET', '/api/v1/connection_health?user=1', { headers: auth() }), 'query.user');
+  });
+
+  it("the dashboard shows the same health to the project's org admin, and no other org's", async () => {
+    const viaApi = await t.request('GET', '/api/v1/connection_health?user_id=user-dead', { headers: auth() });
+    const viaDashboard = await t.request('GET', `/dashboard/v1/projects/${project.id}/connection_health?user_id=user-dead`, { headers: bearer(adminToken) });
+    expect(viaDashboard).toMatchObject({ status: 200, body: viaApi.body });
+    expect((await t.request('GET', `/dashboard/v1/projects/${project.id}/connection_health`, { headers: bearer(adminToken) })).body.any_needs_reauth).toBe(true);
+    expectError(await t.request('GET', `/dashboard/v1/projects/${project.id}/connection_health`, { headers: bearer(foreignAdminToken) }), 404, 'not_found');
+    expectError(await t.request('GET', `/dashboard/v1/projects/${foreign.id}/connection_health`, { headers: bearer(adminToken) }), 404, 'not_found');
+    await expectAuthRequired(t, [{ method: 'GET', path: `/dashboard/v1/projects/${project.id}/connection_health` }], [bearer('ato_wrong'), apiKeyHeader(project.apiKey)]);
+    expectFieldError(await t.request('GET', '/dashboard/v1/projects/nope/connection_health', { headers: bearer(adminToken) }), 'path.id');
+    expectFieldError(await t.request('GET', `/dashboard/v1/projects/${project.id}/connection_health?user=1`, { headers: bearer(adminToken) }), 'query.user');
   });
 
   it('PUT credentials after the user reconnects makes it active again, same id, and vends the new token', async () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute } from '@at/http';
 import type { ApolloContext } from '../../../../context';
-import { connectionHealth } from '../../../../repositories/connection-health';
+import { connectionHealth, type AuthConfigHealth } from '../../../../repositories/connection-health';
 import { plainText } from '../../../schemas';
 
 export const getConnectionHealthQuery = z.strictObject({
@@ -22,6 +22,14 @@ export const connectionHealthView = z.object({
   ).describe('one entry per live auth config with connections, ordered by auth config id'),
 });
 
+/** The one presentation of health, for the API and the dashboard alike. */
+export function presentConnectionHealth(items: AuthConfigHealth[]): z.output<typeof connectionHealthView> {
+  return {
+    any_needs_reauth: items.some((item) => item.needsReauth > 0),
+    items: items.map((item) => ({ auth_config_id: item.authConfigId, toolkit: item.toolkit, active: item.active, needs_reauth: item.needsReauth, revoking: item.revoking, revoked: item.revoked })),
+  };
+}
+
 export const getConnectionHealth = (ctx: ApolloContext) =>
   defineRoute({
     method: 'get',
@@ -34,13 +42,6 @@ export const getConnectionHealth = (ctx: ApolloContext) =>
     query: getConnectionHealthQuery,
     responses: { 200: { description: 'counts per auth config', schema: connectionHealthView } },
     handler: async ({ auth, query }) => {
-      const items = await connectionHealth(ctx.db, auth.projectId, query.user_id);
-      return {
-        status: 200,
-        body: {
-          any_needs_reauth: items.some((item) => item.needsReauth > 0),
-          items: items.map((item) => ({ auth_config_id: item.authConfigId, toolkit: item.toolkit, active: item.active, needs_reauth: item.needsReauth, revoking: item.revoking, revoked: item.revoked })),
-        },
-      };
+      return { status: 200, body: presentConnectionHealth(await connectionHealth(ctx.db, auth.projectId, query.user_id)) };
     },
   });
