@@ -19,7 +19,9 @@ const env = process.env;
 const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
 
 type Secrets = { ADMIN_TOKEN: string; VAULT_KEYS: string; CURSOR_SECRET: string; THERMOS_SERVICE_TOKEN: string; DEMO_CLIENT_SECRET: string };
-type Demo = { orgId: string; orgToken: string; projectId: string; apiKey: string; authConfigId?: string };
+type Demo = { orgId: string; orgToken: string; projectId: string; apiKey: string; authConfigId?: string; connectUrl?: string };
+/** Who signs in at the demo provider's login page (local only). */
+const DEMO_USER = { username: 'demo', password: 'demo' };
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
 const step = (line: string) => say(`\x1b[36m›\x1b[0m ${line}`);
@@ -92,15 +94,18 @@ async function main(): Promise<void> {
 
   step('starting the demo OAuth provider (oidc-provider: rotating refresh tokens with reuse detection, revocation, introspection)');
   // 10-minute access tokens: refresh ahead renews them while you watch (Temporal Web UI, "refresh-ahead")
+  const apolloPort = port('APOLLO_PORT', 3000);
+  const base = `http://127.0.0.1:${apolloPort}`;
   const demoProvider = await startOAuthServer({
-    clients: [{ clientId: 'demo-app', clientSecret: secrets.DEMO_CLIENT_SECRET }],
+    // apollo's one OAuth callback is registered for the demo app, and the demo user can sign in
+    clients: [{ clientId: 'demo-app', clientSecret: secrets.DEMO_CLIENT_SECRET, redirectUris: [`${base}/connect/callback`] }],
+    users: [DEMO_USER],
     port: port('DEMO_PROVIDER_PORT', 3100),
     rotateRefreshTokens: true,
     accessTokenTtlSeconds: 600,
   });
   stops.push(demoProvider.stop);
 
-  const apolloPort = port('APOLLO_PORT', 3000);
   const thermosPort = port('THERMOS_PORT', 3001);
   const shared = {
     DATABASE_URL: databaseUrl,
@@ -144,7 +149,6 @@ async function main(): Promise<void> {
   await connection.close();
   step(`health workflow ran on the worker (database time ${String((health as { database_time: string }).database_time)})`);
 
-  const base = `http://127.0.0.1:${apolloPort}`;
   const demo = await seedDemo(base, adminToken, demoProvider, secrets.DEMO_CLIENT_SECRET);
 
   say();
@@ -159,6 +163,12 @@ async function main(): Promise<void> {
   say(`  ADMIN_TOKEN         ${adminToken}`);
   say(`  demo org admin token ${demo.orgToken}`);
   say(`  demo project API key ${demo.apiKey}`);
+  say();
+  say('Try it: connect an account yourself. Open this link (single use, valid 10 minutes), sign in at the demo');
+  say(`provider as ${DEMO_USER.username} / ${DEMO_USER.password}, allow access, and you land on a page that shows the new connection:`);
+  say(`  ${demo.connectUrl}`);
+  say('  a new link:');
+  say(`  curl -s -X POST ${base}/api/v1/connect_sessions -H 'x-api-key: ${demo.apiKey}' -H 'content-type: application/json' -d '{"auth_config_id":"${demo.authConfigId}","user_id":"you","redirect_uri":"${base}/connect/done"}'`);
   say();
   say('Try it: revoke every credential of the demo project (tokens issued by the demo OAuth server):');
   say(`  curl -s -X POST ${base}/api/v1/revoke_jobs -H 'x-api-key: ${demo.apiKey}' -H 'content-type: application/json' -d '{"scope":{"type":"project"}}'`);
@@ -192,8 +202,17 @@ async function seedDemo(base: string, adminToken: string, provider: Awaited<Retu
     client_secret: clientSecret,
     revocation_endpoint: provider.revocationEndpoint,
     token_endpoint: provider.tokenEndpoint,
+    // hosted connect: the issuer's metadata names the authorization and PAR endpoints
+    issuer: provider.issuer,
+    scopes: ['openid', 'offline_access'],
+    // oidc-provider issues a refresh token (offline_access) only with prompt=consent
+    authorize_params: { prompt: 'consent' },
   });
   demo.authConfigId = authConfig.body.id;
+  const doneUrl = `${base}/connect/done`;
+  await api(base, 'PATCH', `/dashboard/v1/projects/${demo.projectId}`, { authorization: `Bearer ${demo.orgToken}` }, { allowed_redirect_uris: [doneUrl] });
+  const session = await api<{ connect_url: string }>(base, 'POST', '/api/v1/connect_sessions', headers, { auth_config_id: authConfig.body.id, user_id: 'you', redirect_uri: doneUrl });
+  demo.connectUrl = session.body.connect_url;
   // the demo provider keeps its tokens in memory: each start gets fresh live connections
   const tokens = await provider.mint('demo-app', 'demo-user', 25);
   for (const [i, token] of tokens.entries()) {
@@ -203,7 +222,9 @@ async function seedDemo(base: string, adminToken: string, provider: Awaited<Retu
       credentials: { access_token: token.accessToken, refresh_token: token.refreshToken, expires_at: token.expiresAt.toISOString() },
     });
   }
-  writeFileSync(file, JSON.stringify(demo, null, 2), { mode: 0o600 });
+  // the connect link is made fresh at every start (single use, short-lived): not kept
+  const { connectUrl: _link, ...kept } = demo;
+  writeFileSync(file, JSON.stringify(kept, null, 2), { mode: 0o600 });
   step(`seeded: demo org ${demo.orgId}, project ${demo.projectId}, 25 live connected accounts`);
   return demo;
 }

@@ -17,6 +17,7 @@ import { Vault } from '@at/vault';
 import { adminTokenAuth, apiKeyAuth, consoleSessionAuth, orgTokenAuth } from './auth/authenticators';
 import { CSRF_HEADER, SESSION_COOKIE } from './auth/console-session';
 import { consoleSite } from './console/console-site';
+import { connectSite } from './connect/connect-site';
 import { createRateLimiter } from './auth/rate-limit';
 import { createThermosClient } from './clients/thermos-client';
 import type { ApolloContext } from './context';
@@ -79,8 +80,12 @@ export async function startApollo(env: ApolloEnv, options: { logger?: Logger } =
     rateLimiter: providerLimiter,
     timeoutMs: env.TOKEN_REFRESH_TIMEOUT_MS,
   });
+  // the listen address is known once the socket is bound; nothing asks before a request arrives
+  let listenUrl = '';
+  const publicUrl = env.APOLLO_PUBLIC_URL?.replace(/\/+$/, '');
   const context: ApolloContext = {
     env,
+    publicUrl: () => publicUrl ?? listenUrl,
     db,
     logger,
     vault,
@@ -107,12 +112,14 @@ export async function startApollo(env: ApolloEnv, options: { logger?: Logger } =
     ],
     isDraining: () => draining,
     bodyLimit: env.BODY_LIMIT,
+    pages: connectSite(context),
     // a database that is down or restarting, or a conflict that outlasted the transaction's
     // retries, is the caller's 503 to retry, not a silent 500
     classifyError: (error) => (isConnectionError(error) || isSerializationError(error) ? new DependencyUnavailableError('database', { cause: error }) : undefined),
   });
 
   const server: RunningServer = await listen(app, env.APOLLO_PORT, env.APOLLO_HOST, logger);
+  listenUrl = server.url;
   // revoke intents a DELETE or the sweep recorded but could not start (Temporal down, a crash)
   const reconciler = startReconciler(context, logger);
   return {

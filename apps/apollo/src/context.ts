@@ -18,6 +18,8 @@ export type ApolloContext = {
   temporal: Client;
   thermos: ThermosClient;
   cursors: CursorCodec;
+  /** Where browsers reach apollo (APOLLO_PUBLIC_URL, else the listen address), no trailing slash. */
+  publicUrl: () => string;
   /** The token lifecycle (vend, refresh on read): shared with thermos's refresh ahead. */
   lifecycle: LifecycleDeps;
   auth: {

@@ -50,6 +50,16 @@ export const apolloEnvSchema = z.object({
   CONSOLE_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(8 * 3600),
   /** Folder of the built web console (apps/console/dist), served at /console; absent means /console answers 404. */
   CONSOLE_DIR: z.string().min(1).default(path.resolve(__dirname, '../../console/dist')),
+  /**
+   * Origin (and optional path prefix) browsers reach apollo at: connect links and the OAuth
+   * callback (`<url>/connect/callback`, to register at each provider) are built on it. Default:
+   * the address apollo listens on.
+   */
+  APOLLO_PUBLIC_URL: z.string().url().refine((value) => /^https?:$/.test(new URL(value).protocol), 'must be an http(s) URL').optional(),
+  /** How long a connect link stays usable (seconds) from its creation. */
+  CONNECT_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(600),
+  /** Longest call to an authorization server during connect (discovery, PAR, code exchange, userinfo). */
+  CONNECT_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   /** Temporal Web UI the console links each job's run to. */
   TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
   /** Attempts of each step of a run (snapshot, page) before the run fails; 10 rides out minutes of Postgres or Temporal downtime. */

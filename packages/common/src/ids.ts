@@ -12,6 +12,7 @@ export const ID_PREFIXES = {
   orgJob: 'oj',
   projectJob: 'pj',
   revokeIntent: 'ri',
+  connectSession: 'cs',
 } as const;
 
 export type IdPrefix = (typeof ID_PREFIXES)[keyof typeof ID_PREFIXES];

@@ -9,7 +9,10 @@ const SECRET_KEY_CAMEL = /(Token|Secret|Password|Authorization|Credentials?|ApiK
 const ALLOWED_KEYS = new Set(['token_type_hint', 'revoked_tokens', 'revokedTokens', 'api_key_id', 'kid', 'keyId']);
 const INLINE_SECRETS: Array<[RegExp, string]> = [
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [REDACTED]'],
-  [/([?&](?:token|access_token|refresh_token|client_secret|code)=)[^&\s"]+/gi, '$1[REDACTED]'],
+  [/([?&](?:token|access_token|refresh_token|client_secret|code|state|code_verifier)=)[^&\s"]+/gi, '$1[REDACTED]'],
+  // bearer secrets apollo issues, by their prefix: API keys, org admin tokens, console sessions,
+  // connect links (whose token is in the link's path, so in every request line that opens it)
+  [/\b(atk|ato|acs|acl)_[A-Za-z0-9_-]{16,}/g, '$1_[REDACTED]'],
 ];
 export const REDACTED = '[REDACTED]';
 

@@ -19,6 +19,8 @@ export type ServiceAppOptions = {
   readiness: ReadinessCheck[];
   isDraining: () => boolean;
   bodyLimit: string;
+  /** Browser pages that read their own (form) bodies: mounted before the JSON-only body parser. */
+  pages?: express.Router;
   /** Turns a dependency's own error (e.g. a dropped database) into a domain error. */
   classifyError?: (error: unknown) => DomainError | undefined;
 };
@@ -36,6 +38,7 @@ export function createServiceApp(options: ServiceAppOptions): express.Express {
   app.use(healthRoutes(options.readiness, options.isDraining));
   app.get('/metrics', metrics.handler);
   app.use(docsRouter(options.document, options.title));
+  if (options.pages) app.use(options.pages);
   app.use(jsonBody(options.bodyLimit));
   app.use(options.routes);
   app.use(notFoundHandler);

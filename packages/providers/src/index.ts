@@ -19,3 +19,4 @@ export { createRevoker } from './revoker';
 export { sanitizeMessage } from './sanitize';
 export { createPostgresRateLimiter, type PostgresRateLimiterOptions } from './postgres-rate-limiter';
 export * from './refresh';
+export * from './authorization';

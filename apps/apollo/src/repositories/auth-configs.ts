@@ -16,6 +16,17 @@ export type AuthConfigRecord = {
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
   createdAt: Date;
   updatedAt: Date;
+} & AuthorizationSide;
+
+/** How end users are sent to consent (hosted connect); all null/empty for an api_key config. */
+export type AuthorizationSide = {
+  issuer: string | null;
+  authorizationEndpoint: string | null;
+  parEndpoint: string | null;
+  userinfoEndpoint: string | null;
+  issParameterSupported: boolean;
+  scopes: string[];
+  authorizeParams: Record<string, string> | null;
 };
 
 const authConfigColumns = {
@@ -29,14 +40,21 @@ const authConfigColumns = {
   revocationEndpoint: true,
   tokenEndpoint: true,
   tokenEndpointAuthMethod: true,
+  issuer: true,
+  authorizationEndpoint: true,
+  parEndpoint: true,
+  userinfoEndpoint: true,
+  issParameterSupported: true,
+  scopes: true,
+  authorizeParams: true,
   createdAt: true,
   updatedAt: true,
 } as const;
 
-type Row = Omit<AuthConfigRecord, 'hasClientSecret'> & { clientSecretSealed: unknown };
+type Row = Omit<AuthConfigRecord, 'hasClientSecret' | 'authorizeParams'> & { clientSecretSealed: unknown; authorizeParams: unknown };
 
-function toRecord({ clientSecretSealed, ...row }: Row): AuthConfigRecord {
-  return { ...row, hasClientSecret: clientSecretSealed !== null };
+function toRecord({ clientSecretSealed, authorizeParams, ...row }: Row): AuthConfigRecord {
+  return { ...row, authorizeParams: (authorizeParams ?? null) as Record<string, string> | null, hasClientSecret: clientSecretSealed !== null };
 }
 
 export type NewAuthConfig = {
@@ -50,12 +68,12 @@ export type NewAuthConfig = {
   revocationEndpoint: string | null;
   tokenEndpoint: string | null;
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
-};
+} & AuthorizationSide;
 
 export async function insertAuthConfig(db: DbClient, input: NewAuthConfig): Promise<AuthConfigRecord> {
-  const { clientSecretSealed, ...rest } = input;
+  const { clientSecretSealed, authorizeParams, ...rest } = input;
   const row = await db.authConfig.create({
-    data: { ...rest, ...(clientSecretSealed === null ? {} : { clientSecretSealed }) },
+    data: { ...rest, ...(clientSecretSealed === null ? {} : { clientSecretSealed }), ...(authorizeParams === null ? {} : { authorizeParams }) },
     select: authConfigColumns,
   });
   return toRecord(row);
@@ -74,4 +92,10 @@ export async function listLiveAuthConfigs(db: DbClient, projectId: string, after
 export async function softDeleteAuthConfig(db: DbClient, projectId: string, id: string): Promise<boolean> {
   const { count } = await db.authConfig.updateMany({ where: { id, projectId, deletedAt: null }, data: deletedNow() });
   return count === 1;
+}
+
+/** The sealed client secret, for the one flow that must send it (the code exchange, PAR). */
+export async function findClientSecretSealed(db: DbClient, id: string): Promise<unknown> {
+  const row = await db.authConfig.findUnique({ where: { id }, select: { clientSecretSealed: true } });
+  return row?.clientSecretSealed ?? null;
 }

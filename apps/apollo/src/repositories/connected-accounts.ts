@@ -47,6 +47,8 @@ export type NewConnectedAccount = {
   projectId: string;
   authConfigId: string;
   userId: string;
+  /** Who the provider says the end user is (OIDC sub), when the connect learned it. */
+  providerSubject?: string | null;
   /** `refreshable`: it holds a refresh token and an expiry, so refresh ahead looks at it. */
   credential: { sealed: SealedBox; expiresAt: Date | null; refreshable: boolean };
 };

@@ -24,6 +24,9 @@ import { deleteProject } from './dashboard/v1/projects/deleteProject';
 import { getProject } from './dashboard/v1/projects/getProject';
 import { listProjects } from './dashboard/v1/projects/listProjects';
 import { postProjects } from './dashboard/v1/projects/postProjects';
+import { patchProject } from './dashboard/v1/projects/patchProject';
+import { postConnectSessions } from './api/v1/connect_sessions/postConnectSessions';
+import { getConnectSession } from './api/v1/connect_sessions/getConnectSession';
 import { postRevokeJobs as apiPostRevokeJobs } from './api/v1/revoke_jobs/postRevokeJobs';
 import { listRevokeJobs as apiListRevokeJobs } from './api/v1/revoke_jobs/listRevokeJobs';
 import { getRevokeJob as apiGetRevokeJob } from './api/v1/revoke_jobs/getRevokeJob';
@@ -51,6 +54,7 @@ export function apolloRoutes(ctx: ApolloContext): AnyRoute[] {
     postProjects(ctx),
     listProjects(ctx),
     getProject(ctx),
+    patchProject(ctx),
     deleteProject(ctx),
     postApiKeys(ctx),
     listApiKeys(ctx),
@@ -67,6 +71,8 @@ export function apolloRoutes(ctx: ApolloContext): AnyRoute[] {
     getConnectedAccountToken(ctx),
     putConnectedAccountCredentials(ctx),
     getConnectionHealth(ctx),
+    postConnectSessions(ctx),
+    getConnectSession(ctx),
     postRevokeTokens(ctx, 'org'),
     postRevokeTokens(ctx, 'project'),
     apiPostRevokeJobs(ctx),

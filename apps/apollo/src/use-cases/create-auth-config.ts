@@ -1,9 +1,10 @@
 import { lookup } from 'node:dns/promises';
 import { newId, ValidationError, type FieldIssue } from '@at/common';
-import { EgressDeniedError, egressRefusalOf, PROVIDER_CATALOG, vetDestination, type EgressPolicy, type Resolver } from '@at/providers';
+import { discoverServerMetadata, EgressDeniedError, egressRefusalOf, PROVIDER_CATALOG, vetDestination, type EgressPolicy, type Resolver } from '@at/providers';
 import type { ProjectCaller } from '../auth/authenticators';
 import type { ApolloContext } from '../context';
 import { insertAuthConfig, type AuthConfigRecord } from '../repositories/auth-configs';
+import { connectCallOptions } from './connect/connect-call-options';
 
 /** Toolkits whose revocation endpoint authenticates the OAuth client (RFC 7009 client auth, GitHub, Notion). */
 export const TOOLKITS_REVOKING_WITH_CLIENT_AUTH: ReadonlySet<string> = new Set(['oauth2', 'github', 'notion']);
@@ -16,12 +17,25 @@ export type AuthConfigInput = {
   revocationEndpoint?: string | undefined;
   tokenEndpoint?: string | undefined;
   tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post' | undefined;
+  /** The authorization side (hosted connect). */
+  issuer?: string | undefined;
+  authorizationEndpoint?: string | undefined;
+  scopes?: string[] | undefined;
+  authorizeParams?: Record<string, string> | undefined;
 };
+
+const AUTHORIZATION_FIELDS = [
+  ['issuer', 'body.issuer'],
+  ['authorizationEndpoint', 'body.authorization_endpoint'],
+  ['scopes', 'body.scopes'],
+  ['authorizeParams', 'body.authorize_params'],
+] as const;
 
 /** Rules across fields, reported all at once under the body's field names. */
 export function authConfigIssues(input: AuthConfigInput): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  if (PROVIDER_CATALOG[input.toolkit]?.requiresRevocationEndpoint && input.revocationEndpoint === undefined) {
+  // with an issuer, the revocation endpoint may come from its metadata (checked once it is fetched)
+  if (PROVIDER_CATALOG[input.toolkit]?.requiresRevocationEndpoint && input.revocationEndpoint === undefined && input.issuer === undefined) {
     issues.push({ path: 'body.revocation_endpoint', message: `required for toolkit ${input.toolkit}` });
   }
   if (input.authScheme === 'api_key') {
@@ -29,6 +43,7 @@ export function authConfigIssues(input: AuthConfigInput): FieldIssue[] {
     if (input.clientSecret !== undefined) issues.push({ path: 'body.client_secret', message: 'only for auth_scheme oauth2' });
     if (input.tokenEndpoint !== undefined) issues.push({ path: 'body.token_endpoint', message: 'only for auth_scheme oauth2' });
     if (input.tokenEndpointAuthMethod !== undefined) issues.push({ path: 'body.token_endpoint_auth_method', message: 'only for auth_scheme oauth2' });
+    for (const [field, path] of AUTHORIZATION_FIELDS) if (input[field] !== undefined) issues.push({ path, message: 'only for auth_scheme oauth2' });
   } else if (TOOLKITS_REVOKING_WITH_CLIENT_AUTH.has(input.toolkit)) {
     const why = `required for toolkit ${input.toolkit}: its revocation authenticates the OAuth client`;
     if (input.clientId === undefined) issues.push({ path: 'body.client_id', message: why });
@@ -76,11 +91,25 @@ export async function createAuthConfig(ctx: ApolloContext, caller: ProjectCaller
   const endpoints = [
     ['body.revocation_endpoint', input.revocationEndpoint],
     ['body.token_endpoint', input.tokenEndpoint],
+    // the metadata is fetched from it, and names where the code exchange sends the client secret
+    ['body.issuer', input.issuer],
   ] as const;
   for (const [path, endpoint] of endpoints) {
     if (endpoint !== undefined) issues.push(...(await endpointIssues(path, endpoint, policy)));
   }
   if (issues.length > 0) throw new ValidationError('invalid auth config', issues);
+  const discovered = input.issuer === undefined ? undefined : await metadataOf(ctx, input.issuer);
+  if (discovered) {
+    // what the metadata names is where secrets will go: a public issuer naming a private token
+    // endpoint is refused like a private token endpoint given directly
+    const named = [discovered.tokenEndpoint, discovered.revocationEndpoint, discovered.parEndpoint, discovered.userinfoEndpoint].filter((e): e is string => e !== undefined);
+    for (const endpoint of named) issues.push(...(await endpointIssues('body.issuer', endpoint, policy)).map((issue) => ({ ...issue, message: `the issuer's metadata names ${endpoint}: ${issue.message}` })));
+    if (issues.length > 0) throw new ValidationError('invalid auth config', issues);
+  }
+  const revocationEndpoint = input.revocationEndpoint ?? discovered?.revocationEndpoint;
+  if (PROVIDER_CATALOG[input.toolkit]?.requiresRevocationEndpoint && revocationEndpoint === undefined) {
+    throw new ValidationError('invalid auth config', [{ path: 'body.revocation_endpoint', message: `required for toolkit ${input.toolkit} (the issuer's metadata names none)` }]);
+  }
   const id = newId('ac');
   return insertAuthConfig(ctx.db, {
     id,
@@ -90,8 +119,31 @@ export async function createAuthConfig(ctx: ApolloContext, caller: ProjectCaller
     authScheme: input.authScheme,
     clientId: input.clientId ?? null,
     clientSecretSealed: input.clientSecret === undefined ? null : ctx.vault.sealJson(input.clientSecret, id),
-    revocationEndpoint: input.revocationEndpoint ?? null,
-    tokenEndpoint: input.tokenEndpoint ?? null,
+    revocationEndpoint: revocationEndpoint ?? null,
+    tokenEndpoint: input.tokenEndpoint ?? discovered?.tokenEndpoint ?? null,
     tokenEndpointAuthMethod: input.tokenEndpointAuthMethod ?? 'client_secret_basic',
+    issuer: input.issuer ?? null,
+    authorizationEndpoint: input.authorizationEndpoint ?? discovered?.authorizationEndpoint ?? null,
+    parEndpoint: discovered?.parEndpoint ?? null,
+    userinfoEndpoint: discovered?.userinfoEndpoint ?? null,
+    issParameterSupported: discovered?.issParameterSupported ?? false,
+    scopes: input.scopes ?? [],
+    authorizeParams: input.authorizeParams ?? null,
   });
+}
+
+/**
+ * The issuer's RFC 8414 / OIDC metadata, fetched once when the auth config is created (its
+ * endpoints are stored, so a connect costs no discovery call). A server that cannot be read, or
+ * that does not offer PKCE S256 when it lists its methods, is refused now rather than at the
+ * first end user's consent.
+ */
+async function metadataOf(ctx: ApolloContext, issuer: string) {
+  const found = await discoverServerMetadata(issuer, connectCallOptions(ctx));
+  if (found.kind === 'failed') throw new ValidationError('the issuer could not be used', [{ path: 'body.issuer', message: `${found.errorMessage} (${found.errorCode})` }]);
+  const methods = found.metadata.codeChallengeMethods;
+  if (methods !== undefined && !methods.includes('S256')) {
+    throw new ValidationError('the issuer could not be used', [{ path: 'body.issuer', message: 'the server does not support PKCE with S256' }]);
+  }
+  return found.metadata;
 }

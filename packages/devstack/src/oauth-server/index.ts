@@ -4,11 +4,19 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { stopChild } from '../services';
 
-/** A confidential client registered at the server (client_secret_basic or client_secret_post). */
-export type OAuthClient = { clientId: string; clientSecret: string };
+/**
+ * A confidential client registered at the server (client_secret_basic or client_secret_post);
+ * `redirectUris` for the authorization code flow (default http://127.0.0.1/callback).
+ */
+export type OAuthClient = { clientId: string; clientSecret: string; redirectUris?: string[] };
+
+/** Who can sign in on the server's login page (authorization code flow). */
+export type OAuthUser = { username: string; password: string };
 
 export type OAuthServerOptions = {
   clients: OAuthClient[];
+  /** Users of the login page; none: the authorization code flow cannot be completed. */
+  users?: OAuthUser[];
   /** 0 or omitted: a random free port. */
   port?: number;
   /** The server's stderr and any stray stdout, line by line; dropped when omitted. */
@@ -31,6 +39,8 @@ export type TokenFaults = {
   fail_status?: number;
   /** Only the next n refreshes fail; without it, all of them. */
   fail_count?: number;
+  /** The grant fail_status applies to: refresh_token (default) or authorization_code (the code exchange; delay_ms stays with refreshes). */
+  grant?: 'refresh_token' | 'authorization_code';
 };
 
 /** One grant issued by the server: its access and refresh tokens. */
@@ -85,6 +95,8 @@ export type OAuthServerStats = {
 
 export type OAuthServerHandle = {
   issuer: string;
+  /** Where the login and consent pages start (oidc-provider's authorization endpoint). */
+  authorizationEndpoint: string;
   port: number;
   tokenEndpoint: string;
   revocationEndpoint: string;
@@ -125,7 +137,8 @@ export async function startOAuthServer(options: OAuthServerOptions): Promise<OAu
       NODE_ENV: 'test',
       OAUTH_SERVER_PORT: String(options.port ?? 0),
       OAUTH_SERVER_ADMIN_SECRET: adminSecret,
-      OAUTH_SERVER_CLIENTS: JSON.stringify(options.clients.map((c) => ({ client_id: c.clientId, client_secret: c.clientSecret }))),
+      OAUTH_SERVER_CLIENTS: JSON.stringify(options.clients.map((c) => ({ client_id: c.clientId, client_secret: c.clientSecret, ...(c.redirectUris ? { redirect_uris: c.redirectUris } : {}) }))),
+      OAUTH_SERVER_USERS: JSON.stringify(options.users ?? []),
       ...(options.accessTokenTtlSeconds === undefined ? {} : { OAUTH_SERVER_ACCESS_TOKEN_TTL: String(options.accessTokenTtlSeconds) }),
       ...(options.rotateRefreshTokens ? { OAUTH_SERVER_ROTATE_REFRESH_TOKENS: 'true' } : {}),
     },
@@ -139,6 +152,7 @@ export async function startOAuthServer(options: OAuthServerOptions): Promise<OAu
   }
   const { issuer, port } = ready;
   const endpoints = {
+    authorizationEndpoint: `${issuer}/auth`,
     tokenEndpoint: `${issuer}/token`,
     revocationEndpoint: `${issuer}/token/revocation`,
     introspectionEndpoint: `${issuer}/token/introspection`,

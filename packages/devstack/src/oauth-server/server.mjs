@@ -5,7 +5,9 @@
 // Plain ESM with no build step because oidc-provider is ESM-only and the repo is CommonJS.
 // Started by ./index.ts. Configuration (env, never argv, so secrets stay out of `ps`):
 //   OAUTH_SERVER_PORT          port on 127.0.0.1; 0 or unset = random (argv[2] also accepted)
-//   OAUTH_SERVER_CLIENTS       JSON [{"client_id": "...", "client_secret": "..."}]
+//   OAUTH_SERVER_CLIENTS       JSON [{"client_id": "...", "client_secret": "...", "redirect_uris"?: ["..."]}]
+//   OAUTH_SERVER_USERS         JSON [{"username": "...", "password": "..."}]: who can sign in on the
+//                              login page (authorization code flow); none: the flow cannot be used
 //   OAUTH_SERVER_ADMIN_SECRET  bearer secret guarding the /__test/* endpoints
 //   OAUTH_SERVER_ACCESS_TOKEN_TTL  access token lifetime in seconds (default 30 days)
 //   OAUTH_SERVER_ROTATE_REFRESH_TOKENS  "true": every refresh issues a new refresh token and
@@ -62,10 +64,19 @@ function readConfig() {
   const valid = Array.isArray(clients) && clients.length > 0
     && clients.every((c) => typeof c?.client_id === 'string' && c.client_id && typeof c.client_secret === 'string' && c.client_secret);
   if (!valid) throw new Error('OAUTH_SERVER_CLIENTS must be a non-empty array of {client_id, client_secret}');
+  let users;
+  try {
+    users = JSON.parse(process.env.OAUTH_SERVER_USERS ?? '[]');
+  } catch {
+    throw new Error('OAUTH_SERVER_USERS must be JSON');
+  }
+  if (!Array.isArray(users) || !users.every((u) => typeof u?.username === 'string' && u.username && typeof u.password === 'string' && u.password)) {
+    throw new Error('OAUTH_SERVER_USERS must be an array of {username, password}');
+  }
   const accessTokenTtl = Number(process.env.OAUTH_SERVER_ACCESS_TOKEN_TTL ?? TTL.AccessToken);
   if (!Number.isInteger(accessTokenTtl) || accessTokenTtl < 1) throw new Error('OAUTH_SERVER_ACCESS_TOKEN_TTL must be a positive number of seconds');
   const rotateRefreshTokens = process.env.OAUTH_SERVER_ROTATE_REFRESH_TOKENS === 'true';
-  return { port, adminSecret, clients, ttl: { ...TTL, AccessToken: accessTokenTtl }, rotateRefreshTokens };
+  return { port, adminSecret, clients, users, ttl: { ...TTL, AccessToken: accessTokenTtl }, rotateRefreshTokens };
 }
 
 /**
@@ -252,16 +263,19 @@ function createProvider(issuer, clients, store, stats, config) {
     adapter: store.Adapter,
     jwks: { keys: [{ ...signingKey, use: 'sig', alg: 'ES256' }] },
     cookies: { keys: [randomBytes(32).toString('hex')] },
-    clients: clients.map(({ client_id, client_secret }) => ({
+    clients: clients.map(({ client_id, client_secret, redirect_uris }) => ({
       client_id,
       client_secret,
       // client_secret_post is accepted too: oidc-provider takes either form of a client secret
       token_endpoint_auth_method: 'client_secret_basic',
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
-      redirect_uris: ['http://127.0.0.1/callback'],
+      redirect_uris: Array.isArray(redirect_uris) && redirect_uris.length > 0 ? redirect_uris : ['http://127.0.0.1/callback'],
       id_token_signed_response_alg: 'ES256',
     })),
+    // the login and consent pages are ours (createInteractions); PKCE is required of every client
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    pkce: { required: () => true },
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true, allowedPolicy: revocationAllowed },
@@ -386,11 +400,12 @@ function createAdminHandler(adminSecret, getProvider, stats, ttl, tokenFaults) {
 }
 
 function parseTokenFaults(body) {
-  const { delay_ms: delayMs = 0, fail_status: failStatus, fail_count: failCount } = body ?? {};
+  const { delay_ms: delayMs = 0, fail_status: failStatus, fail_count: failCount, grant } = body ?? {};
   if (!Number.isInteger(delayMs) || delayMs < 0) return undefined;
+  if (grant !== undefined && grant !== 'refresh_token' && grant !== 'authorization_code') return undefined;
   if (failStatus !== undefined && !(Number.isInteger(failStatus) && failStatus >= 400 && failStatus <= 599)) return undefined;
   if (failCount !== undefined && !(Number.isInteger(failCount) && failCount >= 1)) return undefined;
-  return { delay_ms: delayMs, ...(failStatus === undefined ? {} : { fail_status: failStatus, ...(failCount === undefined ? {} : { fail_count: failCount }) }) };
+  return { delay_ms: delayMs, ...(grant === undefined ? {} : { grant }), ...(failStatus === undefined ? {} : { fail_status: failStatus, ...(failCount === undefined ? {} : { fail_count: failCount }) }) };
 }
 
 function createTokenFaults() {
@@ -400,17 +415,93 @@ function createTokenFaults() {
       faults = next;
     },
     delayMs: () => faults.delay_ms,
+    /** Which grant the failures apply to (refresh_token unless the faults say authorization_code). */
+    grant: () => faults.grant ?? 'refresh_token',
     /** The status to fail this refresh with, if any (counts down fail_count). */
     takeFailure() {
       if (faults.fail_status === undefined) return undefined;
       if (faults.fail_count !== undefined) {
         faults.fail_count -= 1;
         const status = faults.fail_status;
-        if (faults.fail_count <= 0) faults = { delay_ms: faults.delay_ms };
+        if (faults.fail_count <= 0) faults = { delay_ms: faults.delay_ms, ...(faults.grant ? { grant: faults.grant } : {}) };
         return status;
       }
       return faults.fail_status;
     },
+  };
+}
+
+// no form-action: Chromium applies it to the redirects after a submission, and consent ends in one to the client
+const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
+
+function escapeHtml(value) {
+  return String(value).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function sendPage(res, status, title, body) {
+  const text = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:24rem;margin:3rem auto;padding:0 1rem}label{display:block;margin-top:1rem}
+input{width:100%;padding:.5rem;box-sizing:border-box}button{margin-top:1rem;padding:.5rem 1rem;margin-right:.5rem}</style></head>
+<body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', 'content-security-policy': PAGE_CSP });
+  res.end(text);
+}
+
+/**
+ * The login and consent pages of the authorization code flow (oidc-provider leaves them to the
+ * host): GET /interaction/:uid shows the page its prompt asks for; POST .../login checks a
+ * configured user's password, .../confirm grants what the client asked for, .../abort denies it
+ * (the client gets error=access_denied).
+ */
+function createInteractions(getProvider, users) {
+  const byName = new Map(users.map((u) => [u.username, u.password]));
+  const digest = (value) => createHash('sha256').update(value).digest();
+  const passwordOk = (username, password) => byName.has(username) && timingSafeEqual(digest(byName.get(username)), digest(password));
+
+  return async function interaction(req, res) {
+    const provider = getProvider();
+    const { pathname } = new URL(req.url, 'http://127.0.0.1');
+    const [, , uid, action] = pathname.split('/');
+    const details = await provider.interactionDetails(req, res);
+    if (details.uid !== uid) return sendPage(res, 400, 'Invalid request', '<p>This sign-in is not the one in progress.</p>');
+    const { prompt, params } = details;
+    if (req.method === 'GET' && action === undefined) {
+      if (prompt.name === 'login') {
+        return sendPage(res, 200, 'Sign in', `<p>Sign in to continue to <strong>${escapeHtml(params.client_id)}</strong>.</p>
+<form method="post" action="/interaction/${escapeHtml(uid)}/login">
+<label for="username">Username</label><input id="username" name="username" autocomplete="username" required>
+<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+<button type="submit">Sign in</button></form>`);
+      }
+      const scopes = String(params.scope ?? '').split(' ').filter(Boolean);
+      return sendPage(res, 200, 'Authorize access', `<p><strong>${escapeHtml(params.client_id)}</strong> asks for access to your account.</p>
+<ul>${scopes.map((scope) => `<li>${escapeHtml(scope)}</li>`).join('')}</ul>
+<form method="post" action="/interaction/${escapeHtml(uid)}/confirm"><button type="submit">Allow</button></form>
+<form method="post" action="/interaction/${escapeHtml(uid)}/abort"><button type="submit">Deny</button></form>`);
+    }
+    if (req.method !== 'POST') return sendPage(res, 405, 'Not allowed', '<p>Method not allowed.</p>');
+    const form = await readForm(req);
+    if (action === 'login') {
+      const username = form.get('username') ?? '';
+      if (!passwordOk(username, form.get('password') ?? '')) {
+        return sendPage(res, 401, 'Sign in', `<p role="alert">Wrong username or password.</p><p><a href="/interaction/${escapeHtml(uid)}">Try again</a></p>`);
+      }
+      return provider.interactionFinished(req, res, { login: { accountId: username } }, { mergeWithLastSubmission: false });
+    }
+    if (action === 'confirm') {
+      const { accountId } = details.session ?? {};
+      const grant = details.grantId ? await provider.Grant.find(details.grantId) : new provider.Grant({ accountId, clientId: params.client_id });
+      const missing = prompt.details ?? {};
+      if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+      if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+      for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
+      const grantId = await grant.save();
+      return provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+    }
+    if (action === 'abort') {
+      return provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'End-User aborted interaction' }, { mergeWithLastSubmission: false });
+    }
+    return sendPage(res, 404, 'Not found', '<p>Unknown page.</p>');
   };
 }
 
@@ -451,6 +542,10 @@ function createRefreshInterceptor(getProvider, store, stats, tokenFaults) {
       return sendJson(res, 400, { error: 'invalid_request', error_description: 'unreadable body' });
     }
     req.body = Object.fromEntries(form);
+    if (form.get('grant_type') === 'authorization_code' && tokenFaults.grant() === 'authorization_code') {
+      const failure = tokenFaults.takeFailure();
+      if (failure !== undefined) return sendJson(res, failure, failure >= 500 ? { error: 'temporarily_unavailable' } : { error: 'invalid_request' });
+    }
     if (form.get('grant_type') !== 'refresh_token') return next();
     const value = form.get('refresh_token') ?? '';
     const token = value ? await getProvider().RefreshToken.find(value, { ignoreExpiration: true }) : undefined;
@@ -476,7 +571,7 @@ function createRefreshInterceptor(getProvider, store, stats, tokenFaults) {
     }
     const delay = tokenFaults.delayMs();
     if (delay > 0 && !(await sleepUnlessGone(delay, req))) return undefined;
-    const failure = tokenFaults.takeFailure();
+    const failure = tokenFaults.grant() === 'refresh_token' ? tokenFaults.takeFailure() : undefined;
     if (failure !== undefined) {
       const body = failure >= 500 ? { error: 'temporarily_unavailable' } : { error: 'invalid_request' };
       res.setHeader('retry-after', '1');
@@ -496,10 +591,17 @@ async function main() {
   const tokenFaults = createTokenFaults();
   const admin = createAdminHandler(adminSecret, () => provider, stats, config.ttl, tokenFaults);
   const interceptRefresh = createRefreshInterceptor(() => provider, store, stats, tokenFaults);
+  const interaction = createInteractions(() => provider, config.users);
 
   const server = createServer((req, res) => {
     const isToken = req.method === 'POST' && new URL(req.url ?? '/', 'http://127.0.0.1').pathname === '/token';
-    const handle = req.url?.startsWith('/__test/') ? admin : isToken ? (rq, rs) => interceptRefresh(rq, rs, () => providerCallback(rq, rs)) : providerCallback;
+    const handle = req.url?.startsWith('/__test/')
+      ? admin
+      : req.url?.startsWith('/interaction/')
+        ? interaction
+        : isToken
+          ? (rq, rs) => interceptRefresh(rq, rs, () => providerCallback(rq, rs))
+          : providerCallback;
     Promise.resolve(handle(req, res)).catch((error) => {
       console.error('request failed', error);
       if (!res.headersSent) sendJson(res, 500, { error: 'server_error' });

@@ -102,6 +102,25 @@ describe('PROVIDER_ALLOW_INSECURE_LOOPBACK (local development and tests)', () =>
   });
 });
 
+describe('issuer (its metadata is fetched at create, and names where secrets go): the same policy', () => {
+  const withIssuer = (t: TestApollo, issuer: string) =>
+    t.request('POST', '/api/v1/auth_configs', {
+      headers: apiKeyHeader((projects.get(t) as SeededProject).apiKey),
+      body: { toolkit: 'google', auth_scheme: 'oauth2', client_id: 'c', client_secret: 's3cr3t', issuer },
+    });
+
+  it.each([
+    ['plain http', 'http://idp.example.com', /https/],
+    ['a loopback address', 'https://127.0.0.1', /loopback/],
+    ['the metadata service', 'https://169.254.169.254', /link-local/],
+    ['a private address', 'https://10.1.2.3', /private/],
+  ])('%s is a 400 naming issuer, refused before anything is fetched', async (_label, issuer, why) => {
+    const res = await withIssuer(strict, issuer);
+    expectFieldError(res, 'body.issuer');
+    expect(JSON.stringify(res.body.error.fields)).toMatch(why);
+  });
+});
+
 it('no request was a 5xx', () => {
   for (const t of [strict, allowlisted, dev]) expectNoServerErrors(t);
 });

@@ -59,6 +59,12 @@ describe('POST /api/v1/auth_configs', () => {
       revocation_endpoint: null,
       token_endpoint: null,
       token_endpoint_auth_method: 'client_secret_basic',
+      issuer: null,
+      authorization_endpoint: null,
+      pushed_authorization_request_endpoint: null,
+      authorization_response_iss_parameter_supported: false,
+      scopes: [],
+      authorize_params: null,
       created_at: expect.any(String),
       updated_at: expect.any(String),
     });
@@ -80,7 +86,14 @@ describe('POST /api/v1/auth_configs', () => {
   });
 
   it.each([
-    ['an unknown field', { toolkit: 'google', auth_scheme: 'oauth2', scopes: ['a'] }, 'body.scopes'],
+    ['an unknown field', { toolkit: 'google', auth_scheme: 'oauth2', scope: 'a' }, 'body.scope'],
+    ['scopes on an api_key config', { toolkit: 'notion', auth_scheme: 'api_key', scopes: ['a'] }, 'body.scopes'],
+    ['an issuer on an api_key config', { toolkit: 'notion', auth_scheme: 'api_key', issuer: 'https://login.example.com' }, 'body.issuer'],
+    ['a scope with a space', { toolkit: 'google', auth_scheme: 'oauth2', scopes: ['a b'] }, 'body.scopes.0'],
+    ['an authorize parameter apollo owns', { toolkit: 'google', auth_scheme: 'oauth2', authorize_params: { state: 'x' } }, 'body.authorize_params'],
+    ['an issuer with a query', { toolkit: 'google', auth_scheme: 'oauth2', issuer: 'https://login.example.com/?a=1' }, 'body.issuer'],
+    ['an issuer whose metadata cannot be read', { toolkit: 'google', auth_scheme: 'oauth2', issuer: 'http://127.0.0.1:1' }, 'body.issuer'],
+    ['a relative authorization endpoint', { toolkit: 'google', auth_scheme: 'oauth2', authorization_endpoint: '/authorize' }, 'body.authorization_endpoint'],
     ['an unknown toolkit', { toolkit: 'myspace', auth_scheme: 'oauth2' }, 'body.toolkit'],
     ['a missing toolkit', { auth_scheme: 'oauth2' }, 'body.toolkit'],
     ['a toolkit of the wrong type', { toolkit: 7, auth_scheme: 'oauth2' }, 'body.toolkit'],

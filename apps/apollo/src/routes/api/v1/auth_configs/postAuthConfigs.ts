@@ -9,6 +9,9 @@ import { authConfigView, presentAuthConfig } from './auth-config-view';
 
 const toolkits = Object.keys(PROVIDER_CATALOG);
 
+/** Parameters of the authorization request apollo owns: an auth config cannot override them. */
+const RESERVED_AUTHORIZE_PARAMS: ReadonlySet<string> = new Set(['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method', 'request_uri', 'request']);
+
 /**
  * Absolute http(s) URL; credentials in it would be a secret stored in a non-secret column, and
  * port 0 is no destination (the URL parser itself refuses ports past 65535).
@@ -58,6 +61,28 @@ export const postAuthConfigsBody = z
       .enum(TOKEN_ENDPOINT_AUTH_METHODS)
       .optional()
       .describe('how the app authenticates at the token endpoint (RFC 6749 2.3.1); default client_secret_basic'),
+    issuer: z
+      .string()
+      .trim()
+      .max(2048)
+      .refine(isEndpointUrl, 'must be an absolute http(s) URL without credentials or control characters')
+      .refine((value) => URL.canParse(value) && new URL(value).search === '' && new URL(value).hash === '', 'must have no query or fragment (RFC 8414)')
+      .optional()
+      .describe('authorization server issuer: its RFC 8414 / OIDC metadata fills authorization_endpoint, token_endpoint, revocation_endpoint, PAR and the iss check (hosted connect)'),
+    authorization_endpoint: z
+      .string()
+      .trim()
+      .max(2048)
+      .refine(isEndpointUrl, 'must be an absolute http(s) URL without credentials or control characters')
+      .optional()
+      .describe('where end users consent (hosted connect); overrides the issuer\'s and the catalog\'s'),
+    scopes: z.array(z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]{1,256}$/, 'must be an RFC 6749 scope token')).max(100).optional().describe('scopes requested at consent'),
+    authorize_params: z
+      .record(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a lowercase parameter name'), z.string().max(512).refine((v) => !/\p{Cc}/u.test(v), 'must not contain control characters'))
+      .refine((params) => Object.keys(params).length <= 20, 'at most 20 parameters')
+      .refine((params) => Object.keys(params).every((key) => !RESERVED_AUTHORIZE_PARAMS.has(key)), `must not set ${[...RESERVED_AUTHORIZE_PARAMS].join(', ')} (apollo sets them)`)
+      .optional()
+      .describe('extra authorize parameters, e.g. {"access_type": "offline", "prompt": "consent"}'),
   })
   .describe(
     'One provider app. Rules: toolkit oauth2 needs revocation_endpoint; auth_scheme oauth2 with a toolkit whose revocation authenticates the client ' +
@@ -84,6 +109,10 @@ export const postAuthConfigs = (ctx: ApolloContext) =>
         revocationEndpoint: body.revocation_endpoint,
         tokenEndpoint: body.token_endpoint,
         tokenEndpointAuthMethod: body.token_endpoint_auth_method,
+        issuer: body.issuer,
+        authorizationEndpoint: body.authorization_endpoint,
+        scopes: body.scopes,
+        authorizeParams: body.authorize_params,
       });
       return { status: 201, body: presentAuthConfig(config) };
     },

@@ -33,6 +33,7 @@ describe('authentication', () => {
         { method: 'GET', path: '/dashboard/v1/projects' },
         { method: 'GET', path: `/dashboard/v1/projects/${project.id}` },
         { method: 'DELETE', path: `/dashboard/v1/projects/${project.id}` },
+        { method: 'PATCH', path: `/dashboard/v1/projects/${project.id}`, body: { name: 'x' } },
         // an invalid id still answers 401 first: nothing is revealed before authentication
         { method: 'GET', path: '/dashboard/v1/projects/nope' },
       ],
@@ -78,7 +79,32 @@ describe('GET /dashboard/v1/projects/{id}', () => {
     const project = await newProject(org, 'Reports');
     const res = await t.request('GET', `/dashboard/v1/projects/${project.id}`, { headers: auth() });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ id: project.id, name: 'Reports', created_at: expect.any(String), updated_at: expect.any(String) });
+    expect(res.body).toEqual({ id: project.id, name: 'Reports', allowed_redirect_uris: [], created_at: expect.any(String), updated_at: expect.any(String) });
+  });
+
+  it('PATCH sets the allowed redirect URIs (exact strings) and the name; bad URIs are 400 naming the entry', async () => {
+    const project = await newProject(org, 'Redirects');
+    const uris = ['https://app.example/connected', 'http://127.0.0.1:8080/done'];
+    const res = await t.request('PATCH', `/dashboard/v1/projects/${project.id}`, { headers: auth(), body: { allowed_redirect_uris: uris, name: 'Renamed' } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id: project.id, name: 'Renamed', allowed_redirect_uris: uris });
+    for (const [body, path] of [
+      [{ allowed_redirect_uris: ['http://app.example/x'] }, 'body.allowed_redirect_uris.0'],
+      [{ allowed_redirect_uris: ['https://app.example/x', 'https://app.example/x#f'] }, 'body.allowed_redirect_uris.1'],
+      [{ allowed_redirect_uris: ['https://a.example/x', 'https://a.example/x'] }, 'body.allowed_redirect_uris'],
+      [{}, 'body'],
+    ] as const) {
+      const refused = await t.request('PATCH', `/dashboard/v1/projects/${project.id}`, { headers: auth(), body });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.fields).toEqual(expect.arrayContaining([expect.objectContaining({ path })]));
+    }
+    expect((await t.request('GET', `/dashboard/v1/projects/${project.id}`, { headers: auth() })).body.allowed_redirect_uris).toEqual(uris);
+  });
+
+  it("PATCH is 404 for another org's project", async () => {
+    const theirs = await newProject(otherOrg, 'Theirs');
+    const res = await t.request('PATCH', `/dashboard/v1/projects/${theirs.id}`, { headers: auth(), body: { allowed_redirect_uris: ['https://evil.example/x'] } });
+    expectError(res, 404, 'not_found');
   });
 
   it("is 404 for another org's project and for an unknown id, on GET and DELETE", async () => {

@@ -1,0 +1,17 @@
+import { catalogAuthorizationOf } from '@at/providers';
+import type { AuthConfigRecord } from '../../repositories/auth-configs';
+
+/**
+ * Where end users of this auth config consent: its own endpoint (given, or from its issuer),
+ * else the provider catalog's for its toolkit (when that needs no per-tenant host).
+ */
+export function authorizationEndpointOf(authConfig: Pick<AuthConfigRecord, 'authorizationEndpoint' | 'toolkit'>): string | undefined {
+  return authConfig.authorizationEndpoint ?? catalogAuthorizationOf(authConfig.toolkit)?.authorizationEndpoint;
+}
+
+/** The scope parameter: the auth config's scopes, else the catalog's defaults, joined as the provider expects. */
+export function scopeParameterOf(authConfig: Pick<AuthConfigRecord, 'scopes' | 'toolkit'>): string | undefined {
+  const catalog = catalogAuthorizationOf(authConfig.toolkit);
+  const scopes = authConfig.scopes.length > 0 ? authConfig.scopes : (catalog?.defaultScopes ?? []);
+  return scopes.length > 0 ? scopes.join(catalog?.scopeSeparator ?? ' ') : undefined;
+}
