@@ -79,6 +79,18 @@ export const thermosEnvSchema = z.object({
    * sealed credentials under deleted parents that no run covers; `off` leaves the schedule alone.
    */
   REVOKE_SWEEP_INTERVAL: sweepInterval.prefault('1h'),
+  /** Whether this worker delivers webhooks (dispatches the outbox and sends due deliveries). */
+  WEBHOOK_DELIVERY: envBool(true),
+  /** One webhook attempt, whole exchange (DNS, connect, headers, body); the body read is capped at 64 KiB. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(15_000),
+  /** How long a delivery is retried before it is given up (default 3 days). */
+  WEBHOOK_RETRY_FOR_SECONDS: z.coerce.number().int().min(1).max(30 * 86_400).default(3 * 86_400),
+  /** Exponential backoff of webhook retries (jittered): first wait, and the longest one (also caps Retry-After). */
+  WEBHOOK_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(5_000),
+  WEBHOOK_BACKOFF_MAX_MS: z.coerce.number().int().min(1).default(3_600_000),
+  /** Webhook deliveries in flight at once in one worker, and how often it looks for due ones. */
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
+  WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(1_000),
   /** How long in-flight activities may finish on SIGTERM before they are cancelled. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(20_000),
   LOG_LEVEL: envLogLevel,

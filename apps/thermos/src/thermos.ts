@@ -9,6 +9,7 @@ import type { ThermosEnv } from './env';
 import { createThermosApp } from './http/app';
 import { trackingRateLimiter } from './activities/send-tracking';
 import { startReconciler, type Reconciler } from './runs/reconciler';
+import { startWebhookDeliverer, type WebhookDeliverer } from './webhooks/deliverer';
 import { ensureSweepSchedule } from './sweep-schedule';
 import { installTemporalRuntimeLogger } from './temporal-runtime';
 import { startWorker, type RunningWorker } from './worker';
@@ -26,6 +27,7 @@ export async function startThermos(env: ThermosEnv, options: { logger?: Logger }
   const vault = Vault.fromSpec(env.VAULT_KEYS, env.VAULT_ACTIVE_KEY_ID);
   let worker: RunningWorker | undefined;
   let reconciler: Reconciler | undefined;
+  let deliverer: WebhookDeliverer | undefined;
   let nativeConnection: NativeConnection | undefined;
   let server: RunningServer | undefined;
   let clientConnection: Connection | undefined;
@@ -62,6 +64,22 @@ export async function startThermos(env: ThermosEnv, options: { logger?: Logger }
       taskQueue: env.TEMPORAL_TASK_QUEUE,
     });
     reconciler = startReconciler({ db, temporal: new Client({ connection: nativeConnection, namespace: env.TEMPORAL_NAMESPACE }), logger, everyMs: env.RUN_RECONCILE_INTERVAL_MS });
+    if (env.WEBHOOK_DELIVERY) {
+      deliverer = startWebhookDeliverer({
+        db,
+        vault,
+        logger,
+        settings: {
+          timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+          retryForSeconds: env.WEBHOOK_RETRY_FOR_SECONDS,
+          backoffBaseMs: env.WEBHOOK_BACKOFF_BASE_MS,
+          backoffMaxMs: env.WEBHOOK_BACKOFF_MAX_MS,
+          concurrency: env.WEBHOOK_CONCURRENCY,
+          pollIntervalMs: env.WEBHOOK_POLL_INTERVAL_MS,
+          egress,
+        },
+      });
+    }
     logger.info('worker started', { task_queue: env.TEMPORAL_TASK_QUEUE, concurrency: env.REVOKE_CONCURRENCY });
     if (env.REVOKE_SWEEP_INTERVAL !== null) {
       const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS, ...temporalTls(env) });
@@ -86,6 +104,7 @@ export async function startThermos(env: ThermosEnv, options: { logger?: Logger }
     stop: async () => {
       draining = true;
       await reconciler?.stop();
+      await deliverer?.stop();
       await Promise.all([worker?.stop(), server?.close()]);
       rateLimiter.close();
       await clientConnection?.close().catch(() => undefined);

@@ -12,6 +12,10 @@ export const ID_PREFIXES = {
   orgJob: 'oj',
   projectJob: 'pj',
   revokeIntent: 'ri',
+  event: 'evt',
+  webhookEndpoint: 'we',
+  webhookDelivery: 'wd',
+  auditEvent: 'aud',
 } as const;
 
 export type IdPrefix = (typeof ID_PREFIXES)[keyof typeof ID_PREFIXES];

@@ -3,3 +3,4 @@ export * from './errors';
 export * from './transaction';
 export * from './migrate';
 export * from './liveness';
+export * from './events';

@@ -51,14 +51,14 @@ const boundedResolver: Resolver = (hostname) =>
  * resolve (yet), or a slow resolver, is accepted: DNS can change, and the call-time check is
  * the one that protects.
  */
-export async function revocationEndpointIssues(endpoint: string, policy: EgressPolicy, resolver: Resolver = boundedResolver): Promise<FieldIssue[]> {
+export async function revocationEndpointIssues(endpoint: string, policy: EgressPolicy, resolver: Resolver = boundedResolver, path = 'body.revocation_endpoint'): Promise<FieldIssue[]> {
   const url = new URL(endpoint);
   const refusal = egressRefusalOf(url, policy);
-  if (refusal) return [{ path: 'body.revocation_endpoint', message: `not allowed: ${refusal}` }];
+  if (refusal) return [{ path, message: `not allowed: ${refusal}` }];
   try {
     await vetDestination(url, policy, resolver);
   } catch (error) {
-    if (error instanceof EgressDeniedError) return [{ path: 'body.revocation_endpoint', message: `not allowed: ${error.message.replace(/^egress policy refused the endpoint: /, '')}` }];
+    if (error instanceof EgressDeniedError) return [{ path, message: `not allowed: ${error.message.replace(/^egress policy refused the endpoint: /, '')}` }];
   }
   return [];
 }
