@@ -4,8 +4,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
-/** Where each browser test leaves a screenshot of the page it exercised (committed; the README shows two). */
-export const SCREENSHOTS = path.resolve(__dirname, '../../docs/console');
+/**
+ * Where each browser test leaves a screenshot of the page it exercised: a temporary folder, or
+ * docs/console (committed; the README shows two) when UPDATE_SCREENSHOTS=1, so a test run
+ * never leaves the work tree changed.
+ */
+export const SCREENSHOTS =
+  process.env['UPDATE_SCREENSHOTS'] === '1' ? path.resolve(__dirname, '../../docs/console') : path.join(tmpdir(), 'console-screenshots');
 
 /** Debian's chromium (scripts/install-chromium.sh installs it); playwright-core downloads no browser. */
 export function chromiumPath(): string {

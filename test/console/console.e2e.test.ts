@@ -2,7 +2,7 @@
  * The web console in a real Chromium against a real stack (apollo serving the built console,
  * thermos, Temporal, an OAuth server and an RFC 7009 provider on loopback): sign-in, every page
  * with seeded data, a revoke started from the console to 100%, retry, revoke-one, sessions that
- * end, CSRF, keyboard use and a narrow window. Each test leaves a screenshot in docs/console/.
+ * end, CSRF, keyboard use and a narrow window. Each test leaves a screenshot (in docs/console/ with UPDATE_SCREENSHOTS=1).
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';

@@ -50,6 +50,7 @@ export async function startRunHarness(env: Record<string, string> = {}): Promise
       SHUTDOWN_GRACE_MS: '1000',
       PROVIDER_RATE_LIMITS: JSON.stringify({ oauth2: 0 }),
       PROVIDER_RETRY_BUDGET_MS: '5000',
+      PROVIDER_ALLOW_INSECURE_LOOPBACK: 'true',
       ...env,
     }),
     { logger: createLogger({ service: 'thermos', silent: true }) },

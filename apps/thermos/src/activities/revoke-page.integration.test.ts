@@ -147,7 +147,7 @@ test('a page cancelled behind a rate ceiling gives back the connections still wa
   const { runId, tokens } = await seedRun(PAGE_SIZE);
   const limiter = createPostgresRateLimiter(database.db);
   // 4 requests per second: most of the page's concurrent connections wait for a slot
-  const capped: RevokePageDeps = { ...deps, concurrency: 8, revoker: createRevoker({ ceilings: { oauth2: 4 }, rateLimiter: trackingRateLimiter(limiter), retry: { budgetMs: 5_000 } }) };
+  const capped: RevokePageDeps = { ...deps, concurrency: 8, revoker: createRevoker({ ceilings: { oauth2: 4 }, rateLimiter: trackingRateLimiter(limiter), retry: { budgetMs: 5_000 }, egress: { allowInsecureLoopback: true } }) };
   provider.resetStats();
   try {
     const env = new MockActivityEnvironment();
