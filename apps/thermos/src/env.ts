@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TASK_QUEUE, envBool, envLogLevel, envPort, loadEnvOrExit, parseEnv, providerEgressEnv } from '@at/common';
+import { TASK_QUEUE, envBool, envLogLevel, envPort, loadEnvOrExit, parseEnv, providerEgressEnv, providerPauseEnv } from '@at/common';
 
 const jsonRecord = <T extends z.ZodType>(value: T) =>
   z
@@ -63,6 +63,9 @@ export const thermosEnvSchema = z.object({
    */
   PROVIDER_RATE_LIMITS: jsonRecord(z.number().min(0)).default({}),
   ...providerEgressEnv,
+  ...providerPauseEnv,
+  /** How often a worker re-reads the pauses (operator and per project): a pause or resume reaches it within this. */
+  PAUSE_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
   /** Per-request provider timeout and the retry budget of one connection. */
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   PROVIDER_RETRY_BUDGET_MS: z.coerce.number().int().min(0).default(120_000),

@@ -8,6 +8,7 @@ import { Vault } from '@at/vault';
 import type { ThermosEnv } from './env';
 import { createThermosApp } from './http/app';
 import { trackingRateLimiter } from './activities/send-tracking';
+import { createPauseGate } from './runs/pause-gate';
 import { startReconciler, type Reconciler } from './runs/reconciler';
 import { startWebhookDeliverer, type WebhookDeliverer } from './webhooks/deliverer';
 import { ensureSweepSchedule } from './sweep-schedule';
@@ -59,6 +60,7 @@ export async function startThermos(env: ThermosEnv, options: { logger?: Logger }
       revoker,
       logger,
       concurrency: env.REVOKE_CONCURRENCY,
+      pause: createPauseGate({ db, envPaused: env.PROVIDER_CALLS_PAUSED, ttlMs: env.PAUSE_CHECK_INTERVAL_MS, logger }),
       maxConcurrentActivities: env.MAX_CONCURRENT_ACTIVITIES,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
       taskQueue: env.TEMPORAL_TASK_QUEUE,

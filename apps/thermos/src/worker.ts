@@ -7,6 +7,7 @@ import type { PrismaClient } from '@at/db';
 import type { createRevoker } from '@at/providers';
 import type { Vault } from '@at/vault';
 import { createHealthActivities, createRevokeActivities, createSweepActivities } from './activities';
+import type { PauseGate } from './runs/pause-gate';
 
 const WORKFLOWS = path.join(__dirname, 'workflows');
 
@@ -45,6 +46,7 @@ export type WorkerOptions = {
   revoker: ReturnType<typeof createRevoker>;
   logger: Logger;
   concurrency: number;
+  pause?: PauseGate | undefined;
   maxConcurrentActivities: number;
   shutdownGraceMs: number;
   taskQueue: string;
@@ -60,7 +62,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     taskQueue: options.taskQueue,
     workflowBundle: { codePath: await workflowBundlePath() },
     activities: {
-      ...createRevokeActivities({ db: options.db, vault: options.vault, revoker: options.revoker, logger: options.logger, concurrency: options.concurrency }),
+      ...createRevokeActivities({ db: options.db, vault: options.vault, revoker: options.revoker, logger: options.logger, concurrency: options.concurrency, pause: options.pause }),
       ...createHealthActivities(options.db),
       ...createSweepActivities({ db: options.db, logger: options.logger }),
     },

@@ -4,3 +4,4 @@ export * from './transaction';
 export * from './migrate';
 export * from './liveness';
 export * from './events';
+export * from './pauses';

@@ -46,6 +46,11 @@ import { deleteWebhookEndpoint } from './api/v1/webhook_endpoints/deleteWebhookE
 import { postWebhookEndpointRotateSecret } from './api/v1/webhook_endpoints/postWebhookEndpointRotateSecret';
 import { listWebhookDeliveries } from './api/v1/webhook_endpoints/deliveries/listWebhookDeliveries';
 import { postWebhookDeliveryRetry } from './api/v1/webhook_endpoints/deliveries/postWebhookDeliveryRetry';
+import { postPause } from './admin/v1/pause/postPause';
+import { postResume } from './admin/v1/pause/postResume';
+import { postProjectPause } from './dashboard/v1/projects/postProjectPause';
+import { postProjectResume } from './dashboard/v1/projects/postProjectResume';
+import { getPauseState } from './api/v1/pause_state/getPauseState';
 
 /** The server is this list. */
 export function apolloRoutes(ctx: ApolloContext): AnyRoute[] {
@@ -97,5 +102,10 @@ export function apolloRoutes(ctx: ApolloContext): AnyRoute[] {
     postWebhookEndpointRotateSecret(ctx),
     listWebhookDeliveries(ctx),
     postWebhookDeliveryRetry(ctx),
+    postPause(ctx),
+    postResume(ctx),
+    postProjectPause(ctx),
+    postProjectResume(ctx),
+    getPauseState(ctx),
   ];
 }

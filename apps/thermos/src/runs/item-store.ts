@@ -12,6 +12,7 @@ import { CONNECTION_EVENT_DATA, type PrismaClient } from '@at/db';
 export type PendingItem = {
   seq: number;
   connectedAccountId: string;
+  projectId: string;
   connectionStatus: string;
   authConfigId: string;
   toolkit: string;
@@ -34,7 +35,7 @@ export type ItemResult = {
 /** Pending items of a seq range with everything needed to revoke them, in seq order. */
 export async function loadPendingItems(db: PrismaClient, runId: string, fromSeq: number, toSeq: number): Promise<PendingItem[]> {
   const rows = await db.$queryRaw<Array<Record<string, unknown>>>`
-    SELECT i.seq, i.connected_account_id, ca.status::text AS status, ca.auth_config_id, ac.toolkit, ac.auth_scheme::text AS auth_scheme,
+    SELECT i.seq, i.connected_account_id, ca.project_id, ca.status::text AS status, ca.auth_config_id, ac.toolkit, ac.auth_scheme::text AS auth_scheme,
            ac.client_id, ac.client_secret_sealed, ac.revocation_endpoint, c.sealed
     FROM revoke_items i
     JOIN connected_accounts ca ON ca.id = i.connected_account_id
@@ -45,6 +46,7 @@ export async function loadPendingItems(db: PrismaClient, runId: string, fromSeq:
   return rows.map((r) => ({
     seq: Number(r['seq']),
     connectedAccountId: String(r['connected_account_id']),
+    projectId: String(r['project_id']),
     connectionStatus: String(r['status']),
     authConfigId: String(r['auth_config_id']),
     toolkit: String(r['toolkit']),
