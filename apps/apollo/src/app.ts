@@ -13,6 +13,7 @@ import {
 } from '@at/http';
 import { Vault } from '@at/vault';
 import { adminTokenAuth, apiKeyAuth, consoleSessionAuth, orgTokenAuth } from './auth/authenticators';
+import { auditStateChanges } from './audit';
 import { CSRF_HEADER, SESSION_COOKIE } from './auth/console-session';
 import { consoleSite } from './console/console-site';
 import { createRateLimiter } from './auth/rate-limit';
@@ -47,7 +48,7 @@ export function apolloOpenApi(context: ApolloContext) {
   const registry = new OpenAPIRegistry();
   registerSecuritySchemes(registry);
   const router = express.Router();
-  mountRoutes(router, registry, apolloRoutes(context), MOUNT_OPTIONS);
+  mountRoutes(router, registry, apolloRoutes(context), { ...MOUNT_OPTIONS, afterStateChange: auditStateChanges(context.db, context.logger) });
   const document = buildOpenApiDocument(registry, {
     title: 'Apollo',
     version: '1.0.0',

@@ -5,3 +5,4 @@ export * from './migrate';
 export * from './liveness';
 export * from './events';
 export * from './pauses';
+export * from './audit';

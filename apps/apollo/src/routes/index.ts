@@ -51,6 +51,8 @@ import { postResume } from './admin/v1/pause/postResume';
 import { postProjectPause } from './dashboard/v1/projects/postProjectPause';
 import { postProjectResume } from './dashboard/v1/projects/postProjectResume';
 import { getPauseState } from './api/v1/pause_state/getPauseState';
+import { listAuditEvents as apiListAuditEvents } from './api/v1/audit_events/listAuditEvents';
+import { listAuditEvents as dashboardListAuditEvents } from './dashboard/v1/audit_events/listAuditEvents';
 
 /** The server is this list. */
 export function apolloRoutes(ctx: ApolloContext): AnyRoute[] {
@@ -107,5 +109,7 @@ export function apolloRoutes(ctx: ApolloContext): AnyRoute[] {
     postProjectPause(ctx),
     postProjectResume(ctx),
     getPauseState(ctx),
+    apiListAuditEvents(ctx),
+    dashboardListAuditEvents(ctx),
   ];
 }
