@@ -39,6 +39,9 @@ function surfaceOf(path: string, caller: Caller): AuditSurface {
 export function auditEventOf(change: StateChange): NewAuditEvent | null {
   const caller = change.auth;
   if (!isCaller(caller)) return null;
+  // a dry run, or a switch already in that state, changed nothing
+  const answer = change.result.body as Record<string, unknown> | null;
+  if (answer?.['dry_run'] === true || answer?.['changed'] === false) return null;
   const targets = targetsOf(change);
   return {
     // an admin acts on no org of its own: the org it created or targeted, if any
