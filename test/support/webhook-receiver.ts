@@ -47,7 +47,7 @@ function selfSigned(): { key: Buffer; cert: Buffer } {
   }
 }
 
-export async function startWebhookReceiver(mode: ReceiverMode = { kind: 'ok' }, options: { tls?: boolean } = {}): Promise<WebhookReceiver> {
+export async function startWebhookReceiver(mode: ReceiverMode = { kind: 'ok' }, options: { tls?: boolean; port?: number } = {}): Promise<WebhookReceiver> {
   const attemptsById = new Map<string, number>();
   const sockets = new Set<Socket>();
   const receiver: WebhookReceiver = {
@@ -115,7 +115,7 @@ export async function startWebhookReceiver(mode: ReceiverMode = { kind: 'ok' }, 
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   receiver.url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}/hooks`;
   receiver.stop = async () => {
