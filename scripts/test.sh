@@ -9,7 +9,8 @@ cd "$root"
 TURBO_TELEMETRY_DISABLED=1 pnpm exec turbo run lint typecheck build --output-logs=errors-only
 pnpm exec tsc --noEmit -p tsconfig.json
 pnpm exec tsc --noEmit -p test/tsconfig.json
-pnpm exec eslint --cache --cache-location node_modules/.cache/eslint-root test scripts bench temporal
+pnpm exec tsc --noEmit -p examples/access-sync/tsconfig.json
+pnpm exec eslint --cache --cache-location node_modules/.cache/eslint-root test scripts bench temporal examples
 # the provider catalog: every file valid, every fact sourced, docs/providers.md current
 pnpm --silent catalog:check
 results=$(mktemp)

@@ -15,6 +15,7 @@ import { refreshTiming } from '@at/lifecycle';
 import { createPostgresRateLimiter, createRefresher } from '@at/providers';
 import { Vault } from '@at/vault';
 import { adminTokenAuth, apiKeyAuth, consoleSessionAuth, orgTokenAuth } from './auth/authenticators';
+import { auditStateChanges } from './audit';
 import { CSRF_HEADER, SESSION_COOKIE } from './auth/console-session';
 import { consoleSite } from './console/console-site';
 import { connectSite } from './connect/connect-site';
@@ -50,7 +51,7 @@ export function apolloOpenApi(context: ApolloContext) {
   const registry = new OpenAPIRegistry();
   registerSecuritySchemes(registry);
   const router = express.Router();
-  mountRoutes(router, registry, apolloRoutes(context), MOUNT_OPTIONS);
+  mountRoutes(router, registry, apolloRoutes(context), { ...MOUNT_OPTIONS, afterStateChange: auditStateChanges(context.db, context.logger) });
   const document = buildOpenApiDocument(registry, {
     title: 'Apollo',
     version: '1.0.0',

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_REVOKE_TUNING, TASK_QUEUE, envBool, envLogLevel, envPort, loadEnvOrExit, parseEnv, providerCallEnv, providerEgressEnv, tokenRefreshEnv } from '@at/common';
+import { DEFAULT_REVOKE_TUNING, TASK_QUEUE, envBool, envLogLevel, envPort, loadEnvOrExit, parseEnv, providerCallEnv, providerEgressEnv, providerPauseEnv, tokenRefreshEnv } from '@at/common';
 
 /** Every setting apollo reads, validated once at boot. Documented in the README. */
 export const apolloEnvSchema = z.object({
@@ -72,6 +72,7 @@ export const apolloEnvSchema = z.object({
   /** Longest wait between two attempts to start one intent, in ms (the delay doubles up to it). */
   REVOKE_INTENT_MAX_BACKOFF_MS: z.coerce.number().int().min(100).max(86_400_000).default(300_000),
   ...providerEgressEnv,
+  ...providerPauseEnv,
   LOG_LEVEL: envLogLevel,
 });
 

@@ -1,4 +1,5 @@
 import type { Logger } from '@at/common';
+import { insertAuditEvent } from '@at/db';
 import { claimDueIntents } from './repositories/revoke-intents';
 import { startIntent, type IntentStarterDeps } from './use-cases/revoke-jobs/start-intent';
 
@@ -30,6 +31,16 @@ export function startReconciler(deps: IntentStarterDeps, logger: Logger): Reconc
           const { job, created } = await startIntent(deps, intent, START_TIMEOUT_MS);
           started += 1;
           logger.info('revoke intent started', { intent_id: intent.id, job_id: job.id, trigger: intent.trigger, created });
+          // a system action: the reconciler (for the sweep's intents, on the sweep's behalf) started a run
+          await insertAuditEvent(deps.db, {
+            orgId: intent.orgId,
+            projectId: intent.projectId,
+            actor: { type: 'system', id: intent.trigger === 'sweep' ? 'sweep' : 'reconciler' },
+            action: 'startRevokeIntent',
+            targets: [intent.id, job.id, intent.scope.id],
+            surface: 'system',
+            requestId: null,
+          }).catch((error: unknown) => void logger.error('a system action could not be written to the audit log', { intent_id: intent.id, error: error instanceof Error ? error.message : String(error) }));
         } catch (error) {
           logger.warn('revoke intent not started, will retry', { intent_id: intent.id, attempts: intent.attempts + 1, error: error instanceof Error ? error.message : String(error) });
         }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TASK_QUEUE, envBool, envLogLevel, envPort, loadEnvOrExit, parseEnv, providerCallEnv, providerEgressEnv, tokenRefreshEnv } from '@at/common';
+import { TASK_QUEUE, envBool, envLogLevel, envPort, loadEnvOrExit, parseEnv, providerCallEnv, providerEgressEnv, providerPauseEnv, tokenRefreshEnv } from '@at/common';
 
 const DURATION = /^([1-9][0-9]{0,6})(s|m|h)$/;
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
@@ -41,6 +41,9 @@ export const thermosEnvSchema = z.object({
   ...providerCallEnv,
   ...tokenRefreshEnv,
   ...providerEgressEnv,
+  ...providerPauseEnv,
+  /** How often a worker re-reads the pauses (operator and per project): a pause or resume reaches it within this. */
+  PAUSE_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
   /** Per-request provider timeout and the retry budget of one connection. */
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   PROVIDER_RETRY_BUDGET_MS: z.coerce.number().int().min(0).default(120_000),
@@ -65,6 +68,18 @@ export const thermosEnvSchema = z.object({
    * sealed credentials under deleted parents that no run covers; `off` leaves the schedule alone.
    */
   REVOKE_SWEEP_INTERVAL: sweepInterval.prefault('1h'),
+  /** Whether this worker delivers webhooks (dispatches the outbox and sends due deliveries). */
+  WEBHOOK_DELIVERY: envBool(true),
+  /** One webhook attempt, whole exchange (DNS, connect, headers, body); the body read is capped at 64 KiB. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(15_000),
+  /** How long a delivery is retried before it is given up (default 3 days). */
+  WEBHOOK_RETRY_FOR_SECONDS: z.coerce.number().int().min(1).max(30 * 86_400).default(3 * 86_400),
+  /** Exponential backoff of webhook retries (jittered): first wait, and the longest one (also caps Retry-After). */
+  WEBHOOK_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(5_000),
+  WEBHOOK_BACKOFF_MAX_MS: z.coerce.number().int().min(1).default(3_600_000),
+  /** Webhook deliveries in flight at once in one worker, and how often it looks for due ones. */
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
+  WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(1_000),
   /**
    * `production` makes the worker load the workflow bundle built at build time
    * (`pnpm --filter @at/thermos build` writes apps/thermos/dist/workflow-bundle.js) and refuse to

@@ -10,7 +10,9 @@ import type { ThermosEnv } from './env';
 import { createThermosApp } from './http/app';
 import { trackingRateLimiter } from './activities/send-tracking';
 import { ensureRefreshAheadSchedule } from './refresh/schedule';
+import { createPauseGate } from './runs/pause-gate';
 import { startReconciler, type Reconciler } from './runs/reconciler';
+import { startWebhookDeliverer, type WebhookDeliverer } from './webhooks/deliverer';
 import { ensureSweepSchedule } from './sweep-schedule';
 import { installTemporalRuntimeLogger } from './temporal-runtime';
 import { startWorker, type RunningWorker } from './worker';
@@ -48,6 +50,7 @@ export async function startThermos(env: ThermosEnv, options: { logger?: Logger }
   const vault = Vault.fromSpec(env.VAULT_KEYS, env.VAULT_ACTIVE_KEY_ID);
   let worker: RunningWorker | undefined;
   let reconciler: Reconciler | undefined;
+  let deliverer: WebhookDeliverer | undefined;
   let nativeConnection: NativeConnection | undefined;
   let server: RunningServer | undefined;
   let clientConnection: Connection | undefined;
@@ -91,6 +94,7 @@ export async function startThermos(env: ThermosEnv, options: { logger?: Logger }
       revoker,
       logger,
       concurrency: env.REVOKE_CONCURRENCY,
+      pause: createPauseGate({ db, envPaused: env.PROVIDER_CALLS_PAUSED, ttlMs: env.PAUSE_CHECK_INTERVAL_MS, logger }),
       maxConcurrentActivities: env.MAX_CONCURRENT_ACTIVITIES,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
@@ -106,6 +110,22 @@ export async function startThermos(env: ThermosEnv, options: { logger?: Logger }
         pageSize: env.REFRESH_AHEAD_PAGE_SIZE,
       });
       logger.info('refresh ahead scheduled', { schedule_id: scheduleId, every_seconds: env.REFRESH_AHEAD_INTERVAL_SECONDS, horizon_seconds: env.REFRESH_AHEAD_SECONDS });
+    }
+    if (env.WEBHOOK_DELIVERY) {
+      deliverer = startWebhookDeliverer({
+        db,
+        vault,
+        logger,
+        settings: {
+          timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+          retryForSeconds: env.WEBHOOK_RETRY_FOR_SECONDS,
+          backoffBaseMs: env.WEBHOOK_BACKOFF_BASE_MS,
+          backoffMaxMs: env.WEBHOOK_BACKOFF_MAX_MS,
+          concurrency: env.WEBHOOK_CONCURRENCY,
+          pollIntervalMs: env.WEBHOOK_POLL_INTERVAL_MS,
+          egress,
+        },
+      });
     }
     logger.info('worker started', { task_queue: env.TEMPORAL_TASK_QUEUE, concurrency: env.REVOKE_CONCURRENCY, workflow_bundle: workflowBundle });
     if (env.REVOKE_SWEEP_INTERVAL !== null) {
@@ -131,6 +151,7 @@ export async function startThermos(env: ThermosEnv, options: { logger?: Logger }
     stop: async () => {
       draining = true;
       await reconciler?.stop();
+      await deliverer?.stop();
       await Promise.all([worker?.stop(), server?.close()]);
       rateLimiter.close();
       await clientConnection?.close().catch(() => undefined);

@@ -5,6 +5,8 @@ import type { createRevoker } from '@at/providers';
 import type { Vault } from '@at/vault';
 import { createHealthActivities, createRefreshAheadActivities, createRevokeActivities, createSweepActivities } from './activities';
 import type { RefreshAheadDeps } from './activities/refresh-ahead';
+import { createHealthActivities, createRevokeActivities, createSweepActivities } from './activities';
+import type { PauseGate } from './runs/pause-gate';
 
 /** How a worker polls and runs, whatever activities it is given. */
 export type WorkerSettings = {
@@ -24,6 +26,8 @@ export type WorkerOptions = WorkerSettings & {
   logger: Logger;
   concurrency: number;
   refreshAhead: RefreshAheadDeps;
+  /** The kill switches every provider call of a run passes. */
+  pause?: PauseGate | undefined;
 };
 
 /** Every activity the workflows call, by name. */
@@ -37,7 +41,7 @@ export type RunningWorker = { worker: Worker; done: Promise<void>; stop: () => P
 /** The thermos worker: revoke, refresh-ahead, health and sweep workflows with their activities. */
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
   return await runWorker(options, {
-    ...createRevokeActivities({ db: options.db, vault: options.vault, revoker: options.revoker, logger: options.logger, concurrency: options.concurrency }),
+    ...createRevokeActivities({ db: options.db, vault: options.vault, revoker: options.revoker, logger: options.logger, concurrency: options.concurrency, pause: options.pause }),
     ...createHealthActivities(options.db),
     ...createRefreshAheadActivities(options.refreshAhead),
     ...createSweepActivities({ db: options.db, logger: options.logger }),

@@ -104,3 +104,12 @@ export const providerEgressEnv = {
   /** Local development and tests only: allow plain http and loopback addresses. */
   PROVIDER_ALLOW_INSECURE_LOOPBACK: envBool(false),
 };
+
+/** The operator's kill switch, read by apollo (pause_state) and thermos (every provider call). */
+export const providerPauseEnv = {
+  /**
+   * Pauses every outbound provider call at start-up; cannot be lifted through the API (restart
+   * without it). POST /admin/v1/pause is the switch that needs no restart.
+   */
+  PROVIDER_CALLS_PAUSED: envBool(false),
+};

@@ -13,6 +13,10 @@ export const ID_PREFIXES = {
   projectJob: 'pj',
   revokeIntent: 'ri',
   connectSession: 'cs',
+  event: 'evt',
+  webhookEndpoint: 'we',
+  webhookDelivery: 'wd',
+  auditEvent: 'aud',
 } as const;
 
 export type IdPrefix = (typeof ID_PREFIXES)[keyof typeof ID_PREFIXES];

@@ -9,3 +9,5 @@ export * from './run-vocabulary';
 export * from './secrets';
 export * from './temporal-files';
 export * from './text';
+export * from './events';
+export * from './webhook-signature';

@@ -34,6 +34,8 @@ export type RevokeWorkflowInput = {
    * same request, so its own deleted_at is ignored; everything else must still be live.
    */
   includeDeletedRoot: boolean;
+  /** The starter's job id: a connection's `connected_account.revoked` event names it (absent in runs started before it existed). */
+  jobId?: string;
   /** Set when continuing as new: where the run's lanes stand. */
   resume?: RevokeResume;
   /** Overrides of the defaults below (tests and benchmarks). */

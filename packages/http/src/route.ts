@@ -81,7 +81,14 @@ export type MountOptions = {
    * cookie session without its CSRF token), documented on every non-GET route accepting one.
    */
   refusesStateChanges?: Record<string, string>;
+  /**
+   * Called after a state-changing request (any method but GET) succeeded (2xx), before it is
+   * answered: the audit log. It must not throw (the change is made; the caller gets its answer).
+   */
+  afterStateChange?: (change: StateChange) => Promise<void>;
 };
+
+export type StateChange = { route: AnyRoute; auth: unknown; params: unknown; result: HandlerResult; requestId: string };
 
 /** The schemes a route accepts: its own, then its alternatives. */
 function schemesOf(route: AnyRoute, options: MountOptions): string[] {
@@ -101,6 +108,7 @@ export function mountRoutes(router: Router, registry: OpenAPIRegistry, routes: A
       const body = parsePart(route.body, req.body ?? {}, 'body');
       if (!route.body && isNonEmptyBody(req.body)) throw new ValidationError('this endpoint takes no request body', [{ path: 'body', message: 'unexpected body' }]);
       const result = await route.handler({ auth, params, query, body, requestId: requestIdOf(res), req, res });
+      if (route.method !== 'get' && result.status >= 200 && result.status < 300) await options.afterStateChange?.({ route, auth, params, result, requestId: requestIdOf(res) });
       for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
       res.status(result.status).json(result.body);
     });

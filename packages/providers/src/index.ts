@@ -16,6 +16,7 @@ export { PROVIDER_CATALOG, isKnownToolkit, providerKeyOf, rateKeysOf } from './c
 export { classifyNetworkError, classifyResponse, parseRetryAfter, type Classification, type ClassifyContext, type ProviderResponse, type TransientCode } from './classify';
 export { classifyAddress, EgressDeniedError, egressRefusalOf, isAllowedHost, vetDestination, type AddressClass, type EgressPolicy, type Resolver } from './egress';
 export { createRevoker } from './revoker';
+export { sendHttp, MAX_BODY_BYTES, type HttpCall, type HttpOptions } from './http';
 export { sanitizeMessage } from './sanitize';
 export { createPostgresRateLimiter, type PostgresRateLimiterOptions } from './postgres-rate-limiter';
 export * from './refresh';

@@ -69,6 +69,9 @@ export function createRevoker(options: RevokerOptions = {}): Revoker {
             throw error;
           }
         }
+        if (req.beforeSend && (await req.beforeSend(attempts)) === 'stop') {
+          return { kind: 'failed', errorCode: 'paused', errorMessage: 'provider calls were paused and the job was stopped before this request was sent', providerWide: false };
+        }
         attempts += 1;
         let classification: Classification;
         try {

@@ -30,6 +30,12 @@ export type RevokeRequest = {
    * of it anywhere. If this rejects, the revoker revokes the new pair at once (best effort).
    */
   onRotated?: (credential: OAuthCredential) => Promise<void>;
+  /**
+   * Awaited right before every request leaves (after its rate slot, so a pause lifted late does
+   * not burst): the kill switches hold the call here. `sent` counts the requests already sent for
+   * this revocation. Answering `stop` ends the revocation failed (`paused`) without sending.
+   */
+  beforeSend?: (sent: number) => Promise<'send' | 'stop'>;
 };
 
 export type TokenKind = 'access' | 'refresh';

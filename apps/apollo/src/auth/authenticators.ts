@@ -10,7 +10,8 @@ import { hashSecret, secretsEqual } from './secret-tokens';
 import type { RateLimiter } from './rate-limit';
 
 export type ProjectCaller = { kind: 'project'; orgId: string; projectId: string; apiKeyId: string };
-export type OrgCaller = { kind: 'org'; orgId: string };
+/** `orgAdminTokenId`: the token acting (a console session acts with the token it was opened with), for the audit log. */
+export type OrgCaller = { kind: 'org'; orgId: string; orgAdminTokenId: string; surface: 'dashboard' | 'console' };
 /** A console session: the org it acts for, and the session's own secret (to sign it out, re-derive its CSRF token). */
 export type SessionCaller = OrgCaller & { session: ConsoleSessionRecord & { secret: string } };
 export type AdminCaller = { kind: 'admin' };
@@ -50,7 +51,7 @@ export function consoleSessionAuth(db: DbClient, limiter: RateLimiter) {
     }
     // the session acts with its token: one rate budget for both
     limiter.consume(`org:${session.orgAdminTokenId}`);
-    return { kind: 'org', orgId: session.orgId, session: { ...session, secret } };
+    return { kind: 'org', orgId: session.orgId, orgAdminTokenId: session.orgAdminTokenId, surface: 'console', session: { ...session, secret } };
   };
 }
 
@@ -62,15 +63,15 @@ export function orgTokenAuth(db: DbClient, limiter: RateLimiter) {
   const sessionAuth = consoleSessionAuth(db, limiter);
   return async (req: Request): Promise<OrgCaller> => {
     if (req.header('authorization') === undefined && sessionCookieOf(req) !== undefined) {
-      const { orgId } = await sessionAuth(req);
-      return { kind: 'org', orgId };
+      const { orgId, orgAdminTokenId } = await sessionAuth(req);
+      return { kind: 'org', orgId, orgAdminTokenId, surface: 'console' };
     }
     const token = bearerToken(req);
     if (!token || token.length > 256) throw new UnauthenticatedError('missing or invalid bearer token');
     const row = await findLiveOrgAdminToken(db, hashSecret(token));
     if (!row) throw new UnauthenticatedError('missing or invalid bearer token');
     limiter.consume(`org:${row.id}`);
-    return { kind: 'org', orgId: row.orgId };
+    return { kind: 'org', orgId: row.orgId, orgAdminTokenId: row.id, surface: 'dashboard' };
   };
 }
 

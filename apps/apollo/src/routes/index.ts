@@ -46,6 +46,20 @@ import { getRevokeJob as projectGetRevokeJob } from './dashboard/v1/projects/rev
 import { listRevokeJobResults as projectListRevokeJobResults } from './dashboard/v1/projects/revoke_jobs/listRevokeJobResults';
 import { postRevokeJobRetry as projectPostRevokeJobRetry } from './dashboard/v1/projects/revoke_jobs/postRevokeJobRetry';
 import { postRevokeJobCancel as dashboardPostRevokeJobCancel } from './dashboard/v1/revoke_jobs/postRevokeJobCancel';
+import { postWebhookEndpoints } from './api/v1/webhook_endpoints/postWebhookEndpoints';
+import { listWebhookEndpoints } from './api/v1/webhook_endpoints/listWebhookEndpoints';
+import { getWebhookEndpoint } from './api/v1/webhook_endpoints/getWebhookEndpoint';
+import { deleteWebhookEndpoint } from './api/v1/webhook_endpoints/deleteWebhookEndpoint';
+import { postWebhookEndpointRotateSecret } from './api/v1/webhook_endpoints/postWebhookEndpointRotateSecret';
+import { listWebhookDeliveries } from './api/v1/webhook_endpoints/deliveries/listWebhookDeliveries';
+import { postWebhookDeliveryRetry } from './api/v1/webhook_endpoints/deliveries/postWebhookDeliveryRetry';
+import { postPause } from './admin/v1/pause/postPause';
+import { postResume } from './admin/v1/pause/postResume';
+import { postProjectPause } from './dashboard/v1/projects/postProjectPause';
+import { postProjectResume } from './dashboard/v1/projects/postProjectResume';
+import { getPauseState } from './api/v1/pause_state/getPauseState';
+import { listAuditEvents as apiListAuditEvents } from './api/v1/audit_events/listAuditEvents';
+import { listAuditEvents as dashboardListAuditEvents } from './dashboard/v1/audit_events/listAuditEvents';
 
 /** The server is this list. */
 export function apolloRoutes(ctx: ApolloContext): AnyRoute[] {
@@ -97,5 +111,19 @@ export function apolloRoutes(ctx: ApolloContext): AnyRoute[] {
     getSession(ctx),
     deleteSession(ctx),
     dashboardPostRevokeJobCancel(ctx),
+    postWebhookEndpoints(ctx),
+    listWebhookEndpoints(ctx),
+    getWebhookEndpoint(ctx),
+    deleteWebhookEndpoint(ctx),
+    postWebhookEndpointRotateSecret(ctx),
+    listWebhookDeliveries(ctx),
+    postWebhookDeliveryRetry(ctx),
+    postPause(ctx),
+    postResume(ctx),
+    postProjectPause(ctx),
+    postProjectResume(ctx),
+    getPauseState(ctx),
+    apiListAuditEvents(ctx),
+    dashboardListAuditEvents(ctx),
   ];
 }

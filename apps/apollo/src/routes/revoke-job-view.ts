@@ -26,6 +26,10 @@ export const jobSchema = jobSummarySchema.extend({
   failure: runFailureSchema.nullable().describe('why the run failed (status failed), else null'),
   retrying: runRetryingSchema.nullable(),
   finished_at: z.string().nullable(),
+  paused: z
+    .object({ by: z.enum(['operator', 'project']), reason: z.string().nullable(), since: z.string() })
+    .nullable()
+    .describe('while running: set when a pause holds its provider calls (they wait where they are and continue on resume)'),
 });
 
 export const createdJobSchema = jobSummarySchema
@@ -89,7 +93,7 @@ export function presentJobSummary(job: JobRecord): z.infer<typeof jobSummarySche
 // a run Temporal no longer knows and that never wrote its row did not happen
 const NO_RUN = { code: 'workflow_missing', message: 'the run of this job is unknown to thermos and Temporal' };
 
-export function presentJob({ job, run }: JobWithRun): z.infer<typeof jobSchema> {
+export function presentJob({ job, run, paused }: JobWithRun): z.infer<typeof jobSchema> {
   return {
     ...presentJobSummary(job),
     status: run?.status ?? 'failed',
@@ -97,6 +101,7 @@ export function presentJob({ job, run }: JobWithRun): z.infer<typeof jobSchema> 
     failure: run ? run.failure : NO_RUN,
     retrying: run?.retrying ?? null,
     finished_at: run?.finished_at ?? null,
+    paused: paused ? { by: paused.by, reason: paused.reason, since: iso(paused.since) } : null,
   };
 }
 

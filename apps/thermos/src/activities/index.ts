@@ -4,6 +4,7 @@ import type { PrismaClient } from '@at/db';
 import type { createRevoker } from '@at/providers';
 import type { Vault } from '@at/vault';
 import { closeRun, completeRun } from '../runs/close-run';
+import type { PauseGate } from '../runs/pause-gate';
 import type { RunEnd } from '../runs/release-store';
 import { loadLanes } from '../runs/snapshot-store';
 import { toActivityFailure } from './failures';
@@ -13,7 +14,7 @@ import { snapshotRun, type SnapshotInput } from './snapshot';
 
 export { createSweepActivities, type SweepActivities } from './sweep';
 
-export type RevokeActivityDeps = { db: PrismaClient; vault: Vault; revoker: ReturnType<typeof createRevoker>; logger: Logger; concurrency: number };
+export type RevokeActivityDeps = { db: PrismaClient; vault: Vault; revoker: ReturnType<typeof createRevoker>; logger: Logger; concurrency: number; pause?: PauseGate | undefined };
 
 /** The revoke workflow's activities, bound to their dependencies (injected by the worker or a test). */
 export function createRevokeActivities(deps: RevokeActivityDeps) {

@@ -6,6 +6,7 @@ import type { createRevoker, OAuthCredential } from '@at/providers';
 import type { Vault } from '@at/vault';
 import { storeRotatedCredential } from '../runs/credential-store';
 import { groupCommit } from '../runs/group-commit';
+import type { PauseGate } from '../runs/pause-gate';
 import {
   loadAuthFailures,
   loadPendingItems,
@@ -32,7 +33,15 @@ export type PageCounts = { processed: number } & Record<ItemResult['outcome'], n
 export type PageResult = PageCounts & { stopped: boolean };
 export type RevokePageProgress = { cursor: number; counts: PageCounts };
 
-export type RevokePageDeps = { db: PrismaClient; vault: Vault; revoker: ReturnType<typeof createRevoker>; logger: Logger; concurrency: number };
+export type RevokePageDeps = {
+  db: PrismaClient;
+  vault: Vault;
+  revoker: ReturnType<typeof createRevoker>;
+  logger: Logger;
+  concurrency: number;
+  /** The kill switches: no call leaves for a paused project (absent: never paused). */
+  pause?: PauseGate | undefined;
+};
 
 export const UNRECORDABLE = 'unrecordable_result';
 const HEARTBEAT_EVERY_MS = 1_000;
@@ -99,7 +108,7 @@ export async function revokePage(deps: RevokePageDeps, input: RevokePageInput): 
     let result: Awaited<ReturnType<typeof revokeOne>>;
     try {
       result = await trackSends(flight.state, () =>
-        revokeOne(deps, writes, runId, item, authFailures, AbortSignal.any([calls.signal, flight.abandon.signal]), () => stopping),
+        revokeOne(deps, writes, runId, item, authFailures, AbortSignal.any([calls.signal, flight.abandon.signal]), () => stopping, flight.abandon),
       );
     } catch (error) {
       if (!flight.abandon.signal.aborted || calls.signal.aborted) throw error;
@@ -109,7 +118,7 @@ export async function revokePage(deps: RevokePageDeps, input: RevokePageInput): 
     }
     // an aborted call's fate at the provider is unknown: leave the item pending
     calls.signal.throwIfAborted();
-    // stopped while waiting for a refresh's lease: nothing was claimed, the item stays pending
+    // stopped while waiting for a refresh's lease or while paused: nothing was claimed or sent, the item stays pending
     if (result === 'unclaimed') return;
     if (result === 'abandoned') {
       // nothing was sent: the item stays pending, its connection goes back
@@ -225,7 +234,8 @@ const MAX_LEASE_WAIT_MS = 120_000;
 /**
  * The result of one connection; null when there is nothing to record (another attempt did, or
  * the run is closing); `abandoned` when the page stopped after claiming it but before sending;
- * `unclaimed` when it stopped while a token refresh held the connection (nothing claimed).
+ * `unclaimed` when it stopped while a token refresh held the connection or while it waited out
+ * a pause (nothing claimed).
  */
 async function revokeOne(
   deps: RevokePageDeps,
@@ -235,7 +245,13 @@ async function revokeOne(
   authFailures: Map<string, { errorCode: string; errorMessage: string }>,
   signal: AbortSignal,
   stopping: () => boolean,
+  abandon?: AbortController,
 ): Promise<ItemResult | null | 'abandoned' | 'unclaimed'> {
+  // the kill switch: while the project is paused the connection waits here, unclaimed, nothing sent
+  if (deps.pause) {
+    await deps.pause.wait(item.projectId, signal, stopping);
+    if (signal.aborted || stopping()) return 'unclaimed';
+  }
   let decision: ReturnType<typeof decide>;
   try {
     decision = decide(item, deps.vault, authFailures);
@@ -277,6 +293,19 @@ async function revokeOne(
     share: runId,
     // a refresh's new pair is sealed and stored before the revoker uses it
     onRotated: (credential: OAuthCredential) => storeRotatedCredential(deps.db, deps.vault, item.connectedAccountId, credential),
+    // a pause that came after the claim holds the request itself; stopped meanwhile, a revocation
+    // that sent nothing is abandoned (given back), one that already sent ends failed `paused`
+    beforeSend: async (sent: number): Promise<'send' | 'stop'> => {
+      const gate = deps.pause;
+      // not paused: the request goes (a cancel lets the calls past their slot finish, as always)
+      if (!gate || !(await gate.current(item.projectId))) return 'send';
+      await gate.wait(item.projectId, signal, stopping);
+      signal.throwIfAborted();
+      if (!stopping()) return 'send';
+      if (sent > 0 || !abandon) return 'stop';
+      abandon.abort(new Error('abandoned while paused, before anything was sent'));
+      throw abandon.signal.reason;
+    },
   };
   const result = await deps.revoker.revoke(request, signal);
   if (result.outcome === 'failed' && result.providerWide) {

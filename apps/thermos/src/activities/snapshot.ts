@@ -3,7 +3,7 @@ import type { PrismaClient } from '@at/db';
 import type { RunTarget } from '@at/common';
 import { ensureRun, snapshotNextPage } from '../runs/snapshot-store';
 
-export type SnapshotInput = { runId: string; workflowId: string; target: RunTarget; includeDeletedRoot: boolean; pageSize: number; snapshotPageSize: number };
+export type SnapshotInput = { runId: string; workflowId: string; target: RunTarget; includeDeletedRoot: boolean; jobId?: string | null; pageSize: number; snapshotPageSize: number };
 export type SnapshotResult = { total: number; pages: number; lanes: number };
 
 /**
@@ -13,7 +13,7 @@ export type SnapshotResult = { total: number; pages: number; lanes: number };
  */
 export async function snapshotRun(db: PrismaClient, input: SnapshotInput): Promise<SnapshotResult> {
   const ctx = Context.current();
-  await ensureRun(db, input.runId, input.workflowId, input.pageSize);
+  await ensureRun(db, input.runId, input.workflowId, input.pageSize, input.jobId ?? null);
   for (;;) {
     ctx.cancellationSignal.throwIfAborted();
     const progress = await snapshotNextPage(db, input.runId, input.target, input.includeDeletedRoot, input.snapshotPageSize);

@@ -1,5 +1,5 @@
 import type { FinalOutcome, OutcomeCounts } from '@at/common';
-import type { PrismaClient } from '@at/db';
+import { CONNECTION_EVENT_DATA, type PrismaClient } from '@at/db';
 
 /*
  * Lock order, in every writer of connections and credentials (here, release-store.ts, and
@@ -12,6 +12,7 @@ import type { PrismaClient } from '@at/db';
 export type PendingItem = {
   seq: number;
   connectedAccountId: string;
+  projectId: string;
   connectionStatus: string;
   authConfigId: string;
   toolkit: string;
@@ -35,7 +36,7 @@ export type ItemResult = {
 /** Pending items of a seq range with everything needed to revoke them, in seq order. */
 export async function loadPendingItems(db: PrismaClient, runId: string, fromSeq: number, toSeq: number): Promise<PendingItem[]> {
   const rows = await db.$queryRaw<Array<Record<string, unknown>>>`
-    SELECT i.seq, i.connected_account_id, ca.status::text AS status, ca.auth_config_id, ac.toolkit, ac.auth_scheme::text AS auth_scheme,
+    SELECT i.seq, i.connected_account_id, ca.project_id, ca.status::text AS status, ca.auth_config_id, ac.toolkit, ac.auth_scheme::text AS auth_scheme,
            ac.client_id, ac.client_secret_sealed, ac.revocation_endpoint, ac.token_endpoint, c.sealed
     FROM revoke_items i
     JOIN connected_accounts ca ON ca.id = i.connected_account_id
@@ -46,6 +47,7 @@ export async function loadPendingItems(db: PrismaClient, runId: string, fromSeq:
   return rows.map((r) => ({
     seq: Number(r['seq']),
     connectedAccountId: String(r['connected_account_id']),
+    projectId: String(r['project_id']),
     connectionStatus: String(r['status']),
     authConfigId: String(r['auth_config_id']),
     toolkit: String(r['toolkit']),
@@ -131,7 +133,8 @@ export type OutcomeRecord = { seq: number; connectedAccountId: string; result: I
  * Records outcomes in one statement: each item (only while still pending, so a re-run never
  * overwrites a result); where the credential is dead or unusable upstream, crypto-shreds it and
  * marks the connection revoked; where the outcome is `failed`, puts back the status the
- * connection had before this run set it `revoking`. Returns, in input order, whether each item
+ * connection had before this run set it `revoking`; for each connection that became revoked,
+ * writes its `connected_account.revoked` event (the outbox, in the same statement). Returns, in input order, whether each item
  * was recorded by this call.
  */
 export async function recordOutcomes(db: PrismaClient, runId: string, records: OutcomeRecord[]): Promise<boolean[]> {
@@ -145,7 +148,7 @@ export async function recordOutcomes(db: PrismaClient, runId: string, records: O
         ${column((r) => r.result.errorMessage ?? '')}::text[], ${column((r) => r.result.attempts)}::int[])
         AS t(seq, connected_account_id, outcome, revoked_tokens, error_code, error_message, attempts)),
     locked_conn AS MATERIALIZED (
-      SELECT id FROM connected_accounts WHERE id IN (SELECT connected_account_id FROM input) ORDER BY id FOR UPDATE),
+      SELECT id, status FROM connected_accounts WHERE id IN (SELECT connected_account_id FROM input) ORDER BY id FOR UPDATE),
     locked_cred AS MATERIALIZED (
       SELECT connected_account_id FROM credentials WHERE connected_account_id IN (SELECT id FROM locked_conn) ORDER BY connected_account_id FOR UPDATE),
     item AS (
@@ -155,7 +158,17 @@ export async function recordOutcomes(db: PrismaClient, runId: string, records: O
       -- otherwise hash every pending item of the run for each batch
       FROM input WHERE i.run_id = ${runId} AND i.seq = ANY(${seqs}::int[]) AND i.seq = input.seq AND i.outcome = 'pending'
         AND (SELECT count(*) FROM locked_cred) >= 0
-      RETURNING i.seq, i.connected_account_id, input.outcome IN ('revoked', 'already_revoked', 'unsupported_by_provider') AS shred),
+      RETURNING i.seq, i.connected_account_id, input.outcome, input.outcome IN ('revoked', 'already_revoked', 'unsupported_by_provider') AS shred),
+    -- the outbox, in this same statement: a connection that becomes revoked has its event, naming the outcome and the starter's job
+    event AS (
+      INSERT INTO events (id, org_id, project_id, connected_account_id, type, data)
+      SELECT at_new_id('evt'), ca.org_id, ca.project_id, ca.id, 'connected_account.revoked',
+        ${CONNECTION_EVENT_DATA} || jsonb_build_object('outcome', item.outcome, 'job_id', (SELECT job_id FROM revoke_runs WHERE id = ${runId}))
+      FROM item JOIN locked_conn lc ON lc.id = item.connected_account_id JOIN connected_accounts ca ON ca.id = item.connected_account_id
+        JOIN auth_configs ac ON ac.id = ca.auth_config_id
+      WHERE item.shred AND lc.status <> 'revoked'
+      ORDER BY ca.id
+      RETURNING 1),
     cred AS (
       UPDATE credentials SET sealed = NULL, destroyed_at = CURRENT_TIMESTAMP, refreshable = false
       WHERE connected_account_id IN (SELECT connected_account_id FROM item WHERE shred) AND destroyed_at IS NULL

@@ -89,10 +89,28 @@ export async function recountRun(db: PrismaClient, runId: string): Promise<void>
 /** Writes how the run ended (once: a finished run keeps its first ending) and that it holds nothing any more. */
 export async function markEnded(db: PrismaClient, runId: string, end: RunEnd | { status: 'completed' }): Promise<void> {
   const failure = end.status === 'failed' ? { code: end.code, message: end.message } : { code: null, message: null };
+  // the run row is locked first: of two closers, only the one that sees it running writes the events
   await db.$executeRaw`
-    UPDATE revoke_runs SET status = CASE WHEN status = 'running' THEN ${end.status}::run_status ELSE status END,
-      failure_code = CASE WHEN status = 'running' THEN ${failure.code}::text ELSE failure_code END,
-      failure_message = CASE WHEN status = 'running' THEN ${failure.message}::text ELSE failure_message END,
-      finished_at = coalesce(finished_at, CURRENT_TIMESTAMP), released_at = CURRENT_TIMESTAMP, closing = true
-    WHERE id = ${runId}`;
+    WITH before AS MATERIALIZED (SELECT id, status FROM revoke_runs WHERE id = ${runId} FOR UPDATE),
+    ended AS (
+      UPDATE revoke_runs r SET status = CASE WHEN r.status = 'running' THEN ${end.status}::run_status ELSE r.status END,
+        failure_code = CASE WHEN r.status = 'running' THEN ${failure.code}::text ELSE r.failure_code END,
+        failure_message = CASE WHEN r.status = 'running' THEN ${failure.message}::text ELSE r.failure_message END,
+        finished_at = coalesce(r.finished_at, CURRENT_TIMESTAMP), released_at = CURRENT_TIMESTAMP, closing = true
+      FROM before WHERE r.id = before.id
+      RETURNING r.id, r.total, r.failure_code, r.failure_message, before.status = 'running' AS now_ended),
+    counts AS (
+      SELECT coalesce(sum(revoked), 0) AS revoked, coalesce(sum(already_revoked), 0) AS already_revoked,
+        coalesce(sum(unsupported_by_provider), 0) AS unsupported_by_provider, coalesce(sum(failed), 0) AS failed, coalesce(sum(cancelled), 0) AS cancelled
+      FROM revoke_page_counts WHERE run_id = ${runId})
+    -- one revoke_job.<status> event per job sharing the run, in the transaction that ends it
+    INSERT INTO events (id, org_id, project_id, connected_account_id, type, data)
+    SELECT at_new_id('evt'), j.org_id, j.project_id, NULL, 'revoke_job.' || ${end.status}::text,
+      jsonb_build_object('job_id', j.id, 'project_id', j.project_id, 'status', ${end.status}::text,
+        'counts', jsonb_build_object('total', ended.total, 'revoked', counts.revoked, 'already_revoked', counts.already_revoked,
+          'unsupported_by_provider', counts.unsupported_by_provider, 'failed', counts.failed, 'cancelled', counts.cancelled),
+        'failure', CASE WHEN ended.failure_code IS NULL THEN NULL ELSE jsonb_build_object('code', ended.failure_code, 'message', ended.failure_message) END)
+    FROM ended CROSS JOIN counts JOIN jobs j ON j.run_id = ended.id
+    WHERE ended.now_ended AND j.deleted_at IS NULL
+    ORDER BY j.id`;
 }

@@ -27,8 +27,8 @@ export const SHARED_LANE_KEY = 'small providers';
 export type SnapshotProgress = { total: number; done: boolean };
 
 /** Creates the run row once; later calls (retries, continued runs) find it. */
-export async function ensureRun(db: DbClient, runId: string, workflowId: string, pageSize: number): Promise<void> {
-  await db.$executeRaw`INSERT INTO revoke_runs (id, workflow_id, page_size) VALUES (${runId}, ${workflowId}, ${pageSize}) ON CONFLICT (id) DO NOTHING`;
+export async function ensureRun(db: DbClient, runId: string, workflowId: string, pageSize: number, jobId: string | null = null): Promise<void> {
+  await db.$executeRaw`INSERT INTO revoke_runs (id, workflow_id, page_size, job_id) VALUES (${runId}, ${workflowId}, ${pageSize}, ${jobId}) ON CONFLICT (id) DO NOTHING`;
 }
 
 /** Per auth config in the target, how many connections it holds, with its provider key. */

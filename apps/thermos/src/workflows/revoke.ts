@@ -78,7 +78,7 @@ export async function revokeWorkflow(input: RevokeWorkflowInput): Promise<Revoke
     try {
       // the snapshot runs to its end even when cancelled: then every item it took is cancelled
       const snapshot = await CancellationScope.nonCancellable(() =>
-        acts.snapshotRun({ runId, workflowId: info.workflowId, target: input.target, includeDeletedRoot: input.includeDeletedRoot, pageSize: tuning.pageSize, snapshotPageSize: tuning.snapshotPageSize }),
+        acts.snapshotRun({ runId, workflowId: info.workflowId, target: input.target, includeDeletedRoot: input.includeDeletedRoot, jobId: input.jobId ?? null, pageSize: tuning.pageSize, snapshotPageSize: tuning.snapshotPageSize }),
       );
       state = { lanes: [], laneCursor: 0, lanesLoaded: 0, lanesTotal: snapshot.lanes, pageCount: snapshot.pages, pagesDone: 0 };
     } catch (error) {

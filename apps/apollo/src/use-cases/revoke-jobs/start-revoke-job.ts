@@ -44,7 +44,7 @@ function summaryOf(request: StartJobRequest): string {
 }
 
 async function startOrJoin(temporal: Client, taskQueue: string, workflowId: string, jobId: string, request: StartJobRequest, tuning: RevokeTuning): Promise<StartedRun> {
-  const input: RevokeWorkflowInput = { target: request.target, includeDeletedRoot: request.includeDeletedRoot, tuning };
+  const input: RevokeWorkflowInput = { target: request.target, includeDeletedRoot: request.includeDeletedRoot, jobId, tuning };
   for (let attempt = 1; ; attempt += 1) {
     try {
       const handle = await temporal.workflow.start(WORKFLOW_TYPES.revoke, {

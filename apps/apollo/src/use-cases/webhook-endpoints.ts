@@ -1,0 +1,43 @@
+import { ALL_EVENTS, newId, newWebhookSecret, NotFoundError, ValidationError } from '@at/common';
+import type { ProjectCaller } from '../auth/authenticators';
+import type { ApolloContext } from '../context';
+import { insertWebhookEndpoint, rotateWebhookSecret, type WebhookEndpointRecord } from '../repositories/webhook-endpoints';
+import { endpointIssues } from './create-auth-config';
+
+/** After a rotation the previous secret keeps signing this long, so receivers can switch without losing a delivery. */
+export const ROTATION_OVERLAP_MS = 24 * 3_600_000;
+
+export type WebhookEndpointInput = { url: string; events: string[]; description: string | undefined };
+
+export type WithSecret = { endpoint: WebhookEndpointRecord; secret: string };
+
+/**
+ * A webhook endpoint of the caller's project. Its URL obeys the providers' egress policy, checked
+ * now (and by thermos at every delivery). The secret is sealed; it is returned this once.
+ */
+export async function createWebhookEndpoint(ctx: ApolloContext, caller: ProjectCaller, input: WebhookEndpointInput): Promise<WithSecret> {
+  const policy = { allowedHosts: ctx.env.PROVIDER_ALLOWED_HOSTS, allowInsecureLoopback: ctx.env.PROVIDER_ALLOW_INSECURE_LOOPBACK };
+  const issues = await endpointIssues('body.url', input.url, policy);
+  if (issues.length > 0) throw new ValidationError('invalid webhook endpoint', issues);
+  const id = newId('we');
+  const secret = newWebhookSecret();
+  const events = input.events.includes(ALL_EVENTS) ? [ALL_EVENTS] : [...new Set(input.events)].sort();
+  const endpoint = await insertWebhookEndpoint(ctx.db, {
+    id,
+    orgId: caller.orgId,
+    projectId: caller.projectId,
+    url: input.url,
+    events,
+    description: input.description ?? null,
+    secretSealed: ctx.vault.sealJson(secret, id),
+  });
+  return { endpoint, secret };
+}
+
+/** A new secret; the old one keeps signing for ROTATION_OVERLAP_MS (both signatures are sent meanwhile). */
+export async function rotateEndpointSecret(ctx: ApolloContext, caller: ProjectCaller, id: string): Promise<WithSecret> {
+  const secret = newWebhookSecret();
+  const endpoint = await rotateWebhookSecret(ctx.db, caller.projectId, id, ctx.vault.sealJson(secret, id), new Date(Date.now() + ROTATION_OVERLAP_MS));
+  if (!endpoint) throw new NotFoundError('webhook endpoint');
+  return { endpoint, secret };
+}
