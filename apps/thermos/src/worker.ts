@@ -5,7 +5,6 @@ import type { createRevoker } from '@at/providers';
 import type { Vault } from '@at/vault';
 import { createHealthActivities, createRefreshAheadActivities, createRevokeActivities, createSweepActivities } from './activities';
 import type { RefreshAheadDeps } from './activities/refresh-ahead';
-import { createHealthActivities, createRevokeActivities, createSweepActivities } from './activities';
 import type { PauseGate } from './runs/pause-gate';
 
 /** How a worker polls and runs, whatever activities it is given. */
