@@ -6,7 +6,7 @@
  */
 import { createProviderServer, type ProviderServer } from '@at/devstack';
 import { providerAuthConfig, providerConnections } from './support/provider-seed';
-import { allResults, seedTenant, waitForJob, type Tenant } from './support/seed';
+import { allResults, seedAuthConfig, seedConnection, seedTenant, waitForJob, type Tenant } from './support/seed';
 import { startStack, type Stack } from './support/stack';
 
 const CLIENT = { clientId: 'pause-app', clientSecret: 'pause-app-SECRET-0123456789' };
@@ -107,3 +107,30 @@ test('pause mid-job: nothing is sent while paused, the operator beats a project 
   expect(results.every((r) => r['outcome'] === 'revoked')).toBe(true);
   expect(provider.stats().tokensRevokedMoreThanOnce).toBe(0);
 });
+
+test('a paused project sends no refresh: the vend of an expired token answers 503 and the connection stays active; resumed, it refreshes', async () => {
+  const vending = await seedTenant(stack, 'vend-paused');
+  const authConfigId = await seedAuthConfig(stack, vending.apiKey, {
+    toolkit: 'oauth2', auth_scheme: 'oauth2', client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret, revocation_endpoint: `${provider.url}/revoke`, token_endpoint: `${provider.url}/token`,
+  });
+  const [pair] = provider.issueTokens(1, CLIENT.clientId);
+  const id = await seedConnection(stack, vending.apiKey, authConfigId, { access_token: pair!.access_token, refresh_token: pair!.refresh_token, expires_at: new Date(Date.now() - 60_000).toISOString() }, 'vend-user');
+  const orgOf = { authorization: `Bearer ${vending.orgToken}` };
+  expect((await stack.request('POST', `/dashboard/v1/projects/${vending.projectId}/pause`, { headers: orgOf, body: { reason: 'vend test' } })).status).toBe(200);
+  // apollo re-reads the pauses every 2 s
+  await sleep(2_500);
+  provider.resetStats();
+  const paused = await stack.request<{ error: { code: string; message: string } }>('GET', `/api/v1/connected_accounts/${id}/token`, { headers: api(vending.apiKey) });
+  expect(paused.status).toBe(503);
+  expect(paused.body.error.message).not.toContain(pair!.access_token);
+  expect(provider.stats()).toMatchObject({ refreshRequests: 0 });
+  const account = await stack.request('GET', `/api/v1/connected_accounts/${id}`, { headers: api(vending.apiKey) });
+  expect(account.body['status']).toBe('active');
+
+  expect((await stack.request('POST', `/dashboard/v1/projects/${vending.projectId}/resume`, { headers: orgOf, body: {} })).status).toBe(200);
+  await sleep(2_500);
+  const resumed = await stack.request('GET', `/api/v1/connected_accounts/${id}/token`, { headers: api(vending.apiKey) });
+  expect(resumed.status).toBe(200);
+  expect(resumed.body).toMatchObject({ connected_account_id: id, refreshed: true });
+  expect(provider.stats()).toMatchObject({ refreshRequests: 1 });
+}, 60_000);

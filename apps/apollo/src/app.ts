@@ -11,7 +11,7 @@ import {
   OpenAPIRegistry,
   type RunningServer,
 } from '@at/http';
-import { refreshTiming } from '@at/lifecycle';
+import { createPauseGate, providerGateOf, refreshTiming } from '@at/lifecycle';
 import { createPostgresRateLimiter, createRefresher } from '@at/providers';
 import { Vault } from '@at/vault';
 import { adminTokenAuth, apiKeyAuth, consoleSessionAuth, orgTokenAuth } from './auth/authenticators';
@@ -93,7 +93,8 @@ export async function startApollo(env: ApolloEnv, options: { logger?: Logger } =
     temporal,
     thermos: createThermosClient({ baseUrl: env.THERMOS_URL, serviceToken: env.THERMOS_SERVICE_TOKEN }),
     cursors: createCursorCodec(env.CURSOR_SECRET),
-    lifecycle: { db, vault, refresher, logger, timing: refreshTiming(env.TOKEN_REFRESH_TIMEOUT_MS) },
+    // a vend's refresh obeys the kill switches too (re-read every 2 s): paused, it serves what it has
+    lifecycle: { db, vault, refresher, logger, gate: providerGateOf(createPauseGate({ db, envPaused: env.PROVIDER_CALLS_PAUSED, logger })), timing: refreshTiming(env.TOKEN_REFRESH_TIMEOUT_MS) },
     auth: { project: apiKeyAuth(db, limiter), org: orgTokenAuth(db, limiter), session: consoleSessionAuth(db, limiter), admin: adminTokenAuth(env.ADMIN_TOKEN) },
   };
 

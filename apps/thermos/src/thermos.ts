@@ -3,14 +3,13 @@ import { NativeConnection } from '@temporalio/worker';
 import { createLogger, sweepScheduleId, type Logger } from '@at/common';
 import { createDb } from '@at/db';
 import { listen, type RunningServer } from '@at/http';
-import { refreshTiming } from '@at/lifecycle';
+import { createPauseGate, providerGateOf, refreshTiming } from '@at/lifecycle';
 import { createPostgresRateLimiter, createRefresher, createRevoker, egressRefusalOf } from '@at/providers';
 import { Vault } from '@at/vault';
 import type { ThermosEnv } from './env';
 import { createThermosApp } from './http/app';
 import { trackingRateLimiter } from './activities/send-tracking';
 import { ensureRefreshAheadSchedule } from './refresh/schedule';
-import { createPauseGate } from './runs/pause-gate';
 import { startReconciler, type Reconciler } from './runs/reconciler';
 import { startWebhookDeliverer, type WebhookDeliverer } from './webhooks/deliverer';
 import { ensureSweepSchedule } from './sweep-schedule';
@@ -86,6 +85,8 @@ export async function startThermos(env: ThermosEnv, options: { logger?: Logger }
     });
     // one refresh implementation with apollo's vend path: the same lease, ceilings and rules
     const refresher = createRefresher({ egress, baseUrls: env.PROVIDER_BASE_URLS, ceilings: env.PROVIDER_RATE_LIMITS, rateLimiter, timeoutMs: env.TOKEN_REFRESH_TIMEOUT_MS });
+    // one view of the kill switches for revocations and refreshes alike
+    const pause = createPauseGate({ db, envPaused: env.PROVIDER_CALLS_PAUSED, ttlMs: env.PAUSE_CHECK_INTERVAL_MS, logger });
     worker = await startWorker({
       connection: nativeConnection,
       namespace: env.TEMPORAL_NAMESPACE,
@@ -94,12 +95,12 @@ export async function startThermos(env: ThermosEnv, options: { logger?: Logger }
       revoker,
       logger,
       concurrency: env.REVOKE_CONCURRENCY,
-      pause: createPauseGate({ db, envPaused: env.PROVIDER_CALLS_PAUSED, ttlMs: env.PAUSE_CHECK_INTERVAL_MS, logger }),
+      pause,
       maxConcurrentActivities: env.MAX_CONCURRENT_ACTIVITIES,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       workflowBundlePath: workflowBundle,
-      refreshAhead: { db, vault, refresher, logger, timing: refreshTiming(env.TOKEN_REFRESH_TIMEOUT_MS), concurrency: env.REFRESH_AHEAD_CONCURRENCY },
+      refreshAhead: { db, vault, refresher, logger, gate: providerGateOf(pause), timing: refreshTiming(env.TOKEN_REFRESH_TIMEOUT_MS), concurrency: env.REFRESH_AHEAD_CONCURRENCY },
     });
     reconciler = startReconciler({ db, temporal: new Client({ connection: nativeConnection, namespace: env.TEMPORAL_NAMESPACE }), logger, everyMs: env.RUN_RECONCILE_INTERVAL_MS });
     if (env.REFRESH_AHEAD_INTERVAL_SECONDS > 0) {

@@ -5,7 +5,7 @@ import type { createRevoker } from '@at/providers';
 import type { Vault } from '@at/vault';
 import { createHealthActivities, createRefreshAheadActivities, createRevokeActivities, createSweepActivities } from './activities';
 import type { RefreshAheadDeps } from './activities/refresh-ahead';
-import type { PauseGate } from './runs/pause-gate';
+import type { PauseGate } from '@at/lifecycle';
 
 /** How a worker polls and runs, whatever activities it is given. */
 export type WorkerSettings = {

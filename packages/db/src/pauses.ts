@@ -3,7 +3,7 @@ import type { DbClient } from './transaction';
 /*
  * The kill switches: an operator pause (row id 'operator', or PROVIDER_CALLS_PAUSED at start-up)
  * and one per project (row id = the project id). While one applies, no provider call leaves for
- * the project: thermos checks before every call (pause-gate.ts), re-reading this table every
+ * the project: thermos checks before every call (@at/lifecycle pause-gate.ts), re-reading this table every
  * few seconds. A row exists while its pause holds.
  */
 

@@ -5,3 +5,4 @@ export { refreshCredential, type LifecycleDeps, type RefreshAttempt, type Refres
 export { DEFAULT_REFRESH_DEADLINE_MS, refreshTiming, type RefreshTiming } from './timing';
 export { markNeedsReauth, markNotRefreshable, recordRefreshFailed, recordRefreshed, recordRotatedForRevocation, replaceCredential, type ReplaceOutcome, type StoredCredential } from './transitions';
 export { vendCredential, type VendResult } from './vend-credential';
+export { createPauseGate, providerGateOf, type PauseGate } from './pause-gate';

@@ -4,7 +4,7 @@ import type { PrismaClient } from '@at/db';
 import type { createRevoker } from '@at/providers';
 import type { Vault } from '@at/vault';
 import { closeRun, completeRun } from '../runs/close-run';
-import type { PauseGate } from '../runs/pause-gate';
+import type { PauseGate } from '@at/lifecycle';
 import type { RunEnd } from '../runs/release-store';
 import { loadLanes } from '../runs/snapshot-store';
 import { toActivityFailure } from './failures';

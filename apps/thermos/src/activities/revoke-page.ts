@@ -6,7 +6,7 @@ import type { createRevoker, OAuthCredential } from '@at/providers';
 import type { Vault } from '@at/vault';
 import { storeRotatedCredential } from '../runs/credential-store';
 import { groupCommit } from '../runs/group-commit';
-import type { PauseGate } from '../runs/pause-gate';
+import type { PauseGate } from '@at/lifecycle';
 import {
   loadAuthFailures,
   loadPendingItems,

@@ -1,9 +1,11 @@
 import type { Logger } from '@at/common';
 import { pauseFor, readPauses, type AppliedPause, type PauseRow, type PrismaClient } from '@at/db';
+import type { ProviderGate } from './provider-gate';
 
 /**
- * The one seam every provider call of a run passes (revokePage, before claiming a connection):
- * while a pause applies to the connection's project the call waits, sending nothing, and goes on
+ * The kill switches as every provider call sees them: thermos's revocation pages wait here before
+ * claiming a connection (and before each request leaves), and every refresh (apollo's vend,
+ * thermos's refresh ahead) asks `providerGateOf` before calling. While a pause applies to the connection's project the call waits, sending nothing, and goes on
  * when it is lifted. Pauses are re-read at most every `ttlMs`, so a pause or resume reaches
  * every worker within a few seconds without a query per call.
  */
@@ -55,5 +57,14 @@ export function createPauseGate(options: { db: PrismaClient; envPaused: boolean;
         });
       }
     },
+  };
+}
+
+/** The refresh path's gate: a paused project's refresh is not sent (the vend serves what it has). */
+export function providerGateOf(pause: PauseGate): ProviderGate {
+  return async (target) => {
+    const applied = await pause.current(target.projectId);
+    if (!applied) return { allowed: true };
+    return { allowed: false, reason: applied.by === 'operator' ? `paused by the operator${applied.reason ? `: ${applied.reason}` : ''}` : `project paused${applied.reason ? `: ${applied.reason}` : ''}` };
   };
 }
