@@ -105,6 +105,30 @@ test('a grant revoked at the provider turns its connection needs_reauth in the f
   expect(health.body).toEqual({ any_needs_reauth: true, items: [{ auth_config_id: authConfigId, toolkit: 'oauth2', active: DUE + 2 - 1, needs_reauth: 1, revoking: 0, revoked: 0 }] });
   const vend = await stack.request<{ error: { code: string } }>('GET', `/api/v1/connected_accounts/${victim}/token`, { headers: { 'x-api-key': tenant.apiKey } });
   expect({ status: vend.status, code: vend.body.error.code }).toEqual({ status: 409, code: 'needs_reauth' });
+  // the transition's outbox event, written in the same statement: once, naming the reason
+  const needsReauth = await stack.db.db.event.findMany({ where: { connectedAccountId: victim, type: 'connected_account.needs_reauth' } });
+  expect(needsReauth).toHaveLength(1);
+  expect(needsReauth[0]!.data).toMatchObject({ connected_account_id: victim, auth_config_id: authConfigId, toolkit: 'oauth2', reason: 'invalid_grant' });
+
+  // the end user reconnects: same id, active again, and one recovered event (none for an active -> active replace)
+  const [fresh] = await oauth.mint(CLIENT.clientId, 'ahead-user', 1);
+  const put = await stack.request('PUT', `/api/v1/connected_accounts/${victim}/credentials`, {
+    headers: { 'x-api-key': tenant.apiKey },
+    body: { access_token: fresh!.accessToken, refresh_token: fresh!.refreshToken, expires_at: new Date(Date.now() + 3_600_000).toISOString() },
+  });
+  expect(put.status).toBe(200);
+  expect(put.body['status']).toBe('active');
+  const again = await stack.request('PUT', `/api/v1/connected_accounts/${victim}/credentials`, {
+    headers: { 'x-api-key': tenant.apiKey },
+    body: { access_token: fresh!.accessToken, refresh_token: fresh!.refreshToken, expires_at: new Date(Date.now() + 3_600_000).toISOString() },
+  });
+  expect(again.status).toBe(200);
+  const recovered = await stack.db.db.event.findMany({ where: { connectedAccountId: victim, type: 'connected_account.recovered' } });
+  expect(recovered).toHaveLength(1);
+  expect(recovered[0]!.data).toMatchObject({ connected_account_id: victim, auth_config_id: authConfigId });
+  const secrets = JSON.stringify((await stack.db.db.event.findMany({ where: { connectedAccountId: victim }, select: { type: true, data: true } })));
+  expect(secrets).not.toContain(fresh!.refreshToken);
+  expect(secrets).not.toContain(fresh!.accessToken);
 });
 
 test('its passes are findable in Temporal by search attributes, with a summary and progress', async () => {

@@ -1,4 +1,4 @@
-import type { ConnectionStatus } from '@at/db';
+import { CONNECTION_EVENT_DATA, type ConnectionStatus } from '@at/db';
 import type { SealedBox } from '@at/vault';
 import type { DbClient } from './credential-state';
 import type { Lease } from './lease';
@@ -62,10 +62,18 @@ export async function markNeedsReauth(db: DbClient, lease: Pick<Lease, 'connecte
     cred AS (
       UPDATE credentials SET refresh_lease_owner = NULL, refresh_lease_until = NULL, refreshable = false
       WHERE connected_account_id = (SELECT id FROM ca) AND refresh_lease_owner = ${lease.owner}
-      RETURNING connected_account_id)
-    UPDATE connected_accounts SET status = 'needs_reauth', status_reason = ${reason}, last_refresh_error_at = clock_timestamp(), last_refresh_error = ${reason}
-    WHERE id IN (SELECT connected_account_id FROM cred)
-    RETURNING id`;
+      RETURNING connected_account_id),
+    acct AS (
+      UPDATE connected_accounts SET status = 'needs_reauth', status_reason = ${reason}, last_refresh_error_at = clock_timestamp(), last_refresh_error = ${reason}
+      WHERE id IN (SELECT connected_account_id FROM cred)
+      RETURNING id),
+    -- the outbox, in this same statement
+    event AS (
+      INSERT INTO events (id, org_id, project_id, connected_account_id, type, data)
+      SELECT at_new_id('evt'), ca.org_id, ca.project_id, ca.id, 'connected_account.needs_reauth', ${CONNECTION_EVENT_DATA} || jsonb_build_object('reason', ${reason}::text)
+      FROM connected_accounts ca JOIN auth_configs ac ON ac.id = ca.auth_config_id WHERE ca.id IN (SELECT id FROM acct)
+      RETURNING 1)
+    SELECT id FROM acct`;
   return rows.length === 1;
 }
 
@@ -126,7 +134,15 @@ export async function replaceCredential(db: DbClient, input: { connectedAccountI
     acct AS (
       UPDATE connected_accounts SET status = 'active', status_reason = NULL
       WHERE id IN (SELECT connected_account_id FROM cred)
-      RETURNING id)
+      RETURNING id),
+    -- needs_reauth -> active: the outbox's recovered event, in this same statement
+    event AS (
+      INSERT INTO events (id, org_id, project_id, connected_account_id, type, data)
+      SELECT at_new_id('evt'), ca.org_id, ca.project_id, ca.id, 'connected_account.recovered', ${CONNECTION_EVENT_DATA}
+      FROM connected_accounts ca JOIN auth_configs ac ON ac.id = ca.auth_config_id
+      -- the status it had before this statement (the locked row the first CTE read)
+      WHERE ca.id IN (SELECT id FROM acct) AND (SELECT prior.status FROM ca prior) = 'needs_reauth'
+      RETURNING 1)
     SELECT ca.status, (SELECT refresh_lease_until FROM cur) AS lease_until, coalesce((SELECT leased FROM cur), false) AS leased,
            EXISTS (SELECT 1 FROM acct) AS replaced
     FROM ca`;

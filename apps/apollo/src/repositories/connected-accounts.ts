@@ -1,4 +1,4 @@
-import type { AuthScheme, ConnectionStatus, DbClient } from '@at/db';
+import { insertEvent, transaction, type AuthScheme, type ConnectionStatus, type DbClient } from '@at/db';
 import type { SealedBox } from '@at/vault';
 import { afterId, deletedNow } from './query-parts';
 
@@ -53,14 +53,28 @@ export type NewConnectedAccount = {
   credential: { sealed: SealedBox; expiresAt: Date | null; refreshable: boolean };
 };
 
-/** Inserts the account and its sealed credential in one statement (a nested write is atomic). */
+/**
+ * Inserts the account and its sealed credential (one nested write) with its
+ * `connected_account.created` event, in one transaction (the caller's, if it is in one): every
+ * way a connection is made (the API, a hosted connect) emits the event.
+ */
 export async function insertConnectedAccount(db: DbClient, input: NewConnectedAccount): Promise<ConnectedAccountRecord> {
   const { credential, ...account } = input;
-  const row = await db.connectedAccount.create({
-    data: { ...account, credential: { create: { sealed: credential.sealed, expiresAt: credential.expiresAt, refreshable: credential.refreshable } } },
-    select: connectedAccountColumns,
+  return transaction(db, async (tx) => {
+    const row = await tx.connectedAccount.create({
+      data: { ...account, credential: { create: { sealed: credential.sealed, expiresAt: credential.expiresAt, refreshable: credential.refreshable } } },
+      select: connectedAccountColumns,
+    });
+    const record = toRecord(row);
+    await insertEvent(tx, {
+      orgId: record.orgId,
+      projectId: record.projectId,
+      connectedAccountId: record.id,
+      type: 'connected_account.created',
+      data: { connected_account_id: record.id, project_id: record.projectId, auth_config_id: record.authConfigId, user_id: record.userId, toolkit: record.toolkit },
+    });
+    return record;
   });
-  return toRecord(row);
 }
 
 export async function findLiveConnectedAccount(db: DbClient, projectId: string, id: string): Promise<ConnectedAccountRecord | null> {

@@ -1,5 +1,4 @@
 import { newId, NotFoundError } from '@at/common';
-import { insertEvent, transaction } from '@at/db';
 import type { Credential } from '@at/providers';
 import type { ProjectCaller } from '../auth/authenticators';
 import type { ApolloContext } from '../context';
@@ -13,29 +12,19 @@ export type ConnectedAccountInput = { authConfigId: string; userId: string; cred
 /**
  * Connects an end user under a live auth config of the caller's project. The account and its
  * credential (sealed to the account id) are written together, with its
- * `connected_account.created` event in the same transaction.
+ * `connected_account.created` event in the same transaction (insertConnectedAccount).
  */
 export async function createConnectedAccount(ctx: ApolloContext, caller: ProjectCaller, input: ConnectedAccountInput): Promise<ConnectedAccountRecord> {
   const authConfig = await findLiveAuthConfig(ctx.db, caller.projectId, input.authConfigId);
   if (!authConfig) throw new NotFoundError('auth config');
   assertCredentialFits(authConfig, input.credential);
   const id = newId('ca');
-  return transaction(ctx.db, async (tx) => {
-    const account = await insertConnectedAccount(tx, {
-      id,
-      orgId: authConfig.orgId,
-      projectId: authConfig.projectId,
-      authConfigId: authConfig.id,
-      userId: input.userId,
-      credential: storedCredentialOf(ctx.vault, id, input.credential),
-    });
-    await insertEvent(tx, {
-      orgId: account.orgId,
-      projectId: account.projectId,
-      connectedAccountId: account.id,
-      type: 'connected_account.created',
-      data: { connected_account_id: account.id, project_id: account.projectId, auth_config_id: account.authConfigId, user_id: account.userId, toolkit: account.toolkit },
-    });
-    return account;
+  return insertConnectedAccount(ctx.db, {
+    id,
+    orgId: authConfig.orgId,
+    projectId: authConfig.projectId,
+    authConfigId: authConfig.id,
+    userId: input.userId,
+    credential: storedCredentialOf(ctx.vault, id, input.credential),
   });
 }
