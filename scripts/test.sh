@@ -5,7 +5,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 ./scripts/install.sh
-TURBO_TELEMETRY_DISABLED=1 pnpm exec turbo run lint typecheck --output-logs=errors-only
+# build: the workflow bundle a production worker loads (apps/thermos/dist, cached by turbo)
+TURBO_TELEMETRY_DISABLED=1 pnpm exec turbo run lint typecheck build --output-logs=errors-only
 pnpm exec tsc --noEmit -p tsconfig.json
 pnpm exec tsc --noEmit -p test/tsconfig.json
 pnpm exec eslint --cache --cache-location node_modules/.cache/eslint-root test scripts bench temporal

@@ -3,10 +3,9 @@
  * finishes the job with every connection exactly once; the run continues as new along the way
  * (the test server suggests it at 40 events); its histories replay deterministically.
  */
-import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { spawnProviderServer, type SpawnedProviderServer } from '@at/devstack';
-import { workflowBundlePath } from '@at/thermos';
+import { fetchRunChain, workflowBundlePath } from '@at/thermos';
 import { allResults, bulkConnections, seedAuthConfig, seedTenant, waitForJob, type Tenant } from './support/seed';
 import { startStack, type Stack } from './support/stack';
 
@@ -105,16 +104,7 @@ test('a worker killed with SIGKILL mid-job: after a restart the job completes wi
 
 async function chainHistories() {
   const job = await stack.db.db.job.findUniqueOrThrow({ where: { id: jobId } });
-  const histories: Array<{ runId: string; history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>> }> = [];
-  let runId: string | undefined = job.runId;
-  while (runId) {
-    const handle: WorkflowHandle = stack.temporal.workflow.getHandle(job.workflowId, runId);
-    const history = await handle.fetchHistory();
-    histories.push({ runId, history });
-    const last = history.events?.[history.events.length - 1];
-    runId = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
-  }
-  return { workflowId: job.workflowId, histories };
+  return { workflowId: job.workflowId, histories: await fetchRunChain(stack.temporal, job.workflowId, job.runId) };
 }
 
 test('the run continued as new, and history stays small per connection', async () => {

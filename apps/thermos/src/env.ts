@@ -65,6 +65,15 @@ export const thermosEnvSchema = z.object({
    * sealed credentials under deleted parents that no run covers; `off` leaves the schedule alone.
    */
   REVOKE_SWEEP_INTERVAL: sweepInterval.prefault('1h'),
+  /**
+   * `production` makes the worker load the workflow bundle built at build time
+   * (`pnpm --filter @at/thermos build` writes apps/thermos/dist/workflow-bundle.js) and refuse to
+   * start if it is missing, was built by another SDK version or is older than the sources beside
+   * it. Anything else (or unset) bundles the current sources on demand, cached.
+   */
+  NODE_ENV: z.string().optional(),
+  /** A built workflow bundle to load instead of dist/'s, with the production checks (whatever NODE_ENV says). */
+  THERMOS_WORKFLOW_BUNDLE: z.string().min(1).optional(),
   /** How long in-flight activities may finish on SIGTERM before they are cancelled. */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(20_000),
   LOG_LEVEL: envLogLevel,

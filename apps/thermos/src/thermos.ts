@@ -14,16 +14,36 @@ import { startReconciler, type Reconciler } from './runs/reconciler';
 import { ensureSweepSchedule } from './sweep-schedule';
 import { installTemporalRuntimeLogger } from './temporal-runtime';
 import { startWorker, type RunningWorker } from './worker';
+import { builtWorkflowBundle, workflowBundlePath } from './workflow-bundle';
 
-export type Thermos = { url: string | null; port: number | null; logger: Logger; stop: () => Promise<void> };
+export type Thermos = {
+  url: string | null;
+  port: number | null;
+  /** The workflow bundle file the worker runs (null without a worker). */
+  workflowBundle: string | null;
+  logger: Logger;
+  stop: () => Promise<void>;
+};
 
 function temporalTls(env: ThermosEnv) {
   return env.TEMPORAL_API_KEY ? { apiKey: env.TEMPORAL_API_KEY, tls: true as const } : env.TEMPORAL_TLS ? { tls: true as const } : {};
 }
 
+/**
+ * The workflow bundle a worker runs: in production the one built at build time (a
+ * WorkflowBundleError if it is missing or not current), else the current sources' (cached).
+ */
+async function workflowBundleOf(env: ThermosEnv): Promise<string> {
+  if (env.THERMOS_WORKFLOW_BUNDLE !== undefined) return builtWorkflowBundle(env.THERMOS_WORKFLOW_BUNDLE);
+  if (env.NODE_ENV === 'production') return builtWorkflowBundle();
+  return await workflowBundlePath();
+}
+
 /** Starts the worker and/or the internal run API (THERMOS_ROLE). */
 export async function startThermos(env: ThermosEnv, options: { logger?: Logger } = {}): Promise<Thermos> {
   const logger = options.logger ?? createLogger({ service: 'thermos', level: env.LOG_LEVEL });
+  // before anything connects: a worker that may not run its bundle stops here, saying why
+  const workflowBundle = env.THERMOS_ROLE === 'api' ? null : await workflowBundleOf(env);
   const db = createDb({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE, applicationName: 'thermos' });
   const vault = Vault.fromSpec(env.VAULT_KEYS, env.VAULT_ACTIVE_KEY_ID);
   let worker: RunningWorker | undefined;
@@ -44,7 +64,7 @@ export async function startThermos(env: ThermosEnv, options: { logger?: Logger }
   };
 
   const rateLimiter = createPostgresRateLimiter(db);
-  if (env.THERMOS_ROLE !== 'api') {
+  if (workflowBundle !== null) {
     installTemporalRuntimeLogger(logger);
     nativeConnection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS, ...temporalTls(env) });
     const egress = { allowedHosts: env.PROVIDER_ALLOWED_HOSTS, allowInsecureLoopback: env.PROVIDER_ALLOW_INSECURE_LOOPBACK };
@@ -74,6 +94,7 @@ export async function startThermos(env: ThermosEnv, options: { logger?: Logger }
       maxConcurrentActivities: env.MAX_CONCURRENT_ACTIVITIES,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
+      workflowBundlePath: workflowBundle,
       refreshAhead: { db, vault, refresher, logger, timing: refreshTiming(env.TOKEN_REFRESH_TIMEOUT_MS), concurrency: env.REFRESH_AHEAD_CONCURRENCY },
     });
     reconciler = startReconciler({ db, temporal: new Client({ connection: nativeConnection, namespace: env.TEMPORAL_NAMESPACE }), logger, everyMs: env.RUN_RECONCILE_INTERVAL_MS });
@@ -86,7 +107,7 @@ export async function startThermos(env: ThermosEnv, options: { logger?: Logger }
       });
       logger.info('refresh ahead scheduled', { schedule_id: scheduleId, every_seconds: env.REFRESH_AHEAD_INTERVAL_SECONDS, horizon_seconds: env.REFRESH_AHEAD_SECONDS });
     }
-    logger.info('worker started', { task_queue: env.TEMPORAL_TASK_QUEUE, concurrency: env.REVOKE_CONCURRENCY });
+    logger.info('worker started', { task_queue: env.TEMPORAL_TASK_QUEUE, concurrency: env.REVOKE_CONCURRENCY, workflow_bundle: workflowBundle });
     if (env.REVOKE_SWEEP_INTERVAL !== null) {
       const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS, ...temporalTls(env) });
       try {
@@ -105,6 +126,7 @@ export async function startThermos(env: ThermosEnv, options: { logger?: Logger }
   return {
     url: server?.url ?? null,
     port: server?.port ?? null,
+    workflowBundle,
     logger,
     stop: async () => {
       draining = true;

@@ -22,8 +22,10 @@ export type RunHarness = {
   temporal: Client;
   taskQueue: string;
   thermos: Thermos;
-  /** GET on thermos's run API with the service token. */
-  get(path: string): Promise<{ status: number; body: Json }>;
+  /** The token apollo would present to the run API. */
+  serviceToken: string;
+  /** GET on thermos's HTTP server, with the service token unless `headers` are given; JSON bodies parsed. */
+  get(path: string, headers?: Record<string, string>): Promise<{ status: number; body: Json }>;
   run(workflowId: string, runId: string): Promise<Json>;
   /** Polls the run API until the run is no longer running (or the deadline passes). */
   waitForEnd(workflowId: string, runId: string, timeoutMs?: number): Promise<Json>;
@@ -57,10 +59,10 @@ export async function startRunHarness(env: Record<string, string> = {}): Promise
   );
   const connection = await Connection.connect({ address: testEnv('temporalAddress') });
   const temporal = new Client({ connection });
-  const get = async (path: string) => {
-    const response = await fetch(`${thermos.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  const get = async (path: string, headers: Record<string, string> = { authorization: `Bearer ${token}` }) => {
+    const response = await fetch(`${thermos.url}${path}`, { headers });
     const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : null) as Json };
+    return { status: response.status, body: (response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text) as Json };
   };
   const harness: RunHarness = {
     db: database.db,
@@ -68,6 +70,7 @@ export async function startRunHarness(env: Record<string, string> = {}): Promise
     temporal,
     taskQueue,
     thermos,
+    serviceToken: token,
     get,
     async run(workflowId, runId) {
       const res = await get(`/v1/workflows/${workflowId}/runs/${runId}`);

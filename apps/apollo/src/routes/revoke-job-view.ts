@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { errorResponseSchema } from '@at/http';
 import { EMPTY_RUN_COUNTS, JOB_TRIGGERS, RUN_OUTCOMES, RUN_STATUSES, runCountsSchema, runFailureSchema, runRetryingSchema, scopeSchema } from '@at/common';
 import type { JobRecord } from '../repositories/jobs';
 import type { StartedJob } from '../use-cases/revoke-jobs/start-revoke-job';
@@ -53,6 +54,33 @@ export const resultsQuery = z.strictObject({ ...pageQueryShape, outcome: z.enum(
 
 /** pj_ ids on the platform API, oj_ ids on the dashboard. */
 export const jobIdParams = (prefix: 'pj' | 'oj') => idParam(prefix, 'revoke job');
+
+// The answers of creating, retrying and cancelling a job: the same on both surfaces, documented once.
+export const createJobResponses = {
+  202: { description: 'a new run was started', schema: createdJobSchema },
+  200: { description: 'joined the run already in flight for this scope (deduplicated), or a dry run', schema: z.union([createdJobSchema, dryRunSchema]) },
+  400: { description: 'invalid scope', schema: errorResponseSchema },
+  404: { description: "the scope is not the caller's", schema: errorResponseSchema },
+};
+
+export const retryJobResponses = {
+  202: { description: 'a new job over the failed and cancelled connections', schema: createdJobSchema },
+  200: { description: 'joined the retry already in flight', schema: createdJobSchema },
+  404: { description: 'not found', schema: errorResponseSchema },
+  409: { description: 'the job is still running', schema: errorResponseSchema },
+  422: { description: 'nothing failed or was cancelled', schema: errorResponseSchema },
+};
+
+export const cancelJobResponses = {
+  202: {
+    description:
+      'cancellation requested; the job as it stands (running until its run has wound down, then cancelled). Calls already sent finish and are recorded; connections not yet sent end `cancelled` and keep their status; jobs sharing the run (deduplicated creates) are cancelled with it; retry takes the cancelled connections.',
+    schema: jobSchema,
+  },
+  404: { description: 'not found', schema: errorResponseSchema },
+  409: { description: 'the job has already finished', schema: errorResponseSchema },
+  503: { description: 'Temporal is unavailable: nothing was cancelled, retry', schema: errorResponseSchema },
+};
 
 export function presentJobSummary(job: JobRecord): z.infer<typeof jobSummarySchema> {
   return { id: job.id, scope: job.scope, trigger: job.trigger, created_at: iso(job.createdAt), retry_of: job.retryOfId, workflow_id: job.workflowId, run_id: job.runId };

@@ -1,6 +1,7 @@
 import '@at/http'; // registers .openapi() on zod before the schemas below use it
 import { z } from 'zod';
 import { codePointLength, idSchema, isWellFormedText, type IdPrefix } from '@at/common';
+import { errorResponseSchema } from '@at/http';
 
 /** The path parameters of every route with ids: `{id}` (or `name`) of one kind; a malformed id is a 400 naming the field. */
 export const idParam = <N extends string = 'id'>(prefix: IdPrefix, label: string, name: N = 'id' as N) =>
@@ -13,6 +14,12 @@ export const deleteResponseSchema = z.object({
   deleted: z.literal(true),
   revocation: z.union([z.literal('not_requested'), z.object({ job_id: z.string() })]),
 });
+
+/** The answers of a DELETE that can revoke (revoke_on_delete), for every resource that has one. */
+export const deleteResponses = {
+  200: { description: 'deleted (or, retried with revoke_on_delete, already deleted by the caller); says what became of revocation', schema: deleteResponseSchema },
+  503: { description: 'revocation could not be started yet: the deletion and its revocation are recorded and start by themselves; retry for the job id', schema: errorResponseSchema },
+};
 
 export const revokeOnDeleteQuery = z.strictObject({
   revoke_on_delete: z.enum(['true', 'false']).default('false').transform((v) => v === 'true').describe('also revoke, at the provider, every credential that was live under it'),

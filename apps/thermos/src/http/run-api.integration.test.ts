@@ -1,47 +1,21 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { createLogger, WORKFLOW_TYPES } from '@at/common';
-import { createTestDatabase, testEnv, type TestDatabase } from '@at/testkit';
-import { parseThermosEnv } from '../env';
-import { startThermos, type Thermos } from '../thermos';
+import { randomUUID } from 'node:crypto';
+import { WORKFLOW_TYPES } from '@at/common';
+import { startRunHarness, type RunHarness } from '../../test/run-harness';
 
-let database: TestDatabase;
-let thermos: Thermos;
-const token = randomBytes(24).toString('hex');
-const taskQueue = `thermos-test-${randomBytes(4).toString('hex')}`;
+let h: RunHarness;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  thermos = await startThermos(
-    parseThermosEnv({
-      DATABASE_URL: database.url,
-      TEMPORAL_ADDRESS: testEnv('temporalAddress'),
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      THERMOS_PORT: '0',
-      THERMOS_SERVICE_TOKEN: token,
-      CURSOR_SECRET: randomBytes(32).toString('hex'),
-      VAULT_KEYS: `k1:${randomBytes(32).toString('base64')}`,
-      SHUTDOWN_GRACE_MS: '1000',
-    }),
-    { logger: createLogger({ service: 'thermos', silent: true }) },
-  );
+  h = await startRunHarness();
 });
 
-afterAll(async () => {
-  await thermos.stop();
-  await database.drop();
-});
+afterAll(async () => h?.stop());
 
-const get = async (path: string, headers: Record<string, string> = { authorization: `Bearer ${token}` }) => {
-  const response = await fetch(`${thermos.url}${path}`, { headers });
-  const text = await response.text();
-  return { status: response.status, body: (response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text) as Record<string, unknown> };
-};
+const get = (path: string, headers?: Record<string, string>) => h.get(path, headers);
 
 const workflowId = `revoke-project-${'a'.repeat(32)}`;
 
 test('the run API rejects a missing or wrong service token with 401 in the error shape', async () => {
-  for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: token }]) {
+  for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: h.serviceToken }]) {
     const res = await get(`/v1/workflows/${workflowId}/runs/${randomUUID()}`, headers);
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ error: { code: 'unauthenticated', message: expect.any(String), request_id: expect.any(String) } });
@@ -68,11 +42,6 @@ test('health, readiness, metrics, the OpenAPI document and its reference page ar
 });
 
 test('the health workflow runs on the worker and reads Postgres: the stack works end to end', async () => {
-  const connection = await Connection.connect({ address: testEnv('temporalAddress') });
-  try {
-    const result = await new Client({ connection }).workflow.execute(WORKFLOW_TYPES.health, { taskQueue, workflowId: `health-${randomUUID()}`, args: [] });
-    expect(new Date((result as { database_time: string }).database_time).getTime()).toBeGreaterThan(Date.now() - 60_000);
-  } finally {
-    await connection.close();
-  }
+  const result = await h.temporal.workflow.execute(WORKFLOW_TYPES.health, { taskQueue: h.taskQueue, workflowId: `health-${randomUUID()}`, args: [] });
+  expect(new Date((result as { database_time: string }).database_time).getTime()).toBeGreaterThan(Date.now() - 60_000);
 });

@@ -1,8 +1,8 @@
-import { defineRoute, errorResponseSchema } from '@at/http';
+import { defineRoute } from '@at/http';
 import type { ApolloContext } from '../../../../context';
 import { softDeleteConnectedAccount } from '../../../../repositories/connected-accounts';
 import { deleteWithRevocation } from '../../../../use-cases/revoke-jobs/delete-with-revocation';
-import { deleteResponseSchema, idParam, revokeOnDeleteQuery } from '../../../schemas';
+import { deleteResponses, idParam, revokeOnDeleteQuery } from '../../../schemas';
 
 export const deleteConnectedAccountParams = idParam('ca', 'connected account');
 
@@ -17,10 +17,7 @@ export const deleteConnectedAccount = (ctx: ApolloContext) =>
     auth: ctx.auth.project,
     params: deleteConnectedAccountParams,
     query: revokeOnDeleteQuery,
-    responses: {
-      200: { description: 'deleted (or, retried with revoke_on_delete, already deleted by the caller); says what became of revocation', schema: deleteResponseSchema },
-      503: { description: 'revocation could not be started yet: the deletion and its revocation are recorded and start by themselves; retry for the job id', schema: errorResponseSchema },
-    },
+    responses: deleteResponses,
     handler: async ({ auth, params, query }) => {
       const revocation = await deleteWithRevocation(ctx, {
         resource: 'connected account',

@@ -15,6 +15,14 @@ export const revokeNowResponse = z.object({
   job_id: z.string().nullable().describe('the pj_ job that did it; null when there was nothing left to revoke'),
 });
 
+/** The answers of revoking one connection now, on both surfaces. */
+export const revokeNowResponses = {
+  200: { description: 'the outcome (idempotent: already_revoked when nothing was left)', schema: revokeNowResponse },
+  202: { description: 'still in progress; poll the job', schema: revokeNowResponse },
+  404: { description: 'not found', schema: errorResponseSchema },
+  409: { description: 'not in a revocable state', schema: errorResponseSchema },
+};
+
 /** Revokes one connection synchronously (waits up to 30 s; 202 with the job when slower). */
 export const postConnectedAccountRevoke = (ctx: ApolloContext) =>
   defineRoute({
@@ -26,12 +34,7 @@ export const postConnectedAccountRevoke = (ctx: ApolloContext) =>
     security: 'apiKey',
     auth: ctx.auth.project,
     params: idParam('ca', 'connected account'),
-    responses: {
-      200: { description: 'the outcome (idempotent: already_revoked when nothing was left)', schema: revokeNowResponse },
-      202: { description: 'still in progress; poll the job', schema: revokeNowResponse },
-      404: { description: 'not found', schema: errorResponseSchema },
-      409: { description: 'not in a revocable state', schema: errorResponseSchema },
-    },
+    responses: revokeNowResponses,
     handler: async ({ auth, params }) => {
       const result = await revokeConnectionNow(ctx, { kind: 'project', orgId: auth.orgId, projectId: auth.projectId }, params.id);
       return { status: result.outcome === 'pending' ? 202 : 200, body: result };

@@ -1,7 +1,7 @@
-import { defineRoute, errorResponseSchema } from '@at/http';
+import { defineRoute } from '@at/http';
 import type { ApolloContext } from '../../../../context';
 import { retryJob } from '../../../../use-cases/revoke-jobs/retry-job';
-import { createdJobSchema, jobIdParams, presentStartedJob, startedStatus } from '../../../revoke-job-view';
+import { jobIdParams, presentStartedJob, retryJobResponses, startedStatus } from '../../../revoke-job-view';
 
 export const postRevokeJobRetry = (ctx: ApolloContext) =>
   defineRoute({
@@ -13,13 +13,7 @@ export const postRevokeJobRetry = (ctx: ApolloContext) =>
     security: 'apiKey',
     auth: ctx.auth.project,
     params: jobIdParams('pj'),
-    responses: {
-      202: { description: 'a new job over the failed and cancelled connections', schema: createdJobSchema },
-      200: { description: 'joined the retry already in flight', schema: createdJobSchema },
-      404: { description: 'not found', schema: errorResponseSchema },
-      409: { description: 'the job is still running', schema: errorResponseSchema },
-      422: { description: 'nothing failed or was cancelled', schema: errorResponseSchema },
-    },
+    responses: retryJobResponses,
     handler: async ({ auth, params }) => {
       const started = await retryJob(ctx, auth, params.id);
       return { status: startedStatus(started), body: presentStartedJob(started) };

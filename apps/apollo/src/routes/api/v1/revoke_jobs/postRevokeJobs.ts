@@ -1,8 +1,7 @@
-import { z } from 'zod';
-import { defineRoute, errorResponseSchema } from '@at/http';
+import { defineRoute } from '@at/http';
 import type { ApolloContext } from '../../../../context';
 import { createRevokeJob } from '../../../../use-cases/revoke-jobs/create-revoke-job';
-import { createdJobSchema, dryRunSchema, postRevokeJobsBody, presentDryRun, presentStartedJob, startedStatus } from '../../../revoke-job-view';
+import { createJobResponses, postRevokeJobsBody, presentDryRun, presentStartedJob, startedStatus } from '../../../revoke-job-view';
 
 /** Starts (or joins) a revoke job over a scope; dry_run counts it instead. */
 export const postRevokeJobs = (ctx: ApolloContext) =>
@@ -15,12 +14,7 @@ export const postRevokeJobs = (ctx: ApolloContext) =>
     security: 'apiKey',
     auth: ctx.auth.project,
     body: postRevokeJobsBody,
-    responses: {
-      202: { description: 'a new run was started', schema: createdJobSchema },
-      200: { description: 'joined the run already in flight for this scope (deduplicated), or a dry run', schema: z.union([createdJobSchema, dryRunSchema]) },
-      400: { description: 'invalid scope', schema: errorResponseSchema },
-      404: { description: "the scope is not the caller's", schema: errorResponseSchema },
-    },
+    responses: createJobResponses,
     handler: async ({ auth, body }) => {
       const result = await createRevokeJob(ctx, auth, { scope: body.scope, dryRun: body.dry_run }, 'api');
       if ('dryRun' in result) return { status: 200, body: presentDryRun(result) };

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { defineRoute, errorResponseSchema } from '@at/http';
+import { defineRoute } from '@at/http';
 import type { ApolloContext } from '../../../../../context';
 import { projectOwnerFor } from '../../../../../use-cases/revoke-jobs/project-owner';
 import { revokeConnectionNow } from '../../../../../use-cases/revoke-jobs/revoke-connection-now';
-import { revokeNowResponse } from '../../../../api/v1/connected_accounts/postConnectedAccountRevoke';
+import { revokeNowResponses } from '../../../../api/v1/connected_accounts/postConnectedAccountRevoke';
 import { idField } from '../../../../schemas';
 
 export const revokeProjectConnectedAccountParams = z.strictObject({ id: idField('prj', 'project'), connected_account_id: idField('ca', 'connected account') });
@@ -19,12 +19,7 @@ export const postConnectedAccountRevoke = (ctx: ApolloContext) =>
     security: 'orgToken',
     auth: ctx.auth.org,
     params: revokeProjectConnectedAccountParams,
-    responses: {
-      200: { description: 'the outcome (idempotent: already_revoked when nothing was left)', schema: revokeNowResponse },
-      202: { description: 'still in progress; poll the job', schema: revokeNowResponse },
-      404: { description: 'not found', schema: errorResponseSchema },
-      409: { description: 'not in a revocable state', schema: errorResponseSchema },
-    },
+    responses: revokeNowResponses,
     handler: async ({ auth, params }) => {
       const { projectId } = await projectOwnerFor(ctx.db, auth.orgId, params.id);
       const result = await revokeConnectionNow(ctx, { kind: 'org', orgId: auth.orgId }, params.connected_account_id, { trigger: 'dashboard', withinProject: projectId });

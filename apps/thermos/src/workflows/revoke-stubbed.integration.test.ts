@@ -1,0 +1,200 @@
+/**
+ * The revoke workflow's own decisions, on the real test Temporal server with the worker's
+ * settings, its activities replaced by stand-ins that record every call: a step failing for
+ * good ends the run failed through endRun; continue-as-new stops the pages in flight and runs
+ * them again in the next execution, each page done once; an empty scope completes without a
+ * page; a cancel waits for the pages in flight, then ends the run cancelled. (What the real
+ * activities do in those cases: revoke-lifecycle.integration.test.ts.)
+ */
+import { randomBytes } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import { CancelledFailure, Client, Connection, WorkflowFailedError, type WorkflowHandleWithFirstExecutionRunId, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { NativeConnection } from '@temporalio/worker';
+import { createLogger, EMPTY_RUN_COUNTS, WORKFLOW_TYPES, type RevokeTuning, type RevokeWorkflowInput } from '@at/common';
+import { testEnv } from '@at/testkit';
+import { FAILURE_TYPES } from '../activities/failure-types';
+import type { PageResult, RevokePageInput } from '../activities/revoke-page';
+import { installTemporalRuntimeLogger } from '../temporal-runtime';
+import { fetchRunChain } from '../workflow-histories';
+import { runWorker, type RunningWorker, type ThermosActivities } from '../worker';
+import { workflowBundlePath } from '../workflow-bundle';
+
+type Call = { activity: string; input: unknown; event?: 'returned' | 'stopped' };
+
+/** What one workflow's stand-ins do: a run of `pages` pages of one connection in one lane. */
+type Plan = {
+  pages: number;
+  snapshot?: () => Promise<void>;
+  /** `call`: how many times this page has been started before (0 on its first attempt). */
+  page?: (input: RevokePageInput, call: number) => Promise<PageResult>;
+};
+
+const done = (n = 1): PageResult => ({ processed: n, revoked: n, already_revoked: 0, unsupported_by_provider: 0, failed: 0, stopped: false });
+const stopped: PageResult = { ...done(0), stopped: true };
+
+/** A page that runs (heartbeating, as the real one does) until the workflow cancels it, then returns stopped. */
+async function untilCancelled(): Promise<PageResult> {
+  const ctx = Context.current();
+  while (!ctx.cancellationSignal.aborted) {
+    ctx.heartbeat();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return stopped;
+}
+
+const plans = new Map<string, { plan: Plan; calls: Call[] }>();
+
+/** The stand-ins, dispatching on the calling workflow's id to that test's plan. */
+function standIns(): Partial<ThermosActivities> {
+  const current = () => {
+    const entry = plans.get(Context.current().info.workflowExecution?.workflowId ?? '');
+    if (!entry) throw ApplicationFailure.nonRetryable('no plan for this workflow');
+    return entry;
+  };
+  const record = (activity: string, input: unknown, event?: Call['event']) => current().calls.push({ activity, input, ...(event ? { event } : {}) });
+  return {
+    async snapshotRun(input) {
+      record('snapshotRun', input);
+      const { plan } = current();
+      await plan.snapshot?.();
+      return { total: plan.pages, pages: plan.pages, lanes: plan.pages > 0 ? 1 : 0 };
+    },
+    async loadLanes(input) {
+      record('loadLanes', input);
+      const { plan } = current();
+      return input.afterLane === 0 && plan.pages > 0 ? [{ lane: 1, firstSeq: 1, lastSeq: plan.pages, firstPage: 0, pages: plan.pages }] : [];
+    },
+    async revokePage(input) {
+      const { plan, calls } = current();
+      const before = calls.filter((c) => c.activity === 'revokePage' && !c.event && (c.input as RevokePageInput).page === input.page).length;
+      record('revokePage', input);
+      const result = await (plan.page ?? (async () => done()))(input, before);
+      record('revokePage', input, result.stopped ? 'stopped' : 'returned');
+      return result;
+    },
+    async completeRun(input) {
+      record('completeRun', input);
+      return { ...EMPTY_RUN_COUNTS, total: current().plan.pages, revoked: current().plan.pages };
+    },
+    async endRun(input) {
+      record('endRun', input);
+    },
+  };
+}
+
+let connection: NativeConnection;
+let clientConnection: Connection;
+let client: Client;
+let worker: RunningWorker;
+const taskQueue = `revoke-stubbed-${randomBytes(4).toString('hex')}`;
+
+beforeAll(async () => {
+  installTemporalRuntimeLogger(createLogger({ service: 'test', silent: true }));
+  connection = await NativeConnection.connect({ address: testEnv('temporalAddress') });
+  worker = await runWorker({ connection, namespace: 'default', taskQueue, workflowBundlePath: await workflowBundlePath(), maxConcurrentActivities: 20, shutdownGraceMs: 1000 }, standIns());
+  clientConnection = await Connection.connect({ address: testEnv('temporalAddress') });
+  client = new Client({ connection: clientConnection });
+}, 120_000);
+
+afterAll(async () => {
+  await worker?.stop();
+  await clientConnection?.close();
+  await connection?.close();
+});
+
+async function start(plan: Plan, tuning: Partial<RevokeTuning>): Promise<{ handle: WorkflowHandleWithFirstExecutionRunId; calls: Call[] }> {
+  const workflowId = `revoke-stubbed-${randomBytes(6).toString('hex')}`;
+  const calls: Call[] = [];
+  plans.set(workflowId, { plan, calls });
+  const input: RevokeWorkflowInput = { target: { kind: 'scope', scope: { type: 'project', id: 'prj_stubbed' } }, includeDeletedRoot: false, tuning: { pageSize: 1, ...tuning } };
+  const handle = await client.workflow.start(WORKFLOW_TYPES.revoke, { taskQueue, workflowId, args: [input] });
+  return { handle, calls };
+}
+
+const named = (calls: Call[], activity: string) => calls.filter((c) => c.activity === activity && !c.event);
+const pagesOf = (calls: Call[], event?: Call['event']) => calls.filter((c) => c.activity === 'revokePage' && c.event === event).map((c) => (c.input as RevokePageInput).page);
+
+async function failureOf(handle: WorkflowHandle): Promise<unknown> {
+  const error = await handle.result().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof WorkflowFailedError)) throw new Error(`expected the workflow to fail, got ${String(error)}`);
+  return error.cause;
+}
+
+describe('a step that fails for good ends the run failed, through endRun, and starts nothing more', () => {
+  test.each([
+    {
+      what: 'a page raising a non-retryable data error: tried once',
+      plan: { pages: 3, page: async (input: RevokePageInput) => (input.page === 1 ? Promise.reject(ApplicationFailure.nonRetryable('value too long', FAILURE_TYPES.dataError)) : done()) },
+      tuning: {},
+      end: { code: 'data_error', message: 'revokePage (page 1) failed: value too long' },
+      pageCalls: [0, 1],
+    },
+    {
+      what: 'a page failing transiently past maxAttempts: tried maxAttempts times',
+      plan: { pages: 3, page: async (input: RevokePageInput) => (input.page === 1 ? Promise.reject(ApplicationFailure.retryable('database restarting', FAILURE_TYPES.databaseUnavailable)) : done()) },
+      tuning: { maxAttempts: 2 },
+      end: { code: 'retries_exhausted', message: 'revokePage (page 1) ran out of attempts: database restarting' },
+      pageCalls: [0, 1, 1],
+    },
+    {
+      what: 'the snapshot raising a non-retryable error: no lane loaded, no page',
+      plan: { pages: 3, snapshot: () => Promise.reject(ApplicationFailure.nonRetryable('the run row is gone', FAILURE_TYPES.runMissing)) },
+      tuning: {},
+      end: { code: 'run_missing', message: 'snapshotRun failed: the run row is gone' },
+      pageCalls: [],
+    },
+  ])('$what', async ({ plan, tuning, end, pageCalls }) => {
+    const { handle, calls } = await start(plan, { pageParallelism: 1, ...tuning });
+    const cause = await failureOf(handle);
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    expect(cause).toMatchObject({ type: end.code, message: end.message, nonRetryable: true });
+    expect(named(calls, 'endRun').map((c) => c.input)).toEqual([{ runId: handle.firstExecutionRunId, end: { status: 'failed', ...end } }]);
+    expect(named(calls, 'completeRun')).toEqual([]);
+    // one page in flight at a time: after the failure nothing else was started
+    expect(named(calls, 'revokePage').map((c) => (c.input as RevokePageInput).page)).toEqual(pageCalls);
+    if (pageCalls.length === 0) expect(named(calls, 'loadLanes')).toEqual([]);
+  });
+});
+
+test('continue-as-new stops the pages in flight and runs them again in the next execution: every page done once, the run completed', async () => {
+  const pages = 20;
+  // page 0 runs until it is told to stop the first time: it is in flight whenever the server suggests continuing as new
+  const { handle, calls } = await start({ pages, page: async (input, call) => (input.page === 0 && call === 0 ? untilCancelled() : done()) }, { pageParallelism: 2 });
+  await expect(handle.result()).resolves.toEqual({ runId: handle.firstExecutionRunId, total: pages, pages });
+  const chain = await fetchRunChain(client, handle.workflowId, handle.firstExecutionRunId);
+  expect(chain.length).toBeGreaterThan(1);
+  // the first execution handed page 0 (index 0 of lane 1) to the next one to run again
+  const continued = chain[0]?.history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes;
+  expect(continued).toBeTruthy();
+  expect(pagesOf(calls, 'stopped')).toEqual([0]);
+  expect(pagesOf(calls, 'returned').sort((a, b) => a - b)).toEqual(Array.from({ length: pages }, (_, i) => i));
+  // the whole chain is one run: snapshotted once, completed once, every page under its first run id
+  expect(named(calls, 'snapshotRun')).toHaveLength(1);
+  expect(named(calls, 'completeRun').map((c) => c.input)).toEqual([{ runId: handle.firstExecutionRunId }]);
+  expect(named(calls, 'endRun')).toEqual([]);
+  expect(new Set(named(calls, 'revokePage').map((c) => (c.input as RevokePageInput).runId))).toEqual(new Set([handle.firstExecutionRunId]));
+}, 120_000);
+
+test('an empty scope completes with nothing scheduled: no lane loaded, no page, no endRun', async () => {
+  const { handle, calls } = await start({ pages: 0 }, {});
+  await expect(handle.result()).resolves.toEqual({ runId: handle.firstExecutionRunId, total: 0, pages: 0 });
+  expect(calls.map((c) => c.activity)).toEqual(['snapshotRun', 'completeRun']);
+});
+
+test('cancel: the pages in flight are told to stop and return, then endRun records the run cancelled; no page starts after', async () => {
+  const { handle, calls } = await start({ pages: 6, page: () => untilCancelled() }, { pageParallelism: 2 });
+  while (named(calls, 'revokePage').length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+  await handle.cancel();
+  expect(await failureOf(handle)).toBeInstanceOf(CancelledFailure);
+  expect(pagesOf(calls, 'stopped').sort()).toEqual([0, 1]);
+  expect(named(calls, 'revokePage')).toHaveLength(2);
+  // endRun comes after both pages returned what they were doing
+  const ending = calls.findIndex((c) => c.activity === 'endRun');
+  expect(ending).toBeGreaterThan(Math.max(...calls.map((c, i) => (c.event === 'stopped' ? i : -1))));
+  expect(calls[ending]?.input).toEqual({ runId: handle.firstExecutionRunId, end: { status: 'cancelled', code: 'cancelled', message: 'the job was cancelled' } });
+  expect(named(calls, 'completeRun')).toEqual([]);
+}, 60_000);
