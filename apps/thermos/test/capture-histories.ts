@@ -81,19 +81,6 @@ const SCENARIOS: Scenario[] = [
     },
   },
   {
-    name: 'refresh-ahead',
-    what: 'one pass renews one due credential at a rotating token endpoint',
-    run: async (ctx) => {
-      const { tenant, ids } = await tenantWith(ctx, 1);
-      await ctx.h.db.authConfig.updateMany({ where: { projectId: tenant.projectId }, data: { tokenEndpoint: `${ctx.provider.url}/token` } });
-      await ctx.h.db.credential.update({ where: { connectedAccountId: ids[0] as string }, data: { expiresAt: new Date(Date.now() + 60_000), refreshable: true } });
-      const handle = await ctx.h.temporal.workflow.start(WORKFLOW_TYPES.refreshAhead, { taskQueue: ctx.h.taskQueue, workflowId: 'refresh-ahead-history', args: [{ horizonSeconds: 900, pageSize: 10 }] });
-      const counts = (await handle.result()) as { refreshed: number };
-      if (counts.refreshed !== 1) throw new Error(`the refresh-ahead pass renewed ${counts.refreshed} credentials, not 1`);
-      return { workflowId: 'refresh-ahead-history', firstRunId: handle.firstExecutionRunId };
-    },
-  },
-  {
     name: 'revoke-completed',
     what: 'three connections revoked in two pages',
     run: async (ctx) => revoke(ctx, projectScope((await tenantWith(ctx, 3)).tenant), { pageSize: 2 }),
