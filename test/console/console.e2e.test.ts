@@ -99,7 +99,7 @@ beforeAll(async () => {
     if (i === 7) needsReauthId = id;
   }
   await stack.db.db.connectedAccount.update({ where: { id: needsReauthId }, data: { status: 'needs_reauth' } });
-  const keyConfig = await seedAuthConfig(stack, billing.apiKey, { toolkit: 'atlassian', auth_scheme: 'api_key' });
+  const keyConfig = await seedAuthConfig(stack, billing.apiKey, { toolkit: 'openai', auth_scheme: 'api_key' });
   secrets.push('atlassian-api-key-0123456789abcdef');
   await seedConnection(stack, billing.apiKey, keyConfig, { api_key: 'atlassian-api-key-0123456789abcdef' }, 'ops@acme.test');
   // a job the project's own API key started: the project page lists it

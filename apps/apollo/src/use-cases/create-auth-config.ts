@@ -1,12 +1,22 @@
 import { lookup } from 'node:dns/promises';
 import { newId, ValidationError, type FieldIssue } from '@at/common';
-import { EgressDeniedError, egressRefusalOf, PROVIDER_CATALOG, vetDestination, type EgressPolicy, type Resolver } from '@at/providers';
+import { catalogEntries, EgressDeniedError, egressRefusalOf, toolkitEntry, vetDestination, type EgressPolicy, type Resolver } from '@at/providers';
 import type { ProjectCaller } from '../auth/authenticators';
 import type { ApolloContext } from '../context';
 import { insertAuthConfig, type AuthConfigRecord } from '../repositories/auth-configs';
 
-/** Toolkits whose revocation endpoint authenticates the OAuth client (RFC 7009 client auth, GitHub, Notion). */
-export const TOOLKITS_REVOKING_WITH_CLIENT_AUTH: ReadonlySet<string> = new Set(['oauth2', 'github', 'notion']);
+/**
+ * Toolkits whose OAuth revocation authenticates the client (the catalog's revocation `auth` is
+ * client_secret_basic or client_secret_post: RFC 7009 servers, GitHub, Notion, ...).
+ */
+export const TOOLKITS_REVOKING_WITH_CLIENT_AUTH: ReadonlySet<string> = new Set(
+  catalogEntries()
+    .filter((e) => {
+      const revocation = e.revocations.oauth2;
+      return revocation !== undefined && revocation.style !== 'none' && (revocation.auth === 'client_secret_basic' || revocation.auth === 'client_secret_post');
+    })
+    .map((e) => e.slug),
+);
 
 export type AuthConfigInput = {
   toolkit: string;
@@ -19,7 +29,11 @@ export type AuthConfigInput = {
 /** Rules across fields, reported all at once under the body's field names. */
 export function authConfigIssues(input: AuthConfigInput): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  if (PROVIDER_CATALOG[input.toolkit]?.requiresRevocationEndpoint && input.revocationEndpoint === undefined) {
+  const entry = toolkitEntry(input.toolkit);
+  if (entry && !entry.authSchemes.includes(input.authScheme)) {
+    issues.push({ path: 'body.auth_scheme', message: `toolkit ${input.toolkit} supports ${entry.authSchemes.join(', ')}` });
+  }
+  if (entry?.requiresRevocationEndpoint && input.revocationEndpoint === undefined) {
     issues.push({ path: 'body.revocation_endpoint', message: `required for toolkit ${input.toolkit}` });
   }
   if (input.authScheme === 'api_key') {

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { defineRoute } from '@at/http';
-import { isKnownToolkit, PROVIDER_CATALOG } from '@at/providers';
+import { catalogEntries, isKnownToolkit } from '@at/providers';
 import type { ApolloContext } from '../../../../context';
 import { createAuthConfig, TOOLKITS_REVOKING_WITH_CLIENT_AUTH } from '../../../../use-cases/create-auth-config';
 import { isWellFormedText } from '@at/common';
 import { oauthSecret, plainText } from '../../../schemas';
 import { authConfigView, presentAuthConfig } from './auth-config-view';
 
-const toolkits = Object.keys(PROVIDER_CATALOG);
+const toolkits = catalogEntries().map((e) => e.slug);
 
 /**
  * Absolute http(s) URL; credentials in it would be a secret stored in a non-secret column, and
@@ -28,7 +28,7 @@ export const postAuthConfigsBody = z
       .trim()
       .max(64)
       .refine(isKnownToolkit, `must be a known toolkit (${toolkits.join(', ')})`)
-      .describe(`provider slug: ${toolkits.join(', ')}`),
+      .describe(`provider slug: ${toolkits.join(', ')} (GET /api/v1/toolkits lists each with its auth schemes)`),
     auth_scheme: z.enum(['oauth2', 'api_key']),
     client_id: plainText(512).optional().describe(`OAuth client id; required with auth_scheme oauth2 for toolkits ${[...TOOLKITS_REVOKING_WITH_CLIENT_AUTH].join(', ')}; not accepted with api_key`),
     client_secret: oauthSecret(4096)
@@ -46,7 +46,7 @@ export const postAuthConfigsBody = z
       ),
   })
   .describe(
-    'One provider app. Rules: toolkit oauth2 needs revocation_endpoint; auth_scheme oauth2 with a toolkit whose revocation authenticates the client ' +
+    'One provider app. Rules: auth_scheme must be one the toolkit supports (GET /api/v1/toolkits); toolkit oauth2 needs revocation_endpoint; auth_scheme oauth2 with a toolkit whose revocation authenticates the client ' +
       `(${[...TOOLKITS_REVOKING_WITH_CLIENT_AUTH].join(', ')}) needs client_id and client_secret; auth_scheme api_key takes neither.`,
   );
 
