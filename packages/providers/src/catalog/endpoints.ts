@@ -33,7 +33,6 @@ export function placeholderValueProblem(template: string, name: string, value: s
     return HOST_VALUE.test(value) ? null : 'must be a host name or label: letters, digits, dashes and dots, no scheme, port or path';
   }
   if (value === '' || value.length > MAX_PATH_VALUE) return `must be 1 to ${MAX_PATH_VALUE} characters`;
-  // eslint-disable-next-line no-control-regex -- controls are exactly what is refused
   return /[\u0000-\u001f\u007f]/.test(value) ? 'must not contain control characters' : null;
 }
 
