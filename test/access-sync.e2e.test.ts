@@ -38,7 +38,7 @@ test('connect grants, a project revoke while the service is down removes every g
   expect(created.status).toBe(201);
   service = await startAccessSync(created.body['secret'] as string, Number(new URL(placeholder.url).port));
 
-  const ac = await seedAuthConfig(stack, tenant.apiKey, { toolkit: 'atlassian', auth_scheme: 'api_key' });
+  const ac = await seedAuthConfig(stack, tenant.apiKey, { toolkit: 'openai', auth_scheme: 'api_key' });
   ids = [];
   for (let i = 0; i < N; i += 1) ids.push(await seedConnection(stack, tenant.apiKey, ac, { api_key: `access-sync-key-${i}-0123456789abcdef` }, `user-${i}`));
   await until('every connection granted', () => service.grants.size === N);

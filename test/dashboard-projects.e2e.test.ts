@@ -28,11 +28,11 @@ beforeAll(async () => {
   sibling = await seedProject(stack, tenant.orgToken, 'sibling');
   stranger = await seedTenant(stack, 'globex');
   oauthConfig = await seedAuthConfig(stack, tenant.apiKey, { toolkit: 'oauth2', auth_scheme: 'oauth2', client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret, revocation_endpoint: server.revocationEndpoint, token_endpoint: server.tokenEndpoint });
-  keyConfig = await seedAuthConfig(stack, tenant.apiKey, { toolkit: 'atlassian', auth_scheme: 'api_key' });
+  keyConfig = await seedAuthConfig(stack, tenant.apiKey, { toolkit: 'openai', auth_scheme: 'api_key' });
   const tokens = await server.mint(CLIENT.clientId, 'end-user', 3);
   for (const [i, token] of tokens.entries()) accounts[`oauth${i}`] = await seedConnection(stack, tenant.apiKey, oauthConfig, oauthCredentials(token), `alice-${i}`);
   accounts['key'] = await seedConnection(stack, tenant.apiKey, keyConfig, { api_key: 'api-key-secret-0123456789abcdef' }, 'bob');
-  const siblingConfig = await seedAuthConfig(stack, sibling.apiKey, { toolkit: 'atlassian', auth_scheme: 'api_key' });
+  const siblingConfig = await seedAuthConfig(stack, sibling.apiKey, { toolkit: 'openai', auth_scheme: 'api_key' });
   accounts['sibling'] = await seedConnection(stack, sibling.apiKey, siblingConfig, { api_key: 'sibling-key-secret-0123456789abcdef' }, 'carol');
   await stack.db.db.connectedAccount.update({ where: { id: accounts['oauth2'] as string }, data: { status: 'needs_reauth' } });
 }, 120_000);
@@ -91,7 +91,7 @@ describe('GET /dashboard/v1/projects/{id}/connected_accounts', () => {
   it('filters by status, toolkit, user and auth config (alone and together)', async () => {
     const list = async (query: string) => ids((await stack.request('GET', `${base()}/connected_accounts?${query}`, { headers: org() })).body);
     expect(await list('status=needs_reauth')).toEqual([accounts['oauth2']]);
-    expect(await list('toolkit=atlassian')).toEqual([accounts['key']]);
+    expect(await list('toolkit=openai')).toEqual([accounts['key']]);
     expect(await list('toolkit=oauth2&status=active')).toEqual([accounts['oauth0'], accounts['oauth1']].sort());
     expect(await list('user_id=bob')).toEqual([accounts['key']]);
     expect(await list(`auth_config_id=${oauthConfig}`)).toHaveLength(3);
@@ -103,7 +103,7 @@ describe('GET /dashboard/v1/projects/{id}/connected_accounts', () => {
     expect(first.body.items).toHaveLength(2);
     const next = await stack.request<{ items: unknown[]; next_cursor: null }>('GET', `${base()}/connected_accounts?toolkit=oauth2&limit=2&cursor=${encodeURIComponent(first.body.next_cursor)}`, { headers: org() });
     expect(next.body).toMatchObject({ items: [expect.anything()], next_cursor: null });
-    const elsewhere = await stack.request('GET', `${base()}/connected_accounts?toolkit=atlassian&limit=2&cursor=${encodeURIComponent(first.body.next_cursor)}`, { headers: org() });
+    const elsewhere = await stack.request('GET', `${base()}/connected_accounts?toolkit=openai&limit=2&cursor=${encodeURIComponent(first.body.next_cursor)}`, { headers: org() });
     expect(elsewhere.status).toBe(400);
   });
 });

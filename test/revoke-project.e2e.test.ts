@@ -33,7 +33,7 @@ beforeAll(async () => {
     }
   }
   // an API-key connection: nothing to call upstream, destroyed locally
-  const acKeys = await seedAuthConfig(stack, tenant.apiKey, { toolkit: 'atlassian', auth_scheme: 'api_key' });
+  const acKeys = await seedAuthConfig(stack, tenant.apiKey, { toolkit: 'openai', auth_scheme: 'api_key' });
   for (let i = 0; i < 2; i += 1) {
     const key = `api-key-secret-${i}-0123456789abcdef`;
     apiKeys.push(key);

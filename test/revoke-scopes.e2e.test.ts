@@ -88,14 +88,14 @@ describe('the dashboard org scope excludes every soft-deleted level', () => {
     deletedProject = await connectionsOn(provider, p2.apiKey, 2);
     const deleted = await stack.request('DELETE', `/dashboard/v1/projects/${p2.projectId}`, { headers: bearer(tenant.orgToken) });
     expect(deleted).toEqual({ status: 200, body: { id: p2.projectId, deleted: true, revocation: 'not_requested' } });
-    const keys = await seedAuthConfig(stack, tenant.apiKey, { toolkit: 'atlassian', auth_scheme: 'api_key' });
+    const keys = await seedAuthConfig(stack, tenant.apiKey, { toolkit: 'openai', auth_scheme: 'api_key' });
     for (let i = 0; i < 2; i += 1) apiKeyConnections.push(await seedConnection(stack, tenant.apiKey, keys, { api_key: `atlassian-key-${i}-0123456789abcdef` }, `key-user-${i}`));
   }, 60_000);
 
   test('a dry run counts the live connections by provider and changes nothing', async () => {
     const requestsBefore = provider.stats().revokeRequests;
     dryRun = await stack.request('POST', '/dashboard/v1/revoke_jobs', { headers: bearer(tenant.orgToken), body: { scope: { type: 'org' }, dry_run: true } });
-    expect(dryRun).toEqual({ status: 200, body: { dry_run: true, scope: { type: 'org', id: tenant.orgId }, total: 5, by_provider: { oauth2: 3, atlassian: 2 } } });
+    expect(dryRun).toEqual({ status: 200, body: { dry_run: true, scope: { type: 'org', id: tenant.orgId }, total: 5, by_provider: { oauth2: 3, openai: 2 } } });
     expect(await stack.db.db.job.count({ where: { orgId: tenant.orgId } })).toBe(0);
     const everything = [...live.ids, ...orphans.ids, ...deletedConnection.ids, ...deletedProject.ids, ...apiKeyConnections];
     expect((await accountStates(everything)).filter((s) => s.status !== 'active' || !s.sealed)).toEqual([]);
@@ -168,7 +168,7 @@ describe('platform API scopes', () => {
 
   test("another project's auth config, even in the same org, is a 404", async () => {
     const sibling = await seedProject(stack, tenant.orgToken, 'sibling');
-    const theirs = await seedAuthConfig(stack, sibling.apiKey, { toolkit: 'atlassian', auth_scheme: 'api_key' });
+    const theirs = await seedAuthConfig(stack, sibling.apiKey, { toolkit: 'openai', auth_scheme: 'api_key' });
     const res = await create({ type: 'auth_config', id: theirs });
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('not_found');

@@ -37,7 +37,7 @@ test(`${N.toLocaleString('en')} revoked connections: every event accepted once p
   // down: nothing listens on its port
   await receiver.stop();
 
-  const ac = await seedAuthConfig(stack, tenant.apiKey, { toolkit: 'atlassian', auth_scheme: 'api_key' });
+  const ac = await seedAuthConfig(stack, tenant.apiKey, { toolkit: 'openai', auth_scheme: 'api_key' });
   const vault = Vault.fromSpec(stack.env['VAULT_KEYS'] as string);
   const ids = Array.from({ length: N }, () => newId('ca'));
   for (let i = 0; i < N; i += 2000) {

@@ -61,7 +61,7 @@ beforeAll(async () => {
   await addEndpoint('bad tls', { kind: 'ok' }, { tls: true });
   await addEndpoint('jobs only', { kind: 'ok' }, { events: ['revoke_job.completed'] });
 
-  const ac = await seedAuthConfig(stack, tenant.apiKey, { toolkit: 'atlassian', auth_scheme: 'api_key' });
+  const ac = await seedAuthConfig(stack, tenant.apiKey, { toolkit: 'openai', auth_scheme: 'api_key' });
   for (let i = 0; i < 4; i += 1) connections.push(await seedConnection(stack, tenant.apiKey, ac, { api_key: `api-key-secret-${i}-0123456789abcdef` }, `user-${i}`));
   deletedId = connections[3] as string;
   expect((await stack.request('DELETE', `/api/v1/connected_accounts/${deletedId}`, { headers: headers() })).status).toBe(200);
@@ -123,7 +123,7 @@ test('every event reaches a healthy receiver once, signed (Standard Webhooks), p
   const byType = (type: string) => [...receiver.accepted.values()].filter((e) => e.type === type);
   expect(byType('connected_account.created').map((e) => e.data['connected_account_id']).sort()).toEqual([...connections].sort());
   expect(byType('connected_account.deleted').map((e) => e.data)).toEqual([
-    expect.objectContaining({ connected_account_id: deletedId, project_id: tenant.projectId, toolkit: 'atlassian', deleted_with: { type: 'connected_account', id: deletedId } }),
+    expect.objectContaining({ connected_account_id: deletedId, project_id: tenant.projectId, toolkit: 'openai', deleted_with: { type: 'connected_account', id: deletedId } }),
   ]);
   const revoked = byType('connected_account.revoked');
   expect(revoked.map((e) => e.data['connected_account_id']).sort()).toEqual(connections.slice(0, 3).sort());
@@ -228,7 +228,7 @@ test('during a rotation each delivery carries both signatures; the old secret st
   expect(rotated.body['previous_secret_expires_at']).toEqual(expect.any(String));
   receiver.secrets.push(fresh);
   const before = receiver.requests.length;
-  const ac = await seedAuthConfig(stack, tenant.apiKey, { toolkit: 'atlassian', auth_scheme: 'api_key' });
+  const ac = await seedAuthConfig(stack, tenant.apiKey, { toolkit: 'openai', auth_scheme: 'api_key' });
   await seedConnection(stack, tenant.apiKey, ac, { api_key: 'api-key-secret-rotation-0123456789' }, 'rotation-user');
   const during = await until('a delivery after the rotation', () => receiver.requests[before]);
   expect(during.signature.split(' ')).toHaveLength(2);
@@ -277,7 +277,7 @@ test('a deleted endpoint is sent nothing more', async () => {
   const sent = flaky.requests.length;
   const ok = receivers.get('ok') as WebhookReceiver;
   const okBefore = ok.accepted.size;
-  const ac = await seedAuthConfig(stack, tenant.apiKey, { toolkit: 'atlassian', auth_scheme: 'api_key' });
+  const ac = await seedAuthConfig(stack, tenant.apiKey, { toolkit: 'openai', auth_scheme: 'api_key' });
   await seedConnection(stack, tenant.apiKey, ac, { api_key: 'api-key-secret-after-delete-0123' }, 'after-delete');
   await until('the ok receiver got it', () => (ok.accepted.size > okBefore ? true : undefined));
   expect(flaky.requests).toHaveLength(sent);

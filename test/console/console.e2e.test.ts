@@ -102,7 +102,7 @@ beforeAll(async () => {
     if (i === 7) needsReauthId = id;
   }
   await stack.db.db.connectedAccount.update({ where: { id: needsReauthId }, data: { status: 'needs_reauth' } });
-  keyConfig = await seedAuthConfig(stack, billing.apiKey, { toolkit: 'atlassian', auth_scheme: 'api_key' });
+  keyConfig = await seedAuthConfig(stack, billing.apiKey, { toolkit: 'openai', auth_scheme: 'api_key' });
   secrets.push('atlassian-api-key-0123456789abcdef');
   await seedConnection(stack, billing.apiKey, keyConfig, { api_key: 'atlassian-api-key-0123456789abcdef' }, 'ops@acme.test');
   // a job the project's own API key started: the project page lists it
@@ -167,7 +167,7 @@ test("a project page: the amber re-auth banner, its connections filtered, one re
   const cells = (hasText: string) => health.getByRole('row').filter({ hasText }).getByRole('cell').allTextContents();
   expect(await cells('oauth2')).toEqual([oauthConfig, 'oauth2', '7', '1', '0', '0']);
   // the API key's own job destroyed it (no revocation at the provider): revoked
-  expect(await cells('atlassian')).toEqual([keyConfig, 'atlassian', '0', '0', '0', '1']);
+  expect(await cells('openai')).toEqual([keyConfig, 'openai', '0', '0', '0', '1']);
   const accounts = page.getByRole('table', { name: 'Connected accounts' });
   await accounts.getByRole('cell', { name: 'ops@acme.test' }).waitFor();
   expect(await accounts.getByRole('row').count()).toBe(1 + 9);

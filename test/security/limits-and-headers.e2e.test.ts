@@ -71,7 +71,7 @@ describe('rate limiting', () => {
 
   test('a rate-limited write changes nothing', async () => {
     const before = await databaseState(stack.db.db);
-    const create = { method: 'POST', path: '/api/v1/auth_configs', headers: { 'x-api-key': writer.apiKey, 'content-type': 'application/json' }, body: JSON.stringify({ toolkit: 'atlassian', auth_scheme: 'api_key' }) };
+    const create = { method: 'POST', path: '/api/v1/auth_configs', headers: { 'x-api-key': writer.apiKey, 'content-type': 'application/json' }, body: JSON.stringify({ toolkit: 'openai', auth_scheme: 'api_key' }) };
     const results = await burst(BURST * 3, create);
     const created = results.filter((r) => r.status === 201).length;
     expect(results.filter((r) => r.status === 429).length).toBe(results.length - created);

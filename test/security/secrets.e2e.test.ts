@@ -95,7 +95,7 @@ beforeAll(async () => {
   const acMain = await oauth(main.headers);
   // the provider rejects this client: its connections fail with invalid_client
   const acWrong = await oauth(main.headers, WRONG_CLIENT_SECRET);
-  const acKeys = await authConfig(main.headers, { toolkit: 'atlassian', auth_scheme: 'api_key' });
+  const acKeys = await authConfig(main.headers, { toolkit: 'openai', auth_scheme: 'api_key' });
   const [single] = await oauthConnections(main.headers, acMain, 4, 'main-user');
   await oauthConnections(main.headers, acWrong, 2, 'wrong-client-user');
   for (let i = 0; i < 2; i += 1) {

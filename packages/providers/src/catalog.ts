@@ -1,121 +1,207 @@
-import type { ClientConfig, ProviderCatalogEntry, RevokeRequest } from './types';
+import type { ErrorVocabulary } from './classify';
+import { fillEndpoint, placeholdersOf, type EndpointValues } from './catalog/endpoints';
+import { loadCatalog } from './catalog/load';
+import type { AuthScheme, CatalogEntry, CatalogParameter, CatalogRevocation, CatalogRevocationStyle } from './catalog/schema';
+import type { ClientConfig, RevokeRequest } from './types';
 
-/**
- * Every provider we know how to revoke at, and those we know we cannot. Ceilings are the
- * published limits for the calls we make (or a polite default where none is published); they
- * are shared by all workers through the rate limiter and can be overridden per deployment.
+/*
+ * The provider facts the revoke, refresh and connect paths use, read from the declarative
+ * catalog (packages/providers/catalog/<slug>.json, validated once at first use) and nothing
+ * else. One more toolkit lives here in code: `oauth2`, any RFC 7009 server, whose endpoints
+ * come from the auth config.
  */
-export const PROVIDER_CATALOG: Readonly<Record<string, ProviderCatalogEntry>> = Object.freeze({
-  oauth2: {
-    slug: 'oauth2',
-    displayName: 'OAuth 2.0 (RFC 7009)',
-    revocation: 'rfc7009',
-    defaultBaseUrl: null,
-    // unknown servers publish no limit: stay polite per app (origin + client id)
-    rateLimitPerSecond: 20,
-    rateLimitPer: 'app',
-    rateLimitSource: 'none published: a polite default',
-    requiresRevocationEndpoint: true,
-  },
-  google: {
-    slug: 'google',
-    displayName: 'Google',
-    revocation: 'google',
-    defaultBaseUrl: 'https://oauth2.googleapis.com',
-    rateLimitPerSecond: 10,
-    // no limit is published for revocation; Google's quotas belong to the project that owns the OAuth client
-    rateLimitPer: 'app',
-    rateLimitSource: 'none published for revocation: a polite default, per OAuth client',
+
+export type RevocationStyle = CatalogRevocationStyle;
+export type SupportedRevocation = Exclude<CatalogRevocation, { style: 'none' }>;
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post';
+
+/** Where a refresh goes and how the app authenticates there. */
+export type TokenFacts = {
+  /** The token endpoint, possibly with `{placeholders}` (see parametersOf). */
+  endpoint: string;
+  /** The client authentication the token endpoint accepts that we can send, preferred first. */
+  authMethods: readonly ClientAuthMethod[];
+  refreshToken: NonNullable<CatalogEntry['oauth2']>['refresh_token']['value'];
+  accessTokenLifetimeSeconds: number | 'never' | null;
+};
+
+export type ProviderCatalogEntry = {
+  slug: string;
+  displayName: string;
+  authSchemes: readonly AuthScheme[];
+  /** How each auth scheme's credentials are revoked (or why they cannot be). */
+  revocations: Readonly<Partial<Record<AuthScheme, CatalogRevocation>>>;
+  /** The OAuth revocation style (`none` for API-key-only toolkits). */
+  revocation: RevocationStyle;
+  /** The ceiling our shared limiter holds revoke calls to, per app, across all workers; null when nothing is called. */
+  rateLimitPerSecond: number | null;
+  /** What the ceiling applies to: one OAuth app (keyed by slug and client id) or the whole provider. */
+  rateLimitPer: 'app' | 'provider';
+  rateLimitSource: string;
+  /** The `oauth2` toolkit: its revocation endpoint is the auth config's. */
+  requiresRevocationEndpoint: boolean;
+  unsupportedReason?: string;
+  token?: TokenFacts;
+  /** Per-tenant values the endpoints (or the revoke call's body) need. */
+  parameters: readonly CatalogParameter[];
+  vocabulary: ErrorVocabulary;
+  /** The catalog file itself (with every source); absent for the built-in `oauth2` toolkit. */
+  data?: CatalogEntry;
+};
+
+const GENERIC_OAUTH2: ProviderCatalogEntry = Object.freeze({
+  slug: 'oauth2',
+  displayName: 'OAuth 2.0 (RFC 7009)',
+  authSchemes: Object.freeze(['oauth2'] as const),
+  revocations: Object.freeze({
+    oauth2: Object.freeze({
+      style: 'rfc7009',
+      method: 'POST',
+      // the auth config's revocation_endpoint (requiresRevocationEndpoint)
+      endpoint: 'https://revocation-endpoint.invalid/',
+      // a confidential client authenticates with Basic; a public one sends client_id alone
+      auth: 'client_secret_basic',
+      token: 'either',
+      encoding: 'form',
+      revokes: 'token',
+      success: Object.freeze({ status: Object.freeze([200]) }),
+    } as SupportedRevocation),
+  }),
+  revocation: 'rfc7009',
+  // unknown servers publish no limit: stay polite per app (origin + client id)
+  rateLimitPerSecond: 20,
+  rateLimitPer: 'app',
+  rateLimitSource: 'none published: a polite default',
+  requiresRevocationEndpoint: true,
+  parameters: Object.freeze([]),
+  vocabulary: Object.freeze({}),
+} satisfies ProviderCatalogEntry);
+
+let entries: ReadonlyMap<string, ProviderCatalogEntry> | undefined;
+
+function catalog(): ReadonlyMap<string, ProviderCatalogEntry> {
+  entries ??= new Map([[GENERIC_OAUTH2.slug, GENERIC_OAUTH2], ...[...loadCatalog().values()].map((data) => [data.slug, deriveEntry(data)] as const)]);
+  return entries;
+}
+
+function deriveEntry(data: CatalogEntry): ProviderCatalogEntry {
+  const revocations: Partial<Record<AuthScheme, CatalogRevocation>> = {};
+  for (const scheme of data.auth_schemes.value) {
+    const revocation = data.revocation[scheme]?.value;
+    if (revocation) revocations[scheme] = revocation;
+  }
+  const revocable = Object.values(revocations).some((r) => r.style !== 'none');
+  const oauthRevocation = revocations.oauth2;
+  const unsupported = Object.values(revocations).find((r) => r.style === 'none');
+  const ceiling = data.revocation_ceiling;
+  const errors = data.errors;
+  const entry: ProviderCatalogEntry = {
+    slug: data.slug,
+    displayName: data.display_name.value,
+    authSchemes: data.auth_schemes.value,
+    revocations,
+    revocation: oauthRevocation?.style ?? 'none',
+    rateLimitPerSecond: revocable && ceiling ? ceiling.value.per_second : null,
+    rateLimitPer: revocable ? 'app' : 'provider',
+    rateLimitSource: ceiling ? `${ceiling.source ?? ceiling.sources?.[0] ?? ''} (${ceiling.value.basis.replace('_', ' ')})` : 'no revocation calls are made',
     requiresRevocationEndpoint: false,
-    // https://developers.google.com/identity/protocols/oauth2/web-server#offline
-    tokenEndpoint: { path: '/token' },
-  },
-  github: {
-    slug: 'github',
-    displayName: 'GitHub',
-    revocation: 'github',
-    defaultBaseUrl: 'https://api.github.com',
-    // an OAuth app authenticated with its client id/secret gets 5,000 requests per hour, per app
-    rateLimitPerSecond: 1.3,
-    rateLimitPer: 'app',
-    rateLimitSource: 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api',
-    requiresRevocationEndpoint: false,
-    // GitHub App user tokens expire after 8 hours and are refreshed on github.com, not the API host
-    // (https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/refreshing-user-access-tokens)
-    tokenEndpoint: { baseUrl: 'https://github.com', path: '/login/oauth/access_token' },
-  },
-  slack: {
-    slug: 'slack',
-    displayName: 'Slack',
-    revocation: 'slack',
-    defaultBaseUrl: 'https://slack.com',
-    // auth.revoke is Web API tier 3: 50+ requests per minute, per method per workspace per app
-    // (per app is the conservative reading: one app may span many workspaces)
-    rateLimitPerSecond: 0.8,
-    rateLimitPer: 'app',
-    rateLimitSource: 'https://docs.slack.dev/apis/web-api/rate-limits',
-    requiresRevocationEndpoint: false,
-    // token rotation (https://docs.slack.dev/authentication/using-token-rotation)
-    tokenEndpoint: { path: '/api/oauth.v2.access' },
-  },
-  notion: {
-    slug: 'notion',
-    displayName: 'Notion',
-    revocation: 'notion',
-    defaultBaseUrl: 'https://api.notion.com',
-    // Notion's documented average rate limit, per integration
-    rateLimitPerSecond: 3,
-    rateLimitPer: 'app',
-    rateLimitSource: 'https://developers.notion.com/reference/request-limits',
-    requiresRevocationEndpoint: false,
-  },
-  dropbox: {
-    slug: 'dropbox',
-    displayName: 'Dropbox',
-    revocation: 'dropbox',
-    defaultBaseUrl: 'https://api.dropboxapi.com',
-    // no number is published; Dropbox's 429 "can trigger on a per-app or per-user basis", so per app
-    rateLimitPerSecond: 10,
-    rateLimitPer: 'app',
-    rateLimitSource: 'https://www.dropbox.com/developers/documentation/http/documentation (errors: 429)',
-    requiresRevocationEndpoint: false,
-    tokenEndpoint: { path: '/oauth2/token' },
-  },
-  microsoft: {
-    slug: 'microsoft',
-    displayName: 'Microsoft',
-    revocation: 'none',
-    defaultBaseUrl: null,
-    rateLimitPerSecond: null,
-    rateLimitPer: 'provider',
-    rateLimitSource: 'no revocation calls are made',
-    requiresRevocationEndpoint: false,
-    unsupportedReason: 'Microsoft identity platform has no per-application token revocation endpoint; the credential is destroyed locally only',
-  },
-  atlassian: {
-    slug: 'atlassian',
-    displayName: 'Atlassian',
-    revocation: 'none',
-    defaultBaseUrl: null,
-    rateLimitPerSecond: null,
-    rateLimitPer: 'provider',
-    rateLimitSource: 'no revocation calls are made',
-    requiresRevocationEndpoint: false,
-    unsupportedReason: 'Atlassian has no OAuth token revocation endpoint; the credential is destroyed locally only',
-  },
-} satisfies Record<string, ProviderCatalogEntry>);
+    ...(unsupported?.style === 'none' ? { unsupportedReason: unsupported.reason } : {}),
+    ...(data.oauth2 ? { token: tokenFactsOf(data.oauth2) } : {}),
+    parameters: data.parameters ?? [],
+    vocabulary: {
+      deadToken: errors.dead_token.value?.codes ?? [],
+      badClient: errors.bad_client.value?.codes ?? [],
+      rateLimited: errors.rate_limited.value?.codes ?? [],
+    },
+    data,
+  };
+  return Object.freeze(entry);
+}
+
+function tokenFactsOf(oauth2: NonNullable<CatalogEntry['oauth2']>): TokenFacts {
+  const methods = oauth2.token_endpoint_auth.value.filter((m): m is ClientAuthMethod => m === 'client_secret_basic' || m === 'client_secret_post');
+  return {
+    endpoint: oauth2.token_endpoint.value,
+    authMethods: methods,
+    refreshToken: oauth2.refresh_token.value,
+    accessTokenLifetimeSeconds: oauth2.access_token_lifetime_seconds.value,
+  };
+}
+
+/** Every toolkit: the built-in `oauth2` first, then the catalog's by slug. */
+export function catalogEntries(): ProviderCatalogEntry[] {
+  return [...catalog().values()];
+}
 
 export function isKnownToolkit(slug: string): boolean {
-  return Object.hasOwn(PROVIDER_CATALOG, slug);
+  return catalog().has(slug);
+}
+
+/** The entry of a known toolkit. */
+export function toolkitEntry(slug: string): ProviderCatalogEntry | undefined {
+  return catalog().get(slug);
 }
 
 /**
- * The catalog entry that governs a toolkit. A toolkit we have no adapter for, whose auth config
+ * The catalog entry that governs a toolkit. A toolkit we know nothing of, whose auth config
  * names a revocation endpoint, is revoked as generic RFC 7009.
  */
 export function catalogEntryFor(toolkit: string, client: ClientConfig): ProviderCatalogEntry | undefined {
-  if (isKnownToolkit(toolkit)) return PROVIDER_CATALOG[toolkit];
-  return client.revocationEndpoint ? PROVIDER_CATALOG.oauth2 : undefined;
+  return catalog().get(toolkit) ?? (client.revocationEndpoint ? GENERIC_OAUTH2 : undefined);
+}
+
+/** How credentials of `scheme` are revoked for this entry; undefined when the entry does not support the scheme. */
+export function revocationOf(entry: ProviderCatalogEntry, scheme: AuthScheme): CatalogRevocation | undefined {
+  return entry.revocations[scheme];
+}
+
+/** Whether a credential of this toolkit and scheme is revoked by a call upstream (never by the oauth2 fallback of an unknown toolkit). */
+export function revokesUpstream(slug: string, scheme: AuthScheme): boolean {
+  const revocation = catalog().get(slug)?.revocations[scheme];
+  return revocation !== undefined && revocation.style !== 'none';
+}
+
+/** The parameters of an entry that come from `from`, with whether the revocation of `scheme` needs them. */
+export function parametersOf(entry: ProviderCatalogEntry, from: CatalogParameter['from'], scheme: AuthScheme): Array<CatalogParameter & { requiredToRevoke: boolean }> {
+  const revocation = entry.revocations[scheme];
+  const needed = new Set<string>();
+  if (revocation && revocation.style !== 'none') {
+    for (const name of placeholdersOf(revocation.endpoint)) needed.add(name);
+    if (revocation.confirm) for (const name of placeholdersOf(revocation.confirm.endpoint)) needed.add(name);
+  }
+  return entry.parameters
+    .filter((p) => p.from === from)
+    .map((p) => ({ ...p, requiredToRevoke: needed.has(p.name) || (p.in === 'body' && revocation !== undefined && revocation.style !== 'none') }));
+}
+
+/**
+ * The URL a refresh of this toolkit goes to: the auth config's own token endpoint when it names
+ * one, else the catalog's (its placeholders filled from `parameters`; `client_id` from the
+ * client). `baseUrls[slug]` moves it onto another base (a test server, a proxy), as does
+ * `baseUrls['<slug>.token']` for the token endpoint alone. Undefined when none is known or a
+ * value it needs is missing or unusable.
+ */
+export function tokenEndpointOf(
+  toolkit: string,
+  client: ClientConfig & { tokenEndpoint?: string },
+  baseUrls: Partial<Record<string, string>> = {},
+  parameters: EndpointValues = {},
+): string | undefined {
+  if (client.tokenEndpoint) return client.tokenEndpoint;
+  const entry = catalog().get(toolkit);
+  if (!entry?.token) return undefined;
+  const filled = fillEndpoint(entry.token.endpoint, valuesOf(client, parameters), baseUrls[`${toolkit}.token`] ?? baseUrls[toolkit]);
+  return filled.ok ? filled.url : undefined;
+}
+
+/** How the app authenticates at the toolkit's token endpoint (the catalog's first method we can send). */
+export function tokenEndpointAuthOf(toolkit: string): ClientAuthMethod | undefined {
+  return catalog().get(toolkit)?.token?.authMethods[0];
+}
+
+/** Values for endpoint placeholders: the request's parameters, and `client_id` from the client. */
+export function valuesOf(client: ClientConfig, parameters: EndpointValues = {}): EndpointValues {
+  return { ...parameters, ...(client.clientId ? { client_id: client.clientId } : {}) };
 }
 
 /**
@@ -128,7 +214,7 @@ export function rateKeysOf(req: Pick<RevokeRequest, 'toolkit' | 'client'>): stri
   const entry = catalogEntryFor(req.toolkit, req.client);
   const clientId = req.client.clientId;
   const appScoped = entry?.rateLimitPer === 'app' && clientId !== undefined && clientId !== '';
-  if (entry?.revocation === 'rfc7009') {
+  if (entry?.requiresRevocationEndpoint) {
     const origin = originOf(req.client.revocationEndpoint);
     const base = origin ? `oauth2:${origin}` : 'oauth2';
     const keys = appScoped ? [`${base}:${clientId}`, base] : [base];

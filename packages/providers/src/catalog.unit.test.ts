@@ -1,12 +1,44 @@
 import { retryDelayMs } from './backoff';
-import { PROVIDER_CATALOG, isKnownToolkit, providerKeyOf, rateKeysOf } from './catalog';
+import { ADAPTERS } from './adapters';
+import { catalogEntries, isKnownToolkit, providerKeyOf, rateKeysOf, tokenEndpointAuthOf, tokenEndpointOf, toolkitEntry } from './catalog';
+import { loadCatalog } from './catalog/load';
 
 describe('catalog', () => {
   test('knows the supported providers and those without revocation', () => {
     for (const slug of ['oauth2', 'google', 'github', 'slack', 'notion', 'dropbox', 'microsoft', 'atlassian']) expect(isKnownToolkit(slug)).toBe(true);
     expect(isKnownToolkit('toString')).toBe(false);
-    expect(PROVIDER_CATALOG.microsoft?.revocation).toBe('none');
-    expect(PROVIDER_CATALOG.oauth2?.requiresRevocationEndpoint).toBe(true);
+    expect(toolkitEntry('microsoft')?.revocation).toBe('none');
+    expect(toolkitEntry('oauth2')?.requiresRevocationEndpoint).toBe(true);
+  });
+
+  test('every toolkit of the catalog files is known, with the files\' facts and nothing else', () => {
+    const files = [...loadCatalog().values()];
+    expect(catalogEntries().map((e) => e.slug)).toEqual(['oauth2', ...files.map((f) => f.slug)]);
+    for (const file of files) {
+      const entry = toolkitEntry(file.slug);
+      expect(entry?.displayName).toBe(file.display_name.value);
+      expect(entry?.authSchemes).toEqual(file.auth_schemes.value);
+      expect(entry?.revocation).toBe(file.revocation.oauth2?.value.style ?? 'none');
+      const revocable = Object.values(entry?.revocations ?? {}).some((r) => r.style !== 'none');
+      expect(entry?.rateLimitPerSecond).toBe(revocable ? (file.revocation_ceiling?.value.per_second ?? null) : null);
+      expect(entry?.token?.endpoint).toBe(file.oauth2?.token_endpoint.value);
+    }
+  });
+
+  test('the styles the generic and code adapters serve', () => {
+    const served = catalogEntries().filter((e) => e.revocation !== 'none' && ADAPTERS[e.revocation as keyof typeof ADAPTERS] !== undefined);
+    expect(served.filter((e) => e.revocation === 'rfc7009').map((e) => e.slug)).toEqual(expect.arrayContaining(['oauth2', 'asana', 'box', 'gitlab', 'okta', 'salesforce', 'xero', 'zoom']));
+  });
+
+  test('token endpoints come from the catalog, placeholders filled, movable onto a test base', () => {
+    expect(tokenEndpointOf('github', {})).toBe('https://github.com/login/oauth/access_token');
+    expect(tokenEndpointOf('github', {}, { github: 'http://127.0.0.1:9/' })).toBe('http://127.0.0.1:9/login/oauth/access_token');
+    expect(tokenEndpointOf('github', {}, { github: 'http://127.0.0.1:9', 'github.token': 'http://127.0.0.1:8' })).toBe('http://127.0.0.1:8/login/oauth/access_token');
+    expect(tokenEndpointOf('okta', {}, {}, { okta_domain: 'acme.okta.com' })).toBe('https://acme.okta.com/oauth2/v1/token');
+    expect(tokenEndpointOf('okta', {}, {}, { okta_domain: 'evil.com/x?' })).toBeUndefined();
+    expect(tokenEndpointOf('okta', {})).toBeUndefined();
+    expect(tokenEndpointOf('openai', {})).toBeUndefined();
+    expect(tokenEndpointAuthOf('github')).toBe(toolkitEntry('github')?.token?.authMethods[0]);
   });
 
   test('a per-app ceiling is keyed by slug and client id; generic RFC 7009 by origin and client id', () => {
@@ -24,7 +56,7 @@ describe('catalog', () => {
   });
 
   test('every entry names what its ceiling applies to and where that comes from', () => {
-    for (const entry of Object.values(PROVIDER_CATALOG)) {
+    for (const entry of catalogEntries()) {
       expect(['app', 'provider']).toContain(entry.rateLimitPer);
       expect(entry.rateLimitSource.length).toBeGreaterThan(5);
       if (['github', 'slack', 'notion', 'dropbox'].includes(entry.slug)) expect(entry.rateLimitSource).toMatch(/^https:\/\//);

@@ -19,8 +19,18 @@ export type ClassifyContext = {
   auth: 'client' | 'token';
   /** The secrets sent in the call, masked out of anything the provider echoes back. */
   secrets?: readonly string[];
+  /** The provider's own error vocabulary, from its catalog entry (`errors`). */
+  vocabulary?: ErrorVocabulary;
   now?: number;
 };
+
+/**
+ * Codes (or, for providers that answer with text only, exact messages) a provider documents for
+ * a dead token, a bad client and rate limiting. They are matched wherever providers put them:
+ * `error`, `error['.tag']`, `error.type`, `code`, a string `status` or `category`, the first
+ * GraphQL error's `extensions.code`, or the whole `message`.
+ */
+export type ErrorVocabulary = { deadToken?: readonly string[]; badClient?: readonly string[]; rateLimited?: readonly string[] };
 
 // Error codes that prove the token is dead: RFC 6749/7009, Slack's `ok:false` vocabulary
 // (https://api.slack.com/methods/auth.revoke: token_revoked and account_inactive are for a
@@ -33,6 +43,9 @@ const DEAD_TOKEN = new Set(['invalid_token', 'invalid_grant', 'invalid_refresh_t
 // incorrect_client_credentials is GitHub's token endpoint's (docs.github.com, "Troubleshooting
 // OAuth app access token request errors"); invalid_client_id/bad_client_secret are Slack's.
 const BAD_CLIENT = new Set(['invalid_client', 'unauthorized_client', 'invalid_client_id', 'bad_client_secret', 'incorrect_client_credentials']);
+// Codes that never prove a token dead, whatever a provider's page lists next to its dead-token
+// answer: a malformed request, a refused or unidentified caller, a suspended (not deleted) user.
+const NEVER_DEAD = new Set(['invalid_request', 'invalid_auth', 'not_authed', 'user_suspended', 'access_denied', 'unauthorized', 'forbidden', 'invalid_scope', 'insufficient_scope']);
 const SLACK_TRANSIENT: Record<string, TransientCode> = { ratelimited: 'rate_limited', service_unavailable: 'provider_unavailable', internal_error: 'provider_unavailable', fatal_error: 'provider_unavailable', request_timeout: 'timeout' };
 
 /**
@@ -56,7 +69,8 @@ export function classifyResponse(response: ProviderResponse, context: ClassifyCo
     // the Location is not recorded: it is provider-chosen text and may point anywhere
     return failed('provider_redirect', `provider answered HTTP ${status} (a redirect, which is never followed): the endpoint is misconfigured`, true);
   }
-  if (status === 429 || (code !== undefined && SLACK_TRANSIENT[code] === 'rate_limited')) {
+  const vocabulary = vocabularyMatch(body, context.vocabulary);
+  if (status === 429 || (code !== undefined && SLACK_TRANSIENT[code] === 'rate_limited') || (status >= 400 && vocabulary === 'rate_limited')) {
     return { kind: 'transient', errorCode: 'rate_limited', errorMessage: message(`provider answered HTTP ${status} (rate limited)`), retryAfterMs: parseRetryAfter(response.retryAfter, context.now) };
   }
   if (status >= 500 || status === 408) {
@@ -71,8 +85,8 @@ export function classifyResponse(response: ProviderResponse, context: ClassifyCo
       return failed('unexpected_response', `provider answered HTTP ${status} with a body that is not JSON${response.truncated ? ' (and too large)' : ''}; not counted as revoked: the endpoint may not be a revocation endpoint`);
     }
   }
-  if (code !== undefined && BAD_CLIENT.has(code)) return failed('invalid_client', message(`provider rejected the client credentials (${code})`), true);
-  if (code !== undefined && DEAD_TOKEN.has(code)) return { kind: 'already_revoked', errorCode: code };
+  if ((code !== undefined && BAD_CLIENT.has(code)) || vocabulary === 'bad_client') return failed('invalid_client', message(`provider rejected the client credentials (${code ?? `HTTP ${status}`})`), true);
+  if ((code !== undefined && DEAD_TOKEN.has(code)) || vocabulary === 'dead_token') return { kind: 'already_revoked', errorCode: code ?? `http_${status}` };
   // a 401 on a call the token authenticated: dead, unless the provider named another reason
   if (status === 401 && context.auth === 'token' && code === undefined) return { kind: 'already_revoked', errorCode: 'http_401' };
   if (status === 401 && context.auth === 'client') return failed('invalid_client', message('provider rejected the client credentials (HTTP 401)'), true);
@@ -114,12 +128,40 @@ function hasError(body: unknown): boolean {
   return isRecord(body) && body.error !== undefined && body.error !== null && body.error !== false;
 }
 
-/** `error` (RFC 6749, Slack), Dropbox's `error['.tag']`, or Notion's `code`. */
+/**
+ * `error` (RFC 6749, Slack), Dropbox's `error['.tag']`, Stripe's `error.type`, Notion's `code`,
+ * HubSpot's string `status` or `category`, or the first GraphQL error's `extensions.code`.
+ */
 function errorCodeOf(body: unknown): unknown {
-  if (!isRecord(body)) return undefined;
-  if (typeof body.error === 'string') return body.error;
-  if (isRecord(body.error) && typeof body.error['.tag'] === 'string') return body.error['.tag'];
-  return body.code;
+  return codeCandidates(body)[0];
+}
+
+function codeCandidates(body: unknown): string[] {
+  if (!isRecord(body)) return [];
+  const found: unknown[] = [];
+  if (typeof body.error === 'string') found.push(body.error);
+  if (isRecord(body.error)) found.push(body.error['.tag'], body.error.type);
+  found.push(body.code, body.status, body.category);
+  const first = Array.isArray(body.errors) ? (body.errors[0] as unknown) : undefined;
+  if (isRecord(first) && isRecord(first.extensions)) found.push(first.extensions.code);
+  return found.filter((v): v is string => typeof v === 'string' && v !== '');
+}
+
+/**
+ * What the provider's own vocabulary says the answer is. A code listed both as a dead token and
+ * as a bad client says neither; a code of NEVER_DEAD never reads as a dead token.
+ */
+function vocabularyMatch(body: unknown, vocabulary: ErrorVocabulary | undefined): 'dead_token' | 'bad_client' | 'rate_limited' | undefined {
+  if (!vocabulary) return undefined;
+  const said = codeCandidates(body);
+  if (isRecord(body) && typeof body.message === 'string') said.push(body.message);
+  const has = (list: readonly string[] | undefined) => said.some((c) => list?.includes(c) === true);
+  if (has(vocabulary.rateLimited)) return 'rate_limited';
+  const dead = said.some((c) => vocabulary.deadToken?.includes(c) === true && !NEVER_DEAD.has(c) && vocabulary.badClient?.includes(c) !== true);
+  const bad = said.some((c) => vocabulary.badClient?.includes(c) === true && vocabulary.deadToken?.includes(c) !== true);
+  if (bad) return 'bad_client';
+  if (dead) return 'dead_token';
+  return undefined;
 }
 
 function errorMessageOf(body: unknown): string | undefined {

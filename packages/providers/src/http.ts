@@ -4,7 +4,7 @@ import type { ProviderResponse } from './classify';
 import { pinnedLookup, vetDestination, type EgressPolicy, type Resolver } from './egress';
 import { abortReason } from './sleep';
 
-export type HttpCall = { method: 'GET' | 'POST' | 'DELETE'; url: string; headers: Record<string, string>; body?: string };
+export type HttpCall = { method: 'POST' | 'DELETE' | 'GET'; url: string; headers: Record<string, string>; body?: string };
 
 export type HttpOptions = {
   /** The whole exchange: DNS, connect, headers and body, however slowly they trickle in. */

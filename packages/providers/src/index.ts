@@ -12,7 +12,23 @@ export type {
   RevokerOptions,
   TokenKind,
 } from './types';
-export { PROVIDER_CATALOG, isKnownToolkit, providerKeyOf, rateKeysOf } from './catalog';
+export {
+  catalogEntries,
+  catalogEntryFor,
+  isKnownToolkit,
+  parametersOf,
+  providerKeyOf,
+  rateKeysOf,
+  revocationOf,
+  revokesUpstream,
+  tokenEndpointAuthOf,
+  tokenEndpointOf,
+  toolkitEntry,
+  type ClientAuthMethod,
+  type SupportedRevocation,
+  type TokenFacts,
+} from './catalog';
+export { fillEndpoint, placeholderValueProblem, placeholdersOf } from './catalog/endpoints';
 export { classifyNetworkError, classifyResponse, parseRetryAfter, type Classification, type ClassifyContext, type ProviderResponse, type TransientCode } from './classify';
 export { classifyAddress, EgressDeniedError, egressRefusalOf, isAllowedHost, vetDestination, type AddressClass, type EgressPolicy, type Resolver } from './egress';
 export { createRevoker } from './revoker';

@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { catalogEntries, type ProviderCatalogEntry, type SupportedRevocation } from './catalog';
 import { createRevoker } from './revoker';
 import type { OAuthCredential, RateLimiter, RevokeRequest, RevokeResult, RevokerOptions } from './types';
 
@@ -509,5 +510,70 @@ describe('egress policy', () => {
   test('the insecure-loopback switch opens loopback only: a private address stays refused', async () => {
     const dev = createRevoker({ retry: fastRetry, egress: LOCAL, resolver: async () => [{ address: '10.0.0.7', family: 4 }] });
     expect(await dev.revoke({ ...oauth('oauth2'), client: { ...CLIENT, revocationEndpoint: 'https://idp.internal/revoke' } })).toMatchObject({ outcome: 'failed', errorCode: 'egress_denied' });
+  });
+});
+
+describe('every catalog provider served by the generic RFC 7009 adapter, from its catalog entry', () => {
+  const rfc7009 = catalogEntries().filter((e) => !e.requiresRevocationEndpoint && e.revocations.oauth2?.style === 'rfc7009');
+  const valuesFor = (e: ProviderCatalogEntry) => Object.fromEntries(e.parameters.filter((p) => p.name !== 'client_id').map((p) => [p.name, 'acme-tenant']));
+  const request = (e: ProviderCatalogEntry, credential: Partial<{ refresh_token: string }> = { refresh_token: REFRESH }): RevokeRequest => ({ ...oauth(e.slug, credential), parameters: valuesFor(e) });
+
+  test('the table is the catalog', () => {
+    expect(rfc7009.length).toBeGreaterThanOrEqual(10);
+  });
+
+  test.each(rfc7009.map((e) => [e.slug, e] as const))('%s: the documented call (endpoint path, client auth, token kinds) and its success answer', async (_slug, entry) => {
+    const revocation = entry.revocations.oauth2 as SupportedRevocation;
+    const p = await provider(() => ({ status: revocation.success.status[0] as number, ...(revocation.success.status[0] === 204 ? {} : { body: {} }) }));
+    const result = await revoke(request(entry), { baseUrls: { [entry.slug]: p.baseUrl } });
+    const kinds = revocation.token === 'access_token' ? ['access'] : revocation.token === 'refresh_token' ? ['refresh'] : ['refresh', 'access'];
+    const sentFirst = revocation.revokes === 'grant' ? kinds.slice(0, 1) : kinds;
+    expect(p.requests.map((r) => [r.method, r.path, form(r.body)[revocation.fields?.token ?? 'token']])).toEqual(sentFirst.map((k) => ['POST', new URL(revocation.endpoint.replace(/\{[a-z_]+\}/g, 'x')).pathname, k === 'refresh' ? REFRESH : ACCESS]));
+    for (const r of p.requests) {
+      if (revocation.auth === 'client_secret_basic') expect(basic(r.headers)).toBe('client+id%3A1:cs-SECRET%26client');
+      if (revocation.auth === 'client_secret_post') expect(form(r.body)).toMatchObject({ client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret });
+      if (revocation.auth !== 'client_secret_basic') expect(r.headers.authorization).toBeUndefined();
+      if (revocation.auth === 'none') expect(form(r.body).client_secret).toBeUndefined();
+    }
+    expect(result.outcome).toBe('revoked');
+  });
+
+  // codes that also mean a malformed request or a refused caller never prove a token dead
+  const AMBIGUOUS = ['invalid_request', 'unauthorized', 'access_denied'];
+  const sample = (text: string): unknown => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return text;
+    }
+  };
+
+  test.each(rfc7009.map((e) => [e.slug, e] as const))('%s: its documented dead-token answer is never revoked; already_revoked when it names an unambiguous code', async (_slug, entry) => {
+    const dead = entry.data?.errors.dead_token.value;
+    const status = dead?.status[0] ?? 400;
+    for (const body of [...(dead?.body !== undefined ? [sample(dead.body)] : []), ...(dead?.codes ?? []).map((code) => ({ error: code }))]) {
+      const p = await provider(() => ({ status, body }));
+      const result = await revoke(request(entry), { baseUrls: { [entry.slug]: p.baseUrl } });
+      const code = typeof body === 'object' && body !== null ? (body as { error?: string }).error : undefined;
+      if (code !== undefined && AMBIGUOUS.includes(code)) expect(result.outcome).toBe('failed');
+      else if (code !== undefined) expect(result.outcome).toBe('already_revoked');
+      else expect(result.outcome).not.toBe('revoked');
+    }
+  });
+
+  test.each(rfc7009.filter((e) => e.data?.errors.bad_client.value).map((e) => [e.slug, e] as const))('%s: its documented bad-client answer fails provider-wide', async (_slug, entry) => {
+    const bad = entry.data?.errors.bad_client.value;
+    const body = bad?.codes[0] !== undefined ? { error: bad.codes[0] } : sample(bad?.body ?? '');
+    const p = await provider(() => ({ status: bad?.status[0] ?? 401, body }));
+    const result = await revoke(request(entry), { baseUrls: { [entry.slug]: p.baseUrl } });
+    // never a revocation; provider-wide invalid_client where the provider documents a code
+    expect(result.outcome).toBe('failed');
+    if (bad?.codes[0] !== undefined) expect(result).toMatchObject({ errorCode: 'invalid_client', providerWide: true });
+  });
+
+  test.each(rfc7009.filter((e) => e.parameters.some((p) => p.from === 'auth_config' && p.name !== 'client_id')).map((e) => [e.slug, e] as const))('%s: a missing or host-changing tenant value fails provider-wide without a call', async (_slug, entry) => {
+    expect(await revoke(oauth(entry.slug))).toMatchObject({ outcome: 'failed', errorCode: 'missing_parameter', providerWide: true, attempts: 0 });
+    const name = entry.parameters.find((p) => p.from === 'auth_config')?.name as string;
+    expect(await revoke({ ...oauth(entry.slug), parameters: { [name]: 'evil.test/x?' } })).toMatchObject({ outcome: 'failed', errorCode: 'invalid_parameter', providerWide: true, attempts: 0 });
   });
 });

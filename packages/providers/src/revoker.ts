@@ -1,13 +1,13 @@
 import { ADAPTERS, type AdapterContext, type AdapterResult, type CallOutcome, type ProviderCall } from './adapters';
 import { retryDelayMs } from './backoff';
-import { catalogEntryFor, rateKeysOf } from './catalog';
+import { catalogEntryFor, rateKeysOf, tokenEndpointAuthOf, tokenEndpointOf, valuesOf, type ProviderCatalogEntry, type SupportedRevocation } from './catalog';
+import { fillEndpoint } from './catalog/endpoints';
 import { classifyNetworkError, classifyResponse, type Classification } from './classify';
 import { cachingResolver, EgressDeniedError, egressRefusalOf, systemResolver } from './egress';
 import { sendHttp } from './http';
-import { catalogTokenEndpoint } from './refresh/token-endpoint';
 import { isSafeErrorCode, sanitizeMessage } from './sanitize';
 import { abortReason, sleep as defaultSleep } from './sleep';
-import type { OAuthCredential, ProviderCatalogEntry, RevokeRequest, RevokeResult, Revoker, RevokerOptions, TokenKind } from './types';
+import type { OAuthCredential, RevokeRequest, RevokeResult, Revoker, RevokerOptions, TokenKind } from './types';
 
 const DEFAULTS = { timeoutMs: 10_000, maxAttempts: 6, maxDelayMs: 30_000, budgetMs: 120_000, baseDelayMs: 250 };
 // how long a proof that an app's client credentials are valid is trusted (see adapters/github.ts)
@@ -39,13 +39,18 @@ export function createRevoker(options: RevokerOptions = {}): Revoker {
     if (req.credential.type !== 'oauth2') return { outcome: 'failed', errorCode: 'credential_mismatch', errorMessage: 'the auth config is OAuth 2.0 but the stored credential is not', providerWide: false, attempts: 0 };
     const entry = catalogEntryFor(req.toolkit, req.client);
     if (!entry) return unsupported('no revocation is known for this toolkit and its auth config names no revocation endpoint; the credential is destroyed locally only');
-    if (entry.revocation === 'none') return unsupported(entry.unsupportedReason ?? `${entry.displayName} has no token revocation; the credential is destroyed locally only`);
+    const revocation = entry.revocations.oauth2;
+    if (!revocation) return { outcome: 'failed', errorCode: 'auth_scheme_mismatch', errorMessage: `${entry.displayName} does not use OAuth 2.0`, providerWide: true, attempts: 0 };
+    if (revocation.style === 'none') return unsupported(revocation.reason);
+    const adapter = ADAPTERS[revocation.style];
+    // the catalog knows how, but no code does it yet: a truthful failure, never a guess
+    if (!adapter) return { ...configFailure('revocation_not_implemented', `revoking at ${entry.displayName} (${revocation.style}) is not implemented yet; the credential is kept`), attempts: 0 };
 
-    const baseUrl = resolveBaseUrl(entry, req, options);
-    if (typeof baseUrl !== 'string') return { ...baseUrl, attempts: 0 };
+    const revocationUrl = resolveRevocationUrl(entry, revocation, req, options);
+    if (typeof revocationUrl !== 'string') return { ...revocationUrl, attempts: 0 };
+    const vocabulary = entry.vocabulary;
+    const tokenUrl = tokenEndpointOf(entry.slug, req.client, options.baseUrls, req.parameters);
 
-    // the auth config's token endpoint first, as for every refresh (tokenEndpointOf)
-    const tokenUrl = req.client.tokenEndpoint ?? catalogTokenEndpoint(entry, options.baseUrls);
     const credential = req.credential;
     const secrets = [credential.access_token, credential.refresh_token, req.client.clientSecret].filter((s): s is string => !!s);
     const rateKeys = rateKeysOf(req);
@@ -76,7 +81,7 @@ export function createRevoker(options: RevokerOptions = {}): Revoker {
         let classification: Classification;
         try {
           const response = await sendHttp(call, { timeoutMs: settings.timeoutMs, signal, egress: options.egress, resolver });
-          classification = classifyResponse(response, { ...call.classify, secrets });
+          classification = classifyResponse(response, { ...call.classify, secrets, vocabulary });
         } catch (error) {
           if (signal?.aborted) throw abortReason(signal);
           // refused before anything was sent: not an attempt
@@ -93,10 +98,14 @@ export function createRevoker(options: RevokerOptions = {}): Revoker {
     }
 
     const context: AdapterContext = {
-      baseUrl,
+      entry,
+      revocation,
+      revocationUrl,
       client: req.client,
       credential,
+      parameters: req.parameters ?? {},
       ...(tokenUrl ? { tokenUrl } : {}),
+      tokenAuth: tokenEndpointAuthOf(entry.slug) ?? 'client_secret_basic',
       send,
       protect: (secret) => secrets.push(secret),
       rotated: async (fresh: OAuthCredential) => {
@@ -110,7 +119,7 @@ export function createRevoker(options: RevokerOptions = {}): Revoker {
     };
     let result: AdapterResult;
     try {
-      result = await ADAPTERS[entry.revocation](context);
+      result = await adapter(context);
     } catch (error) {
       if (signal?.aborted) throw abortReason(signal);
       if (infrastructureError?.error === error) throw error;
@@ -139,6 +148,7 @@ const TOKEN_KINDS: ReadonlySet<string> = new Set<TokenKind>(['access', 'refresh'
 
 /** The last line of defence: every string of a result is safe to store, whatever produced it. */
 function recordable(result: AdapterResult, attempts: number, secrets: readonly string[]): RevokeResult {
+  if (result.outcome === 'unsupported_by_provider') return { outcome: 'unsupported_by_provider', reason: sanitizeMessage(result.reason, secrets), attempts: 0 };
   if (result.outcome !== 'failed') return { outcome: result.outcome, revokedTokens: result.revokedTokens.filter((t) => TOKEN_KINDS.has(t)), attempts };
   return {
     outcome: 'failed',
@@ -151,21 +161,29 @@ function recordable(result: AdapterResult, attempts: number, secrets: readonly s
 
 type ConfigFailure = Extract<AdapterResult, { outcome: 'failed' }>;
 
-/** Where the adapter sends its calls; a problem here is the auth config's, shared by all its connections. */
-function resolveBaseUrl(entry: ProviderCatalogEntry, req: RevokeRequest, options: RevokerOptions): string | ConfigFailure {
+/**
+ * Where the revoke call goes: the auth config's revocation_endpoint for the `oauth2` toolkit,
+ * else the catalog's endpoint with its placeholders filled (the auth config's and connected
+ * account's values, the client id), moved onto `baseUrls[slug]` when set. A problem here is the
+ * auth config's, shared by all its connections.
+ */
+function resolveRevocationUrl(entry: ProviderCatalogEntry, revocation: SupportedRevocation, req: RevokeRequest, options: RevokerOptions): string | ConfigFailure {
+  let url: URL;
   if (entry.requiresRevocationEndpoint) {
     const endpoint = req.client.revocationEndpoint;
     if (!endpoint) return configFailure('missing_revocation_endpoint', 'the auth config names no revocation_endpoint');
     if (!URL.canParse(endpoint)) return configFailure('invalid_revocation_endpoint', 'the auth config revocation_endpoint is not a URL');
-    const url = new URL(endpoint);
-    // checked again on the resolved address at every call; this catches what needs no DNS
-    const refusal = egressRefusalOf(url, options.egress);
-    if (refusal) return configFailure('egress_denied', `egress policy refused the revocation_endpoint: ${refusal}`);
-    return url.toString();
+    url = new URL(endpoint);
+  } else {
+    const filled = fillEndpoint(revocation.endpoint, valuesOf(req.client, req.parameters), options.baseUrls?.[entry.slug]);
+    if (!filled.ok && filled.name === 'client_id') return configFailure('missing_client_credentials', 'the auth config has no client id, which this provider requires to revoke');
+    if (!filled.ok) return configFailure(filled.problem === 'missing' ? 'missing_parameter' : 'invalid_parameter', `the revocation endpoint of ${entry.displayName}: ${filled.message}`);
+    url = new URL(filled.url);
   }
-  const base = options.baseUrls?.[entry.slug] ?? entry.defaultBaseUrl;
-  if (!base) return configFailure('missing_base_url', `no base URL is configured for ${entry.displayName}`);
-  return base.replace(/\/+$/, '');
+  // checked again on the resolved address at every call; this catches what needs no DNS
+  const refusal = egressRefusalOf(url, options.egress);
+  if (refusal) return configFailure('egress_denied', `egress policy refused the revocation endpoint: ${refusal}`);
+  return entry.requiresRevocationEndpoint ? url.toString() : url.href;
 }
 
 function configFailure(errorCode: string, errorMessage: string): ConfigFailure {

@@ -1,4 +1,5 @@
 import type { EgressPolicy, Resolver } from './egress';
+export type { ProviderCatalogEntry, RevocationStyle } from './catalog';
 
 /** The public vocabulary of @at/providers: what a caller hands in and what it gets back. */
 export type OAuthCredential = { type: 'oauth2'; access_token: string; refresh_token?: string; expires_at?: string /* ISO */; token_type?: string };
@@ -20,6 +21,11 @@ export type RevokeRequest = {
   client: ClientConfig;
   credential: Credential;
   /**
+   * The per-tenant values the toolkit's catalog entry declares (`parameters`): those of the auth
+   * config and those of the connected account, by name (e.g. `subdomain`, `shop`).
+   */
+  parameters?: Readonly<Record<string, string>>;
+  /**
    * Who shares a rate ceiling fairly with others (the run id): callers with different shares
    * waiting on one ceiling are served in turn, however many requests each has waiting.
    */
@@ -38,7 +44,8 @@ export type RevokeRequest = {
   beforeSend?: (sent: number) => Promise<'send' | 'stop'>;
 };
 
-export type TokenKind = 'access' | 'refresh';
+/** What died: OAuth tokens, or an API key that deleted itself. */
+export type TokenKind = 'access' | 'refresh' | 'api_key';
 
 /** `attempts` counts HTTP requests sent to the provider, retries and refreshes included. */
 export type RevokeResult =
@@ -46,30 +53,6 @@ export type RevokeResult =
   | { outcome: 'already_revoked'; revokedTokens: TokenKind[]; attempts: number }
   | { outcome: 'unsupported_by_provider'; reason: string; attempts: 0 }
   | { outcome: 'failed'; errorCode: string; errorMessage: string; providerWide: boolean; attempts: number };
-
-export type RevocationStyle = 'rfc7009' | 'google' | 'github' | 'slack' | 'notion' | 'dropbox' | 'none';
-
-export type ProviderCatalogEntry = {
-  slug: string;
-  displayName: string;
-  revocation: RevocationStyle;
-  defaultBaseUrl: string | null;
-  /** The provider's published ceiling for the calls we make, across all our workers; null = none. */
-  rateLimitPerSecond: number | null;
-  /**
-   * What the ceiling applies to: one OAuth app (`app`: keyed by slug and client id, so tenants
-   * with their own apps do not share it) or the whole provider. With its source.
-   */
-  rateLimitPer: 'app' | 'provider';
-  rateLimitSource: string;
-  requiresRevocationEndpoint: boolean;
-  /**
-   * Where an expired access token is refreshed: a path on the base URL, or on `baseUrl` when
-   * the token endpoint lives on another host (GitHub's is github.com, its API api.github.com).
-   */
-  tokenEndpoint?: { path: string; baseUrl?: string };
-  unsupportedReason?: string;
-};
 
 export interface RateLimiter {
   /**
@@ -81,8 +64,9 @@ export interface RateLimiter {
 
 export type RevokerOptions = {
   /**
-   * Overrides a provider's default base URL, by slug (tests point these at loopback servers);
-   * `<slug>.token` overrides the base of its token endpoint, which otherwise follows `<slug>`.
+   * Overrides where a catalog provider's endpoints live, by slug (tests point these at loopback
+   * servers): the override's origin and path prefix replace the endpoint's scheme and host, its
+   * path is kept. `<slug>.token` overrides the token endpoint alone, which otherwise follows `<slug>`.
    */
   baseUrls?: Partial<Record<string, string>>;
   /** Per HTTP attempt: DNS, connect, headers and the whole body. */
@@ -94,7 +78,7 @@ export type RevokerOptions = {
   retry?: { maxAttempts?: number; maxDelayMs?: number; budgetMs?: number };
   rateLimiter?: RateLimiter;
   /**
-   * Overrides the catalog's rateLimitPerSecond, by rate key (`github:<client id>`,
+   * Overrides the catalog's revocation ceiling, by rate key (`github:<client id>`,
    * `oauth2:<origin>:<client id>`), by `oauth2:<origin>` for every app of one RFC 7009 server,
    * or by slug for every app of a provider; the most specific wins.
    */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 // not a dependency of the root package: read the catalog where it lives
-import { PROVIDER_CATALOG } from '@at/providers';
+import { catalogEntries } from '@at/providers';
 import { createProviderServer, type ProviderServer } from '@at/devstack';
 import { oauthCredentials, seedAuthConfig, seedConnection, seedProject, seedTenant, waitForJob, type Tenant } from '../../support/seed';
 import type { Stack } from '../../support/stack';
@@ -63,7 +63,7 @@ export async function seedSecurityFixture(stack: Stack): Promise<SecurityFixture
     seedAuthConfig(stack, apiKey, { toolkit: 'oauth2', auth_scheme: 'oauth2', client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret, revocation_endpoint: `${provider.url}/revoke`, token_endpoint: `${provider.url}/token` });
 
   const acA = await oauthConfig(a.apiKey);
-  const acKeys = await seedAuthConfig(stack, a.apiKey, { toolkit: 'atlassian', auth_scheme: 'api_key' });
+  const acKeys = await seedAuthConfig(stack, a.apiKey, { toolkit: 'openai', auth_scheme: 'api_key' });
   const acA2 = await oauthConfig(a2.apiKey);
   const acB = await oauthConfig(b.apiKey);
   const tokens = provider.issueTokens(6, CLIENT.clientId);
@@ -145,7 +145,7 @@ export async function seedSecurityFixture(stack: Stack): Promise<SecurityFixture
     cursor: Object.values(cursors),
     workflow_id: jobRows.map((j) => j.workflowId),
     run_id: jobRows.map((j) => j.runId),
-    toolkit: Object.keys(PROVIDER_CATALOG),
+    toolkit: catalogEntries().map((e) => e.slug),
     revocation_endpoint: [`${provider.url}/revoke`],
     token_endpoint: [`${provider.url}/token`],
     client_id: [CLIENT.clientId],

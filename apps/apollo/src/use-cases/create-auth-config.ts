@@ -1,13 +1,23 @@
 import { lookup } from 'node:dns/promises';
 import { newId, ValidationError, type FieldIssue } from '@at/common';
-import { discoverServerMetadata, EgressDeniedError, egressRefusalOf, PROVIDER_CATALOG, vetDestination, type EgressPolicy, type Resolver } from '@at/providers';
+import { catalogEntries, discoverServerMetadata, EgressDeniedError, egressRefusalOf, toolkitEntry, vetDestination, type EgressPolicy, type Resolver } from '@at/providers';
 import type { ProjectCaller } from '../auth/authenticators';
 import type { ApolloContext } from '../context';
 import { insertAuthConfig, type AuthConfigRecord } from '../repositories/auth-configs';
 import { connectCallOptions } from './connect/connect-call-options';
 
-/** Toolkits whose revocation endpoint authenticates the OAuth client (RFC 7009 client auth, GitHub, Notion). */
-export const TOOLKITS_REVOKING_WITH_CLIENT_AUTH: ReadonlySet<string> = new Set(['oauth2', 'github', 'notion']);
+/**
+ * Toolkits whose OAuth revocation authenticates the client (the catalog's revocation `auth` is
+ * client_secret_basic or client_secret_post: RFC 7009 servers, GitHub, Notion, ...).
+ */
+export const TOOLKITS_REVOKING_WITH_CLIENT_AUTH: ReadonlySet<string> = new Set(
+  catalogEntries()
+    .filter((e) => {
+      const revocation = e.revocations.oauth2;
+      return revocation !== undefined && revocation.style !== 'none' && (revocation.auth === 'client_secret_basic' || revocation.auth === 'client_secret_post');
+    })
+    .map((e) => e.slug),
+);
 
 export type AuthConfigInput = {
   toolkit: string;
@@ -34,8 +44,12 @@ const AUTHORIZATION_FIELDS = [
 /** Rules across fields, reported all at once under the body's field names. */
 export function authConfigIssues(input: AuthConfigInput): FieldIssue[] {
   const issues: FieldIssue[] = [];
+  const entry = toolkitEntry(input.toolkit);
+  if (entry && !entry.authSchemes.includes(input.authScheme)) {
+    issues.push({ path: 'body.auth_scheme', message: `toolkit ${input.toolkit} supports ${entry.authSchemes.join(', ')}` });
+  }
   // with an issuer, the revocation endpoint may come from its metadata (checked once it is fetched)
-  if (PROVIDER_CATALOG[input.toolkit]?.requiresRevocationEndpoint && input.revocationEndpoint === undefined && input.issuer === undefined) {
+  if (entry?.requiresRevocationEndpoint && input.revocationEndpoint === undefined && input.issuer === undefined) {
     issues.push({ path: 'body.revocation_endpoint', message: `required for toolkit ${input.toolkit}` });
   }
   if (input.authScheme === 'api_key') {
@@ -107,7 +121,7 @@ export async function createAuthConfig(ctx: ApolloContext, caller: ProjectCaller
     if (issues.length > 0) throw new ValidationError('invalid auth config', issues);
   }
   const revocationEndpoint = input.revocationEndpoint ?? discovered?.revocationEndpoint;
-  if (PROVIDER_CATALOG[input.toolkit]?.requiresRevocationEndpoint && revocationEndpoint === undefined) {
+  if (toolkitEntry(input.toolkit)?.requiresRevocationEndpoint && revocationEndpoint === undefined) {
     throw new ValidationError('invalid auth config', [{ path: 'body.revocation_endpoint', message: `required for toolkit ${input.toolkit} (the issuer's metadata names none)` }]);
   }
   const id = newId('ac');

@@ -1,6 +1,6 @@
 import { LIVE_CONNECTION_JOINS, liveConnectionsWhere, orphanedConnectionsWhere, Prisma, transaction, type DbClient, type Tx } from '@at/db';
 import type { LaneCursor, RunTarget } from '@at/common';
-import { PROVIDER_CATALOG } from '@at/providers';
+import { catalogEntries } from '@at/providers';
 
 /*
  * A run's snapshot is laid out in lanes. First its sources are listed: the auth configs in
@@ -10,10 +10,13 @@ import { PROVIDER_CATALOG } from '@at/providers';
  * each lane is one contiguous range of seq, and pages (seq ranges) never span two lanes.
  */
 
-// Toolkits revoked by a provider-specific adapter (one ceiling per toolkit and client id) and
-// toolkits with no revocation at all (nothing is called: they share the local lane).
-const ADAPTER_TOOLKITS = Object.values(PROVIDER_CATALOG).filter((e) => e.revocation !== 'rfc7009' && e.revocation !== 'none').map((e) => e.slug);
-const LOCAL_TOOLKITS = Object.values(PROVIDER_CATALOG).filter((e) => e.revocation === 'none').map((e) => e.slug);
+// As providerKeyOf (@at/providers) keys them: catalog toolkits whose OAuth credentials are
+// revoked upstream (one ceiling per toolkit and client id, whatever the style: their endpoint is
+// the catalog's, not the auth config's) and catalog toolkits whose OAuth credentials are not
+// (nothing is called: they share the local lane, as do API keys). The built-in `oauth2` toolkit
+// and unknown ones are keyed by their revocation endpoint's origin.
+const ADAPTER_TOOLKITS = catalogEntries().filter((e) => !e.requiresRevocationEndpoint && e.revocations.oauth2 !== undefined && e.revocation !== 'none').map((e) => e.slug);
+const LOCAL_TOOLKITS = catalogEntries().filter((e) => !e.requiresRevocationEndpoint && !ADAPTER_TOOLKITS.includes(e.slug)).map((e) => e.slug);
 const RETRYABLE = Prisma.sql`('failed', 'cancelled')`;
 /** The provider key of an auth config (alias ac), as the rate limiter keys its ceilings. */
 const PROVIDER_KEY = Prisma.sql`CASE

@@ -1,6 +1,8 @@
+import type { ClientAuthMethod, ProviderCatalogEntry, SupportedRevocation } from '../catalog';
+import type { EndpointValues } from '../catalog/endpoints';
 import type { ClassifyContext } from '../classify';
 import type { HttpCall } from '../http';
-import type { ClientConfig, OAuthCredential, TokenKind } from '../types';
+import type { ApiKeyCredential, ClientConfig, Credential, OAuthCredential, TokenKind } from '../types';
 
 /** One logical provider call; the revoker rate-limits, retries and classifies it. */
 export type ProviderCall = HttpCall & { classify: Pick<ClassifyContext, 'auth'> };
@@ -11,15 +13,28 @@ export type CallOutcome =
   | { kind: 'failed'; errorCode: string; errorMessage: string; providerWide: boolean; status?: number };
 
 export type AdapterFailure = { outcome: 'failed'; errorCode: string; errorMessage: string; providerWide: boolean };
-export type AdapterResult = { outcome: 'revoked' | 'already_revoked'; revokedTokens: TokenKind[] } | AdapterFailure;
+export type AdapterResult =
+  | { outcome: 'revoked' | 'already_revoked'; revokedTokens: TokenKind[] }
+  // the provider offers no revocation for what this credential holds (e.g. refresh tokens only, and it has none)
+  | { outcome: 'unsupported_by_provider'; reason: string }
+  | AdapterFailure;
 
-export type AdapterContext = {
-  /** The provider's base URL; for generic RFC 7009, the auth config's full revocation endpoint. */
-  baseUrl: string;
+export type AdapterContext<C extends Credential = OAuthCredential> = {
+  entry: ProviderCatalogEntry;
+  /** How the catalog says this credential is revoked: method, auth, token, encoding, fields. */
+  revocation: SupportedRevocation;
+  /** The revocation endpoint, its placeholders filled (the auth config's for generic RFC 7009). */
+  revocationUrl: string;
+  /** Where the catalog says a revocation is confirmed with the revoked token (Zendesk). */
+  confirmUrl?: string;
   client: ClientConfig;
-  credential: OAuthCredential;
+  credential: C;
+  /** The per-tenant values of the request (auth config's and connected account's). */
+  parameters: EndpointValues;
   /** The full URL of the provider's token endpoint, for adapters that refresh. */
   tokenUrl?: string;
+  /** How the app authenticates at the token endpoint (catalog); client_secret_basic when unknown. */
+  tokenAuth: ClientAuthMethod;
   send(call: ProviderCall): Promise<CallOutcome>;
   /** Registers a secret learnt mid-flight (a refreshed token) so it is masked like the others. */
   protect(secret: string): void;
@@ -31,3 +46,4 @@ export type AdapterContext = {
 };
 
 export type RevocationAdapter = (ctx: AdapterContext) => Promise<AdapterResult>;
+export type ApiKeyRevocationAdapter = (ctx: AdapterContext<ApiKeyCredential>) => Promise<AdapterResult>;

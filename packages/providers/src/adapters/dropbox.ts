@@ -13,7 +13,7 @@ export const revokeDropbox: RevocationAdapter = (ctx) =>
     // an argument-less Dropbox RPC: no body and no content type
     revokeCall: (accessToken) => ({
       method: 'POST',
-      url: `${ctx.baseUrl}/2/auth/token/revoke`,
+      url: ctx.revocationUrl,
       headers: { authorization: `Bearer ${accessToken}` },
       classify: { auth: 'token' },
     }),

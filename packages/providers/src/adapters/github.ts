@@ -52,7 +52,7 @@ export const revokeGithub: RevocationAdapter = async (ctx) => {
 function deleteGrant(ctx: AdapterContext, credentials: ClientCredentials, accessToken: string): Promise<CallOutcome> {
   return ctx.send({
     method: 'DELETE',
-    url: `${ctx.baseUrl}/applications/${encodeURIComponent(credentials.id)}/grant`,
+    url: ctx.revocationUrl,
     headers: {
       authorization: basicAuthorization(credentials),
       accept: 'application/vnd.github+json',

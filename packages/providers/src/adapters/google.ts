@@ -7,7 +7,7 @@ export const revokeGoogle: RevocationAdapter = async (ctx) => {
   const { credential } = ctx;
   const outcome = await ctx.send({
     method: 'POST',
-    url: `${ctx.baseUrl}/revoke`,
+    url: ctx.revocationUrl,
     headers: { 'content-type': FORM },
     body: formBody({ token: credential.refresh_token ?? credential.access_token }),
     classify: { auth: 'token' },

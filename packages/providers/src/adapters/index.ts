@@ -1,4 +1,4 @@
-import type { RevocationStyle } from '../types';
+import type { RevocationStyle } from '../catalog';
 import type { RevocationAdapter } from './adapter';
 import { revokeDropbox } from './dropbox';
 import { revokeGithub } from './github';
@@ -9,7 +9,8 @@ import { revokeSlack } from './slack';
 
 export type { AdapterContext, AdapterResult, CallOutcome, ProviderCall, RevocationAdapter } from './adapter';
 
-export const ADAPTERS: Readonly<Record<Exclude<RevocationStyle, 'none'>, RevocationAdapter>> = {
+/** The code behind each revocation style the catalog names; a style without one is not revoked (yet). */
+export const ADAPTERS: Readonly<Partial<Record<Exclude<RevocationStyle, 'none'>, RevocationAdapter>>> = {
   rfc7009: revokeRfc7009,
   google: revokeGoogle,
   github: revokeGithub,

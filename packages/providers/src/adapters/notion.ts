@@ -10,7 +10,7 @@ export const revokeNotion: RevocationAdapter = async (ctx) => {
   if (!credentials) return missingClientCredentials;
   const outcome = await ctx.send({
     method: 'POST',
-    url: `${ctx.baseUrl}/v1/oauth/revoke`,
+    url: ctx.revocationUrl,
     headers: { authorization: basicAuthorization(credentials), 'content-type': JSON_TYPE, 'notion-version': NOTION_VERSION },
     body: JSON.stringify({ token: ctx.credential.access_token }),
     classify: { auth: 'client' },

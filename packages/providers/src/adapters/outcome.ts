@@ -21,3 +21,8 @@ export function failure(outcome: Extract<CallOutcome, { kind: 'failed' }>): Adap
 export function misconfigured(errorCode: string, errorMessage: string): AdapterFailure {
   return { outcome: 'failed', errorCode, errorMessage, providerWide: true };
 }
+
+/** What one token's revocation ends: the whole grant, or the token alone. */
+export function killedBy(revokes: string, credential: OAuthCredential, kind: TokenKind): TokenKind[] {
+  return revokes === 'grant' || revokes === 'installation' ? heldTokens(credential) : [kind];
+}

@@ -15,7 +15,7 @@ export const revokeSlack: RevocationAdapter = (ctx) =>
   revokeWithOwnToken(ctx, {
     revokeCall: (accessToken) => ({
       method: 'POST',
-      url: `${ctx.baseUrl}/api/auth.revoke`,
+      url: ctx.revocationUrl,
       headers: { authorization: `Bearer ${accessToken}`, 'content-type': FORM },
       body: '',
       classify: { auth: 'token' },

@@ -1,6 +1,6 @@
 import type { OAuthCredential, TokenKind } from '../types';
 import type { AdapterContext, AdapterResult, CallOutcome, ProviderCall } from './adapter';
-import { FORM, basicAuthorization, clientCredentialsOf, formBody, missingClientCredentials } from './client-auth';
+import { FORM, clientAuthParts, clientCredentialsOf, formBody, missingClientCredentials } from './client-auth';
 import { failure, misconfigured } from './outcome';
 
 // refresh a little early rather than race the expiry
@@ -16,7 +16,8 @@ export type TokenAuthRevocation = {
 };
 
 /**
- * For providers whose revoke call is authenticated by the token itself (Slack, Dropbox): a dead
+ * For providers whose revoke call is authenticated by the token itself (Slack, Dropbox, Linear,
+ * Strava, Shopify, Zendesk) or takes only the access token (LinkedIn, Twitch): a dead
  * access token cannot revoke anything, so while a refresh token exists we refresh first (when
  * the access token has expired, or when the provider rejects it) and revoke with the fresh one.
  * Only a refresh the provider refuses (`invalid_grant`) proves the grant is already gone. A
@@ -80,7 +81,8 @@ export async function store(ctx: AdapterContext, fresh: OAuthCredential): Promis
 }
 
 /**
- * The standard refresh_token grant (client_secret_basic); returns the new credential (a new
+ * The standard refresh_token grant, with the client authentication the catalog lists first for
+ * the provider's token endpoint; returns the new credential (a new
  * refresh token when the provider rotates it, else the old one), or the result that ends the
  * revocation: a refused refresh token means nothing is left to revoke.
  */
@@ -88,11 +90,12 @@ export async function refreshCredential(ctx: AdapterContext, refreshToken: strin
   const credentials = clientCredentialsOf(ctx.client);
   if (!credentials) return missingClientCredentials;
   if (!ctx.tokenUrl) return misconfigured('missing_token_endpoint', 'no token endpoint is known for this provider');
+  const auth = clientAuthParts(ctx.tokenAuth, credentials);
   const outcome = await ctx.send({
     method: 'POST',
     url: ctx.tokenUrl,
-    headers: { 'content-type': FORM, authorization: basicAuthorization(credentials) },
-    body: formBody({ grant_type: 'refresh_token', refresh_token: refreshToken }),
+    headers: { 'content-type': FORM, ...auth.headers },
+    body: formBody({ grant_type: 'refresh_token', refresh_token: refreshToken, ...auth.fields }),
     classify: { auth: 'client' },
     ...call,
   });

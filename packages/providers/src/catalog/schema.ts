@@ -97,6 +97,11 @@ const supportedRevocation = z.strictObject({
   revokes: z.enum(['token', 'grant', 'installation', 'key']),
   /** How a successful answer looks (status, and body where it matters). */
   success: z.strictObject({ status: z.array(httpStatus).min(1), body: z.string().min(1).optional() }),
+  /**
+   * A call made with the revoked token afterwards, where the provider's success answer does not
+   * prove the token dead (Zendesk): the revocation counts only once this call is refused.
+   */
+  confirm: z.strictObject({ method: z.literal('GET'), endpoint: endpointUrl }).optional(),
 });
 
 const noRevocation = z.strictObject({
@@ -157,12 +162,17 @@ const refreshTokens = z.strictObject({
   idle_lifetime_seconds: lifetime.optional(),
 });
 
+export const PARAMETER_SOURCES = ['auth_config', 'connected_account', 'credential'] as const;
+
 const parameter = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9_]*$/),
   description: z.string().min(3),
   /** Where the value comes from: the app's auth config, each connected account, or the credential itself. */
-  from: z.enum(['auth_config', 'connected_account', 'credential']),
+  from: z.enum(PARAMETER_SOURCES),
+  /** Where it is used: a `{placeholder}` of an endpoint (default), or a field of the revoke call's body. */
+  in: z.enum(['endpoint', 'body']).optional(),
 });
+export type CatalogParameter = z.infer<typeof parameter>;
 
 const oauth2Section = z.strictObject({
   /** RFC 8414 / OpenID Connect issuer whose metadata can be discovered; null where none is published. */
@@ -232,16 +242,17 @@ export const catalogEntrySchema = z
     if (revocable && entry.revocation_ceiling === undefined) ctx.addIssue({ code: 'custom', message: 'a provider that can revoke needs revocation_ceiling', path: ['revocation_ceiling'] });
     if (revocable && entry.errors.dead_token.value === null) ctx.addIssue({ code: 'custom', message: 'a provider that can revoke needs its dead-token answer', path: ['errors', 'dead_token'] });
     // every {placeholder} used in an endpoint is declared in parameters, and every parameter is used
-    const declared = new Set((entry.parameters ?? []).map((p) => p.name));
+    const declared = new Set((entry.parameters ?? []).filter((p) => p.in !== 'body').map((p) => p.name));
     const used = new Set<string>();
-    const endpoints = [entry.oauth2?.authorization_endpoint.value, entry.oauth2?.token_endpoint.value, ...AUTH_SCHEMES.map((s) => endpointOf(entry.revocation[s]?.value))];
+    const endpoints = [entry.oauth2?.authorization_endpoint.value, entry.oauth2?.token_endpoint.value, ...AUTH_SCHEMES.flatMap((s) => endpointsOf(entry.revocation[s]?.value))];
     for (const endpoint of endpoints) for (const match of endpoint?.matchAll(/\{([a-z][a-z0-9_]*)\}/g) ?? []) used.add(match[1] ?? '');
     for (const name of used) if (!declared.has(name)) ctx.addIssue({ code: 'custom', message: `endpoint placeholder {${name}} is not declared in parameters`, path: ['parameters'] });
     for (const name of declared) if (!used.has(name)) ctx.addIssue({ code: 'custom', message: `parameter ${name} is not used by any endpoint`, path: ['parameters'] });
   });
 
-function endpointOf(revocation: CatalogRevocation | undefined): string | undefined {
-  return revocation && revocation.style !== 'none' ? revocation.endpoint : undefined;
+function endpointsOf(revocation: CatalogRevocation | undefined): string[] {
+  if (!revocation || revocation.style === 'none') return [];
+  return revocation.confirm ? [revocation.endpoint, revocation.confirm.endpoint] : [revocation.endpoint];
 }
 
 export type CatalogEntry = z.infer<typeof catalogEntrySchema>;

@@ -77,7 +77,9 @@ describe('POST /api/v1/auth_configs', () => {
   it.each([
     ['generic oauth2 with its revocation endpoint', { toolkit: 'oauth2', auth_scheme: 'oauth2', client_id: 'c', client_secret: 's3cr3t-generic', revocation_endpoint: 'http://127.0.0.1:9/revoke' }],
     ['google without client credentials', { toolkit: 'google', auth_scheme: 'oauth2' }],
-    ['an API key toolkit', { toolkit: 'atlassian', auth_scheme: 'api_key' }],
+    ['an API key toolkit', { toolkit: 'openai', auth_scheme: 'api_key' }],
+    ['a catalog RFC 7009 toolkit with its client credentials', { toolkit: 'asana', auth_scheme: 'oauth2', client_id: 'c', client_secret: 's3cr3t-asana' }],
+    ['a toolkit offering both schemes, with an API key', { toolkit: 'airtable', auth_scheme: 'api_key' }],
   ])('accepts %s', async (_label, body) => {
     if ('client_secret' in body) clientSecrets.push(body.client_secret);
     const res = await post(body);
@@ -106,7 +108,10 @@ describe('POST /api/v1/auth_configs', () => {
     ['a revocation endpoint over 2048 characters', { toolkit: 'oauth2', auth_scheme: 'oauth2', client_id: 'c', client_secret: 's', revocation_endpoint: `https://host/${'a'.repeat(2040)}` }, 'body.revocation_endpoint'],
     ['github oauth2 without a client secret', { toolkit: 'github', auth_scheme: 'oauth2', client_id: 'c' }, 'body.client_secret'],
     ['notion oauth2 without a client id', { toolkit: 'notion', auth_scheme: 'oauth2', client_secret: 's' }, 'body.client_id'],
-    ['an API key scheme with a client secret', { toolkit: 'atlassian', auth_scheme: 'api_key', client_secret: 's' }, 'body.client_secret'],
+    ['an auth scheme the toolkit does not support (Atlassian is OAuth only)', { toolkit: 'atlassian', auth_scheme: 'api_key' }, 'body.auth_scheme'],
+    ['oauth2 for an API-key-only toolkit', { toolkit: 'openai', auth_scheme: 'oauth2' }, 'body.auth_scheme'],
+    ['a catalog toolkit whose revocation authenticates the client, without a secret', { toolkit: 'asana', auth_scheme: 'oauth2', client_id: 'c' }, 'body.client_secret'],
+    ['an API key scheme with a client secret', { toolkit: 'openai', auth_scheme: 'api_key', client_secret: 's' }, 'body.client_secret'],
     ['a client id with a control character', { toolkit: 'google', auth_scheme: 'oauth2', client_id: 'a\u0007b' }, 'body.client_id'],
     ['an empty client secret', { toolkit: 'google', auth_scheme: 'oauth2', client_secret: '' }, 'body.client_secret'],
   ])('rejects %s with 400 naming the field', async (_label, body, field) => {

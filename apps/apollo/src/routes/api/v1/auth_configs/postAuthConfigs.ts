@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { defineRoute } from '@at/http';
-import { isKnownToolkit, PROVIDER_CATALOG, TOKEN_ENDPOINT_AUTH_METHODS } from '@at/providers';
+import { catalogEntries, isKnownToolkit, TOKEN_ENDPOINT_AUTH_METHODS } from '@at/providers';
 import type { ApolloContext } from '../../../../context';
 import { createAuthConfig, TOOLKITS_REVOKING_WITH_CLIENT_AUTH } from '../../../../use-cases/create-auth-config';
 import { isWellFormedText } from '@at/common';
 import { oauthSecret, plainText } from '../../../schemas';
 import { authConfigView, presentAuthConfig } from './auth-config-view';
 
-const toolkits = Object.keys(PROVIDER_CATALOG);
+const toolkits = catalogEntries().map((e) => e.slug);
 
 /** Parameters of the authorization request apollo owns: an auth config cannot override them. */
 const RESERVED_AUTHORIZE_PARAMS: ReadonlySet<string> = new Set(['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method', 'request_uri', 'request']);
@@ -31,7 +31,7 @@ export const postAuthConfigsBody = z
       .trim()
       .max(64)
       .refine(isKnownToolkit, `must be a known toolkit (${toolkits.join(', ')})`)
-      .describe(`provider slug: ${toolkits.join(', ')}`),
+      .describe(`provider slug: ${toolkits.join(', ')} (GET /api/v1/toolkits lists each with its auth schemes)`),
     auth_scheme: z.enum(['oauth2', 'api_key']),
     client_id: plainText(512).optional().describe(`OAuth client id; required with auth_scheme oauth2 for toolkits ${[...TOOLKITS_REVOKING_WITH_CLIENT_AUTH].join(', ')}; not accepted with api_key`),
     client_secret: oauthSecret(4096)
@@ -85,7 +85,7 @@ export const postAuthConfigsBody = z
       .describe('extra authorize parameters, e.g. {"access_type": "offline", "prompt": "consent"}'),
   })
   .describe(
-    'One provider app. Rules: toolkit oauth2 needs revocation_endpoint; auth_scheme oauth2 with a toolkit whose revocation authenticates the client ' +
+    'One provider app. Rules: auth_scheme must be one the toolkit supports (GET /api/v1/toolkits); toolkit oauth2 needs revocation_endpoint; auth_scheme oauth2 with a toolkit whose revocation authenticates the client ' +
       `(${[...TOOLKITS_REVOKING_WITH_CLIENT_AUTH].join(', ')}) needs client_id and client_secret; auth_scheme api_key takes neither.`,
   );
 

@@ -19,7 +19,7 @@ beforeAll(async () => {
   foreign = await t.seed.project(otherOrg.adminToken);
   tokens.push(org.adminToken, otherOrg.adminToken, project.apiKey, sibling.apiKey, foreign.apiKey);
   oauthConfig = await t.seed.authConfig(project.apiKey, { toolkit: 'github', auth_scheme: 'oauth2' });
-  apiKeyConfig = await t.seed.authConfig(project.apiKey, { toolkit: 'atlassian', auth_scheme: 'api_key', client_id: undefined, client_secret: undefined });
+  apiKeyConfig = await t.seed.authConfig(project.apiKey, { toolkit: 'openai', auth_scheme: 'api_key', client_id: undefined, client_secret: undefined });
   tokens.push(oauthConfig.client_secret_sent);
 });
 afterAll(async () => t?.stop());
@@ -91,7 +91,7 @@ describe('POST /api/v1/connected_accounts', () => {
     credentialSecrets.push(apiKey);
     const res = await post({ auth_config_id: apiKeyConfig.id, user_id: 'user-2', credentials: { api_key: apiKey } });
     expect(res.status).toBe(201);
-    expect(res.body).toEqual(expect.objectContaining({ toolkit: 'atlassian', auth_scheme: 'api_key', status: 'active' }));
+    expect(res.body).toEqual(expect.objectContaining({ toolkit: 'openai', auth_scheme: 'api_key', status: 'active' }));
     const credential = await t.db.credential.findUniqueOrThrow({ where: { connectedAccountId: res.body.id } });
     expect(JSON.stringify(credential.sealed)).not.toContain(apiKey);
     expect(t.apollo.context.vault.openJson(credential.sealed, res.body.id)).toEqual({ type: 'api_key', api_key: apiKey });

@@ -36,7 +36,7 @@ beforeAll(async () => {
     revocation_endpoint: oauth.revocationEndpoint,
     token_endpoint: oauth.tokenEndpoint,
   });
-  keysConfig = await t.seed.authConfig(project.apiKey, { toolkit: 'atlassian', auth_scheme: 'api_key', client_id: undefined, client_secret: undefined });
+  keysConfig = await t.seed.authConfig(project.apiKey, { toolkit: 'openai', auth_scheme: 'api_key', client_id: undefined, client_secret: undefined });
 });
 afterAll(async () => {
   await Promise.all([t?.stop(), oauth?.stop()]);
@@ -183,7 +183,7 @@ describe('a refresh token the provider refuses', () => {
     });
     const all = await t.request('GET', '/api/v1/connection_health', { headers: auth() });
     expect(all.body.any_needs_reauth).toBe(true);
-    expect(all.body.items.find((i: Json) => i.auth_config_id === keysConfig.id)).toMatchObject({ toolkit: 'atlassian', active: expect.any(Number), needs_reauth: 0 });
+    expect(all.body.items.find((i: Json) => i.auth_config_id === keysConfig.id)).toMatchObject({ toolkit: 'openai', active: expect.any(Number), needs_reauth: 0 });
     expect(await t.request('GET', '/api/v1/connection_health?user_id=nobody', { headers: auth() })).toMatchObject({ status: 200, body: { any_needs_reauth: false, items: [] } });
     expect((await t.request('GET', '/api/v1/connection_health', { headers: auth(foreign) })).body).toEqual({ any_needs_reauth: false, items: [] });
     expectFieldError(await t.request('GET', '/api/v1/connection_health?user=1', { headers: auth() }), 'query.user');
@@ -241,7 +241,7 @@ describe('auth config refresh settings', () => {
     ['a token endpoint that is not a URL', { toolkit: 'oauth2', revocation_endpoint: 'https://idp.example.com/revoke', client_id: 'a', client_secret: 'b', token_endpoint: 'idp/token' }, 'body.token_endpoint'],
     ['a token endpoint with credentials in it', { toolkit: 'oauth2', revocation_endpoint: 'https://idp.example.com/revoke', client_id: 'a', client_secret: 'b', token_endpoint: 'https://u:p@idp.example.com/token' }, 'body.token_endpoint'],
     ['an unknown client auth method', { toolkit: 'google', token_endpoint_auth_method: 'private_key_jwt' }, 'body.token_endpoint_auth_method'],
-    ['a token endpoint on an api_key auth config', { toolkit: 'atlassian', auth_scheme: 'api_key', client_id: undefined, client_secret: undefined, token_endpoint: 'https://idp.example.com/token' }, 'body.token_endpoint'],
+    ['a token endpoint on an api_key auth config', { toolkit: 'openai', auth_scheme: 'api_key', client_id: undefined, client_secret: undefined, token_endpoint: 'https://idp.example.com/token' }, 'body.token_endpoint'],
   ])('rejects %s with 400 naming the field', async (_label, body, field) => {
     expectFieldError(await t.request('POST', '/api/v1/auth_configs', { headers: auth(), body: { auth_scheme: 'oauth2', ...body } }), field);
   });
