@@ -76,7 +76,7 @@ beforeAll(async () => {
     // oidc-provider issues a refresh token (offline_access) only with prompt=consent
     authorize_params: { prompt: 'consent' },
   });
-  apiKeyConfigId = await seedAuthConfig(stack, tenant.apiKey, { toolkit: 'notion', auth_scheme: 'api_key' });
+  apiKeyConfigId = await seedAuthConfig(stack, tenant.apiKey, { toolkit: 'openai', auth_scheme: 'api_key' });
   browser = await launchBrowser();
 }, 180_000);
 afterAll(async () => {
