@@ -26,7 +26,7 @@ async function until(what: string, probe: () => boolean | Promise<boolean>, time
 }
 
 test(`${N.toLocaleString('en')} revoked connections: every event accepted once per webhook-id through an outage, 500s, 429s and a killed worker`, async () => {
-  const webhookEnv = { WEBHOOK_POLL_INTERVAL_MS: '100', WEBHOOK_BACKOFF_BASE_MS: '500', WEBHOOK_BACKOFF_MAX_MS: '3000', WEBHOOK_CONCURRENCY: '64' };
+  const webhookEnv = { WEBHOOK_POLL_INTERVAL_MS: '100', WEBHOOK_BACKOFF_BASE_MS: '500', WEBHOOK_BACKOFF_MAX_MS: '3000', WEBHOOK_LANES: '8', WEBHOOK_LANE_CONCURRENCY: '8' };
   stack = await startStack({ workerProcess: true, thermosEnv: webhookEnv });
   const tenant = await seedTenant(stack, 'scale');
   receiver = await startWebhookReceiver({ kind: 'ok' });
@@ -64,7 +64,7 @@ test(`${N.toLocaleString('en')} revoked connections: every event accepted once p
   const upAt = Date.now();
   await until('a quarter accepted', () => receiver.accepted.size >= N / 4);
   receiver.mode = { kind: 'ok' };
-  // the worker dies mid-delivery (SIGKILL: no drain); its claimed deliveries wait out their lease
+  // the worker dies mid-delivery (SIGKILL: no drain); Temporal hands its lanes' passes to the new one once their heartbeats stop
   await stack.worker?.kill();
   const killedAt = receiver.accepted.size;
   await stack.startWorkerProcess();

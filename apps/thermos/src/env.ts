@@ -68,7 +68,10 @@ export const thermosEnvSchema = z.object({
    * sealed credentials under deleted parents that no run covers; `off` leaves the schedule alone.
    */
   REVOKE_SWEEP_INTERVAL: sweepInterval.prefault('1h'),
-  /** Whether this worker delivers webhooks (dispatches the outbox and sends due deliveries). */
+  /**
+   * Whether this worker delivers webhooks: relays the outbox into deliveries and runs the
+   * delivery lanes' workflows and activities (task queue `<TEMPORAL_TASK_QUEUE>-webhooks`).
+   */
   WEBHOOK_DELIVERY: envBool(true),
   /** One webhook attempt, whole exchange (DNS, connect, headers, body); the body read is capped at 64 KiB. */
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(15_000),
@@ -77,8 +80,16 @@ export const thermosEnvSchema = z.object({
   /** Exponential backoff of webhook retries (jittered): first wait, and the longest one (also caps Retry-After). */
   WEBHOOK_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(5_000),
   WEBHOOK_BACKOFF_MAX_MS: z.coerce.number().int().min(1).default(3_600_000),
-  /** Webhook deliveries in flight at once in one worker, and how often it looks for due ones. */
-  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
+  /**
+   * Delivery lanes (workflows) per endpoint: a connected account's events all go through the lane
+   * its id hashes to, in order. Fixed per delivery when it is made, so changing it is safe.
+   */
+  WEBHOOK_LANES: z.coerce.number().int().min(1).max(64).default(8),
+  /** Attempts in flight at once in one lane (so per endpoint at most WEBHOOK_LANES times this). */
+  WEBHOOK_LANE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /** Lane passes (activities) one worker runs at once, across endpoints. */
+  WEBHOOK_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(500).default(32),
+  /** How often the relay reads the outbox for new events to dispatch. */
   WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(1_000),
   /**
    * `production` makes the worker load the workflow bundle built at build time

@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { createLogger, sweepScheduleId, type Logger } from '@at/common';
+import { createLogger, sweepScheduleId, webhookTaskQueue, type Logger } from '@at/common';
 import { createDb } from '@at/db';
 import { listen, type RunningServer } from '@at/http';
 import { createPauseGate, providerGateOf, refreshTiming } from '@at/lifecycle';
@@ -11,10 +11,11 @@ import { createThermosApp } from './http/app';
 import { trackingRateLimiter } from './activities/send-tracking';
 import { ensureRefreshAheadSchedule } from './refresh/schedule';
 import { startReconciler, type Reconciler } from './runs/reconciler';
-import { startWebhookDeliverer, type WebhookDeliverer } from './webhooks/deliverer';
+import { createWebhookActivities } from './webhooks/lane-activity';
+import { startWebhookRelay, type WebhookRelay } from './webhooks/relay';
 import { ensureSweepSchedule } from './sweep-schedule';
 import { installTemporalRuntimeLogger } from './temporal-runtime';
-import { startWorker, type RunningWorker } from './worker';
+import { runWorker, startWorker, type RunningWorker } from './worker';
 import { builtWorkflowBundle, workflowBundlePath } from './workflow-bundle';
 
 export type Thermos = {
@@ -49,7 +50,8 @@ export async function startThermos(env: ThermosEnv, options: { logger?: Logger }
   const vault = Vault.fromSpec(env.VAULT_KEYS, env.VAULT_ACTIVE_KEY_ID);
   let worker: RunningWorker | undefined;
   let reconciler: Reconciler | undefined;
-  let deliverer: WebhookDeliverer | undefined;
+  let relay: WebhookRelay | undefined;
+  let webhookWorker: RunningWorker | undefined;
   let nativeConnection: NativeConnection | undefined;
   let server: RunningServer | undefined;
   let clientConnection: Connection | undefined;
@@ -113,19 +115,30 @@ export async function startThermos(env: ThermosEnv, options: { logger?: Logger }
       logger.info('refresh ahead scheduled', { schedule_id: scheduleId, every_seconds: env.REFRESH_AHEAD_INTERVAL_SECONDS, horizon_seconds: env.REFRESH_AHEAD_SECONDS });
     }
     if (env.WEBHOOK_DELIVERY) {
-      deliverer = startWebhookDeliverer({
-        db,
-        vault,
-        logger,
-        settings: {
-          timeoutMs: env.WEBHOOK_TIMEOUT_MS,
-          retryForSeconds: env.WEBHOOK_RETRY_FOR_SECONDS,
-          backoffBaseMs: env.WEBHOOK_BACKOFF_BASE_MS,
-          backoffMaxMs: env.WEBHOOK_BACKOFF_MAX_MS,
-          concurrency: env.WEBHOOK_CONCURRENCY,
-          pollIntervalMs: env.WEBHOOK_POLL_INTERVAL_MS,
-          egress,
+      // deliveries on a task queue of their own: never behind revoke pages for a slot
+      webhookWorker = await runWorker(
+        {
+          connection: nativeConnection,
+          namespace: env.TEMPORAL_NAMESPACE,
+          taskQueue: webhookTaskQueue(env.TEMPORAL_TASK_QUEUE),
+          workflowBundlePath: workflowBundle,
+          maxConcurrentActivities: env.WEBHOOK_MAX_CONCURRENT_ACTIVITIES,
+          shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
         },
+        createWebhookActivities({
+          db,
+          vault,
+          logger,
+          settings: { timeoutMs: env.WEBHOOK_TIMEOUT_MS, backoffBaseMs: env.WEBHOOK_BACKOFF_BASE_MS, backoffMaxMs: env.WEBHOOK_BACKOFF_MAX_MS, egress },
+          laneConcurrency: env.WEBHOOK_LANE_CONCURRENCY,
+          passBudgetMs: 60_000,
+        }),
+      );
+      relay = startWebhookRelay({
+        db,
+        temporal: new Client({ connection: nativeConnection, namespace: env.TEMPORAL_NAMESPACE }),
+        logger,
+        settings: { taskQueue: env.TEMPORAL_TASK_QUEUE, lanes: env.WEBHOOK_LANES, retryForSeconds: env.WEBHOOK_RETRY_FOR_SECONDS, pollIntervalMs: env.WEBHOOK_POLL_INTERVAL_MS },
       });
     }
     logger.info('worker started', { task_queue: env.TEMPORAL_TASK_QUEUE, concurrency: env.REVOKE_CONCURRENCY, workflow_bundle: workflowBundle });
@@ -152,8 +165,8 @@ export async function startThermos(env: ThermosEnv, options: { logger?: Logger }
     stop: async () => {
       draining = true;
       await reconciler?.stop();
-      await deliverer?.stop();
-      await Promise.all([worker?.stop(), server?.close()]);
+      await relay?.stop();
+      await Promise.all([worker?.stop(), webhookWorker?.stop(), server?.close()]);
       rateLimiter.close();
       await clientConnection?.close().catch(() => undefined);
       await nativeConnection?.close().catch(() => undefined);

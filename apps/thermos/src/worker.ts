@@ -6,6 +6,7 @@ import type { Vault } from '@at/vault';
 import { createHealthActivities, createRefreshAheadActivities, createRevokeActivities, createSweepActivities } from './activities';
 import type { RefreshAheadDeps } from './activities/refresh-ahead';
 import type { PauseGate } from '@at/lifecycle';
+import type { WebhookActivities } from './webhooks/lane-activity';
 
 /** How a worker polls and runs, whatever activities it is given. */
 export type WorkerSettings = {
@@ -33,7 +34,8 @@ export type WorkerOptions = WorkerSettings & {
 export type ThermosActivities = ReturnType<typeof createRevokeActivities> &
   ReturnType<typeof createHealthActivities> &
   ReturnType<typeof createRefreshAheadActivities> &
-  ReturnType<typeof createSweepActivities>;
+  ReturnType<typeof createSweepActivities> &
+  WebhookActivities;
 
 export type RunningWorker = { worker: Worker; done: Promise<void>; stop: () => Promise<void> };
 

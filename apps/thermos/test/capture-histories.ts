@@ -11,9 +11,12 @@
  * if a history holds a credential the scenario seeded.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { WORKFLOW_TYPES, type RefreshAheadInput, type RunTarget } from '@at/common';
+import { newId, newWebhookSecret, webhookLaneWorkflowId, WORKFLOW_TYPES, type RefreshAheadInput, type RunTarget } from '@at/common';
+import { insertEvent } from '@at/db';
 import { createProviderServer, type ProviderServer, type TokenPair } from '@at/devstack';
 import { startTestServices, stopTestServices } from '@at/testkit';
 import { fetchRunChain, HISTORIES_DIR, type History } from '../src/workflow-histories';
@@ -53,6 +56,48 @@ async function startAndWait(ctx: Context, workflowType: string, workflowId: stri
 
 let cancelledRun: string | undefined;
 
+/**
+ * A webhook lane's whole life: two events of one connection, a receiver that answers the first
+ * request 500 and then 200: the lane attempts, sleeps on its retry's timer, delivers both in
+ * order and ends idle.
+ */
+async function webhookLane(ctx: Context): Promise<Ended> {
+  let requests = 0;
+  const receiver = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      requests += 1;
+      res.writeHead(requests === 1 ? 500 : 200).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  try {
+    const { tenant, ids } = await tenantWith(ctx, 1);
+    const endpointId = newId('we');
+    const secret = newWebhookSecret();
+    ctx.secrets.add(secret);
+    await ctx.h.db.webhookEndpoint.create({
+      data: { id: endpointId, orgId: tenant.orgId, projectId: tenant.projectId, url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`, events: ['*'], secretSealed: ctx.h.vault.sealJson(secret, endpointId) },
+    });
+    for (const type of ['connected_account.created', 'connected_account.revoked'] as const) {
+      await insertEvent(ctx.h.db, { orgId: tenant.orgId, projectId: tenant.projectId, connectedAccountId: ids[0] as string, type, data: { connected_account_id: ids[0] } });
+    }
+    let lane: number | undefined;
+    while (lane === undefined) {
+      lane = (await ctx.h.db.webhookDelivery.findFirst({ where: { endpointId }, select: { lane: true } }))?.lane;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const handle = ctx.h.temporal.workflow.getHandle(webhookLaneWorkflowId(endpointId, lane));
+    await handle.result();
+    const delivered = await ctx.h.db.webhookDelivery.count({ where: { endpointId, status: 'delivered' } });
+    if (delivered !== 2 || requests !== 3) throw new Error(`webhook-lane scenario: ${delivered} delivered in ${requests} requests, expected 2 in 3`);
+    const { runId } = await handle.describe();
+    return { workflowId: handle.workflowId, firstRunId: runId };
+  } finally {
+    await new Promise((resolve) => receiver.close(resolve));
+  }
+}
+
 const SCENARIOS: Scenario[] = [
   { name: 'health', what: 'the health workflow reads Postgres once', run: (ctx) => startAndWait(ctx, WORKFLOW_TYPES.health, 'health-history') },
   {
@@ -80,6 +125,7 @@ const SCENARIOS: Scenario[] = [
       return startAndWait(ctx, WORKFLOW_TYPES.sweep, 'sweep-history');
     },
   },
+  { name: 'webhook-lane', what: 'a lane delivers two events of one connection in order, the first after a 500 and a retry timer, then ends idle', run: webhookLane },
   {
     name: 'revoke-completed',
     what: 'three connections revoked in two pages',
@@ -162,7 +208,7 @@ async function main(): Promise<void> {
   mkdirSync(out, { recursive: true });
   await startTestServices();
   const provider = await createProviderServer({ clients: [CLIENT] });
-  const h = await startRunHarness({ REVOKE_CONCURRENCY: '2' });
+  const h = await startRunHarness({ REVOKE_CONCURRENCY: '2', WEBHOOK_POLL_INTERVAL_MS: '100', WEBHOOK_BACKOFF_BASE_MS: '300', WEBHOOK_BACKOFF_MAX_MS: '600' });
   try {
     for (const scenario of SCENARIOS.filter((s) => !only || only.includes(s.name))) {
       const ctx: Context = { h, provider, secrets: new Set([CLIENT.clientSecret]) };

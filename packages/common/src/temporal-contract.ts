@@ -7,7 +7,13 @@ import type { RunTarget } from './scope';
 
 export const TASK_QUEUE = 'thermos-revoke';
 
-export const WORKFLOW_TYPES = { revoke: 'revokeWorkflow', health: 'healthWorkflow', sweep: 'sweepWorkflow', refreshAhead: 'refreshAheadWorkflow' } as const;
+export const WORKFLOW_TYPES = {
+  revoke: 'revokeWorkflow',
+  health: 'healthWorkflow',
+  sweep: 'sweepWorkflow',
+  refreshAhead: 'refreshAheadWorkflow',
+  webhookLane: 'webhookLaneWorkflow',
+} as const;
 
 /** The Temporal Schedule of the orphan sweep: one per task queue, so deployments sharing a namespace keep their own. */
 export const sweepScheduleId = (taskQueue: string): string => `revoke-sweep-${taskQueue}`;
@@ -101,3 +107,37 @@ export type RefreshAheadCounts = {
 };
 
 export const ZERO_REFRESH_AHEAD_COUNTS: RefreshAheadCounts = { seen: 0, refreshed: 0, needs_reauth: 0, failed: 0, skipped: 0 };
+
+/**
+ * Webhook deliveries run on a task queue of their own (`<task queue>-webhooks`), so a burst of
+ * deliveries never waits behind hours-long revoke pages for an activity slot, nor holds them up.
+ */
+export const webhookTaskQueue = (taskQueue: string): string => `${taskQueue}-webhooks`;
+
+/**
+ * One lane of an endpoint: its deliveries of the connected accounts hashed to `lane` (fixed at
+ * dispatch, kept on the delivery row), so an account's events stay in one lane, in order, and an
+ * endpoint has at most WEBHOOK_LANES workflows.
+ */
+export const webhookLaneWorkflowId = (endpointId: string, lane: number): string => `webhooks-${endpointId}-${lane}`;
+
+/** The signal that tells a lane it has new or re-armed deliveries (sent with start: a lane that ended is started again). */
+export const WEBHOOK_WAKE_SIGNAL = 'wake';
+
+export type WebhookLaneInput = { endpointId: string; lane: number };
+
+/** One pass of a lane's activity: how many attempts it made, and when its earliest pending delivery is due (null: none). */
+export type WebhookLanePass = { attempted: number; nextDueAt: string | null };
+
+/**
+ * The options of `client.workflow.signalWithStart(WORKFLOW_TYPES.webhookLane, …)` that wake a
+ * lane (starting it if it ended): the relay after a dispatch, the retry API after a re-arm.
+ */
+export const webhookLaneWake = (taskQueue: string, lane: WebhookLaneInput) => ({
+  workflowId: webhookLaneWorkflowId(lane.endpointId, lane.lane),
+  taskQueue: webhookTaskQueue(taskQueue),
+  args: [lane] as [WebhookLaneInput],
+  signal: WEBHOOK_WAKE_SIGNAL,
+  signalArgs: [] as [],
+  staticSummary: `webhook deliveries of ${lane.endpointId}, lane ${lane.lane}`,
+});

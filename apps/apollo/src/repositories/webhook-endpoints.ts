@@ -95,13 +95,14 @@ export async function listWebhookDeliveries(db: DbClient, endpointId: string, st
 }
 
 /**
- * Sends a delivery again: pending, due now, with as long a retry window as it first had. A
- * delivered one is sent once more (the receiver dedups by webhook-id). False when not found.
+ * Re-arms a delivery: pending, due now, with as long a retry window as it first had. A
+ * delivered one is sent once more (the receiver dedups by webhook-id). Returns its lane (whose
+ * workflow is then woken), or null when not found.
  */
-export async function retryWebhookDelivery(db: DbClient, endpointId: string, id: string): Promise<boolean> {
-  const n = await db.$executeRaw`
-    UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = CURRENT_TIMESTAMP, claimed_until = NULL, finished_at = NULL,
+export async function retryWebhookDelivery(db: DbClient, endpointId: string, id: string): Promise<{ lane: number } | null> {
+  const rows = await db.$queryRaw<Array<{ lane: number }>>`
+    UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = CURRENT_TIMESTAMP, finished_at = NULL,
       give_up_at = CURRENT_TIMESTAMP + greatest(give_up_at - created_at, interval '1 hour')
-    WHERE id = ${id} AND endpoint_id = ${endpointId}`;
-  return n === 1;
+    WHERE id = ${id} AND endpoint_id = ${endpointId} RETURNING lane`;
+  return rows[0] ? { lane: Number(rows[0].lane) } : null;
 }

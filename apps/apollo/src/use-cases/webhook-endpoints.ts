@@ -1,7 +1,7 @@
-import { ALL_EVENTS, newId, newWebhookSecret, NotFoundError, ValidationError } from '@at/common';
+import { ALL_EVENTS, newId, newWebhookSecret, NotFoundError, ValidationError, WORKFLOW_TYPES, webhookLaneWake } from '@at/common';
 import type { ProjectCaller } from '../auth/authenticators';
 import type { ApolloContext } from '../context';
-import { insertWebhookEndpoint, rotateWebhookSecret, type WebhookEndpointRecord } from '../repositories/webhook-endpoints';
+import { findLiveWebhookEndpoint, insertWebhookEndpoint, retryWebhookDelivery, rotateWebhookSecret, type WebhookEndpointRecord } from '../repositories/webhook-endpoints';
 import { endpointIssues } from './create-auth-config';
 
 /** After a rotation the previous secret keeps signing this long, so receivers can switch without losing a delivery. */
@@ -40,4 +40,18 @@ export async function rotateEndpointSecret(ctx: ApolloContext, caller: ProjectCa
   const endpoint = await rotateWebhookSecret(ctx.db, caller.projectId, id, ctx.vault.sealJson(secret, id), new Date(Date.now() + ROTATION_OVERLAP_MS));
   if (!endpoint) throw new NotFoundError('webhook endpoint');
   return { endpoint, secret };
+}
+
+/**
+ * Sends a delivery again now (same webhook-id): re-armed in Postgres, then its lane's workflow
+ * woken (started if it had ended). If Temporal cannot be reached the delivery is still re-armed,
+ * and thermos's relay wakes the lane once it is overdue (within about a minute).
+ */
+export async function retryDelivery(ctx: ApolloContext, caller: ProjectCaller, endpointId: string, deliveryId: string): Promise<void> {
+  const endpoint = await findLiveWebhookEndpoint(ctx.db, caller.projectId, endpointId);
+  const armed = endpoint ? await retryWebhookDelivery(ctx.db, endpoint.id, deliveryId) : null;
+  if (!endpoint || !armed) throw new NotFoundError('webhook delivery');
+  await ctx.temporal.workflow
+    .signalWithStart(WORKFLOW_TYPES.webhookLane, webhookLaneWake(ctx.env.TEMPORAL_TASK_QUEUE, { endpointId: endpoint.id, lane: armed.lane }))
+    .catch((error: unknown) => void ctx.logger.warn('could not wake the webhook lane of a retried delivery; the relay wakes it once overdue', { delivery_id: deliveryId, error: error instanceof Error ? error.message : String(error) }));
 }

@@ -1,38 +1,62 @@
 import { transaction, type DbClient, type PrismaClient } from '@at/db';
 
 /*
- * Webhook deliveries are rows: one per (event, endpoint), made by the dispatcher from the outbox
- * and worked by any number of workers. A worker claims due rows with SKIP LOCKED and a lease
- * (claimed_until): a worker that dies mid-delivery loses nothing, the row is claimed again when
- * its lease runs out, and sent again with the same webhook-id (at least once). Per endpoint and
- * connected account, only the oldest pending delivery may be claimed: events arrive in order.
+ * Webhook deliveries are rows: one per (event, endpoint), made by the relay from the outbox, the
+ * queryable record of what was sent. Each is worked by the Temporal workflow of its endpoint's
+ * lane (fixed at dispatch: a hash of the connected account), which runs one activity at a time:
+ * it takes the due head of each account's queue in the lane, attempts them, and records the
+ * outcome here. Per endpoint and connected account, only the oldest pending delivery is a head:
+ * events arrive in order.
  */
 
-// one dispatcher at a time, so deliveries are made in event order
+// one relay at a time, so deliveries are made in event order
 const DISPATCH_LOCK = 0x77656268; // 'wehh'
+
+export type Lane = { endpointId: string; lane: number };
 
 /**
  * Fans the oldest undispatched events out to the live endpoints of their project subscribed to
- * their type (and created before them), then stamps them dispatched. Returns how many events it
- * took (0 when another dispatcher holds the lock).
+ * their type (and created before them), each into the lane of its connected account (events of
+ * no account: of their own id), then stamps them dispatched. Returns how many events it took
+ * (0 when another relay holds the lock) and the lanes that got deliveries.
  */
-export async function dispatchEvents(db: PrismaClient, limit: number, retryForSeconds: number): Promise<number> {
+export async function dispatchEvents(db: PrismaClient, limit: number, retryForSeconds: number, lanes: number): Promise<{ events: number; lanes: Lane[] }> {
   return transaction(db, async (tx) => {
     const [lock] = await tx.$queryRaw<Array<{ locked: boolean }>>`SELECT pg_try_advisory_xact_lock(${DISPATCH_LOCK}) AS locked`;
-    if (!lock?.locked) return 0;
-    return tx.$executeRaw`
-      WITH batch AS MATERIALIZED (
-        SELECT id, sequence, project_id, connected_account_id, type, created_at FROM events WHERE dispatched_at IS NULL ORDER BY sequence LIMIT ${limit}),
-      fan AS (
-        INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_sequence, event_type, connected_account_id, give_up_at)
-        SELECT at_new_id('wd'), we.id, b.id, b.sequence, b.type, b.connected_account_id, CURRENT_TIMESTAMP + make_interval(secs => ${retryForSeconds})
-        FROM batch b JOIN webhook_endpoints we ON we.project_id = b.project_id
-        WHERE we.deleted_at IS NULL AND we.disabled_at IS NULL AND we.created_at <= b.created_at AND (b.type = ANY(we.events) OR '*' = ANY(we.events))
-        ORDER BY b.sequence
+    if (!lock?.locked) return { events: 0, lanes: [] };
+    const batch = await tx.$queryRaw<Array<{ id: string }>>`
+      SELECT id FROM events WHERE dispatched_at IS NULL ORDER BY sequence LIMIT ${limit} FOR UPDATE`;
+    if (batch.length === 0) return { events: 0, lanes: [] };
+    const ids = batch.map((b) => b.id);
+    const touched = await tx.$queryRaw<Array<{ endpoint_id: string; lane: number }>>`
+      WITH fan AS (
+        INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_sequence, event_type, connected_account_id, lane, give_up_at)
+        SELECT at_new_id('wd'), we.id, e.id, e.sequence, e.type, e.connected_account_id,
+          mod(abs(hashtext(coalesce(e.connected_account_id, e.id))::bigint), ${lanes}::int)::int,
+          CURRENT_TIMESTAMP + make_interval(secs => ${retryForSeconds})
+        FROM events e JOIN webhook_endpoints we ON we.project_id = e.project_id
+        WHERE e.id = ANY(${ids}::text[])
+          AND we.deleted_at IS NULL AND we.disabled_at IS NULL AND we.created_at <= e.created_at AND (e.type = ANY(we.events) OR '*' = ANY(we.events))
+        ORDER BY e.sequence
         ON CONFLICT (endpoint_id, event_id) DO NOTHING
-        RETURNING 1)
-      UPDATE events SET dispatched_at = CURRENT_TIMESTAMP WHERE id IN (SELECT id FROM batch) AND (SELECT count(*) FROM fan) >= 0`;
+        RETURNING endpoint_id, lane)
+      SELECT DISTINCT endpoint_id, lane FROM fan`;
+    await tx.$executeRaw`UPDATE events SET dispatched_at = CURRENT_TIMESTAMP WHERE id = ANY(${ids}::text[])`;
+    return { events: batch.length, lanes: touched.map((t) => ({ endpointId: t.endpoint_id, lane: Number(t.lane) })) };
   });
+}
+
+/**
+ * Lanes with a pending delivery overdue by more than `graceMs`: a live lane would have attempted
+ * it, so its workflow missed a wake-up (the relay died between its commit and its signal, the
+ * retry API could not reach Temporal, the workflow was terminated) and is woken again.
+ */
+export async function overdueLanes(db: DbClient, graceMs: number, limit: number): Promise<Lane[]> {
+  const rows = await db.$queryRaw<Array<{ endpoint_id: string; lane: number }>>`
+    SELECT DISTINCT endpoint_id, lane FROM webhook_deliveries
+    WHERE status = 'pending' AND next_attempt_at < CURRENT_TIMESTAMP - make_interval(secs => ${graceMs / 1000})
+    LIMIT ${limit}`;
+  return rows.map((r) => ({ endpointId: r.endpoint_id, lane: Number(r.lane) }));
 }
 
 export type ClaimedDelivery = {
@@ -51,13 +75,19 @@ export type ClaimedDelivery = {
   data: unknown;
 };
 
-/** Claims up to `limit` due deliveries (the head of each account's queue), counting the attempt. */
-export async function claimDueDeliveries(db: DbClient, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+/**
+ * Takes up to `limit` due heads of a lane (the oldest pending delivery of each account, in any
+ * lane: an account whose deliveries span two lanes after WEBHOOK_LANES changed still goes in
+ * order), skipping those in flight, and counts the attempt before it is made: an attempt cut
+ * short by a dying worker is counted too.
+ */
+export async function claimDueHeads(db: DbClient, lane: Lane, limit: number, inFlight: string[]): Promise<ClaimedDelivery[]> {
   if (limit <= 0) return [];
   const rows = await db.$queryRaw<Array<Record<string, unknown>>>`
     WITH due AS MATERIALIZED (
       SELECT d.id FROM webhook_deliveries d
-      WHERE d.status = 'pending' AND d.next_attempt_at <= CURRENT_TIMESTAMP AND (d.claimed_until IS NULL OR d.claimed_until < CURRENT_TIMESTAMP)
+      WHERE d.endpoint_id = ${lane.endpointId} AND d.lane = ${lane.lane} AND d.status = 'pending' AND d.next_attempt_at <= CURRENT_TIMESTAMP
+        AND d.id <> ALL(${inFlight}::text[])
         AND NOT EXISTS (
           SELECT 1 FROM webhook_deliveries p
           WHERE p.endpoint_id = d.endpoint_id AND p.connected_account_id = d.connected_account_id AND p.status = 'pending' AND p.event_sequence < d.event_sequence)
@@ -65,7 +95,7 @@ export async function claimDueDeliveries(db: DbClient, limit: number, leaseMs: n
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED),
     claimed AS (
-      UPDATE webhook_deliveries d SET attempts = d.attempts + 1, claimed_until = CURRENT_TIMESTAMP + make_interval(secs => ${leaseMs / 1000}), last_attempt_at = CURRENT_TIMESTAMP
+      UPDATE webhook_deliveries d SET attempts = d.attempts + 1, last_attempt_at = CURRENT_TIMESTAMP
       FROM due WHERE d.id = due.id
       RETURNING d.id, d.attempts, d.give_up_at, d.endpoint_id, d.event_id)
     SELECT c.id, c.attempts, c.give_up_at, c.endpoint_id, we.url, we.secret_sealed, we.previous_secret_sealed, we.previous_secret_expires_at,
@@ -89,14 +119,27 @@ export async function claimDueDeliveries(db: DbClient, limit: number, leaseMs: n
   }));
 }
 
+/**
+ * When the lane is next due (null: nothing pending): its earliest pending delivery, or, for one
+ * waiting behind an older delivery of its account in another lane, when that one is due.
+ */
+export async function nextDueAt(db: DbClient, lane: Lane): Promise<Date | null> {
+  const [row] = await db.$queryRaw<Array<{ due: Date | null }>>`
+    SELECT min(greatest(d.next_attempt_at, coalesce((
+      SELECT min(p.next_attempt_at) FROM webhook_deliveries p
+      WHERE p.endpoint_id = d.endpoint_id AND p.connected_account_id = d.connected_account_id AND p.status = 'pending' AND p.event_sequence < d.event_sequence), d.next_attempt_at))) AS due
+    FROM webhook_deliveries d WHERE d.endpoint_id = ${lane.endpointId} AND d.lane = ${lane.lane} AND d.status = 'pending'`;
+  return row?.due ?? null;
+}
+
 export type AttemptResult =
   | { kind: 'delivered'; status: number }
   | { kind: 'retry'; status: number | null; error: string; nextAttemptAt: Date }
   | { kind: 'failed'; status: number | null; error: string };
 
 /**
- * Records an attempt, fenced by its attempt number (a delivery claimed again after its lease ran
- * out is the new claimer's). Returns whether it was recorded.
+ * Records an attempt, fenced by its attempt number (a delivery taken again by a retried
+ * activity is the new attempt's). Returns whether it was recorded.
  */
 export async function recordAttempt(db: DbClient, delivery: { id: string; attempt: number }, result: AttemptResult): Promise<boolean> {
   const status = result.kind === 'delivered' ? 'delivered' : result.kind === 'failed' ? 'failed' : 'pending';
@@ -104,7 +147,7 @@ export async function recordAttempt(db: DbClient, delivery: { id: string; attemp
   const next = result.kind === 'retry' ? result.nextAttemptAt : null;
   const n = await db.$executeRaw`
     UPDATE webhook_deliveries SET status = ${status}::webhook_delivery_status, last_status = ${result.status}, last_error = ${error},
-      next_attempt_at = coalesce(${next}::timestamptz, next_attempt_at), claimed_until = NULL,
+      next_attempt_at = coalesce(${next}::timestamptz, next_attempt_at),
       finished_at = CASE WHEN ${status} = 'pending' THEN NULL ELSE CURRENT_TIMESTAMP END
     WHERE id = ${delivery.id} AND attempts = ${delivery.attempt} AND status = 'pending'`;
   return n === 1;
@@ -114,7 +157,7 @@ export async function recordAttempt(db: DbClient, delivery: { id: string; attemp
 export async function disableEndpoint(db: PrismaClient, endpointId: string, reason: string): Promise<void> {
   await transaction(db, async (tx) => {
     await tx.$executeRaw`UPDATE webhook_endpoints SET disabled_at = coalesce(disabled_at, CURRENT_TIMESTAMP), disabled_reason = coalesce(disabled_reason, ${reason}), updated_at = CURRENT_TIMESTAMP WHERE id = ${endpointId}`;
-    await tx.$executeRaw`UPDATE webhook_deliveries SET status = 'failed', last_error = coalesce(last_error, ${reason}), claimed_until = NULL, finished_at = CURRENT_TIMESTAMP
+    await tx.$executeRaw`UPDATE webhook_deliveries SET status = 'failed', last_error = coalesce(last_error, ${reason}), finished_at = CURRENT_TIMESTAMP
       WHERE endpoint_id = ${endpointId} AND status = 'pending'`;
   });
 }

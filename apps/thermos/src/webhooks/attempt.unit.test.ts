@@ -1,6 +1,6 @@
-import { backoffMs, judgeAnswer, type WebhookSettings } from './deliverer';
+import { backoffMs, judgeAnswer, type WebhookSettings } from './attempt';
 
-const settings: WebhookSettings = { timeoutMs: 15_000, retryForSeconds: 3 * 86_400, backoffBaseMs: 5_000, backoffMaxMs: 3_600_000, concurrency: 64, pollIntervalMs: 1_000, egress: {} };
+const settings: WebhookSettings = { timeoutMs: 15_000, backoffBaseMs: 5_000, backoffMaxMs: 3_600_000, egress: {} };
 const now = Date.parse('2026-12-01T12:00:00Z');
 const later = new Date(now + 86_400_000);
 const answer = (status: number, retryAfter: string | null = null) => ({ status, retryAfter, body: null, truncated: false });
