@@ -4,7 +4,7 @@
  * receivers, well-behaved and hostile, each verifying every Standard Webhooks signature.
  */
 import { insertEvent, transaction } from '@at/db';
-import { seedAuthConfig, seedConnection, seedTenant, waitForJob, type Tenant } from './support/seed';
+import { seedAuthConfig, seedConnection, seedProject, seedTenant, waitForJob, type Tenant } from './support/seed';
 import { startStack, type Stack } from './support/stack';
 import { startWebhookReceiver, type ReceiverMode, type WebhookReceiver } from './support/webhook-receiver';
 
@@ -281,4 +281,46 @@ test('a deleted endpoint is sent nothing more', async () => {
   await seedConnection(stack, tenant.apiKey, ac, { api_key: 'api-key-secret-after-delete-0123' }, 'after-delete');
   await until('the ok receiver got it', () => (ok.accepted.size > okBefore ? true : undefined));
   expect(flaky.requests).toHaveLength(sent);
+});
+
+test("an org-owned job's end reaches the endpoints of every project it covered, and only those", async () => {
+  const org = await seedTenant(stack, 'org job');
+  const orgHeaders = { authorization: `Bearer ${org.orgToken}` };
+  const second = await seedProject(stack, org.orgToken, 'second');
+  const untouched = await seedProject(stack, org.orgToken, 'untouched');
+  const projects = [
+    { name: 'org job: first', ...org },
+    { name: 'org job: second', ...second },
+    { name: 'org job: untouched', ...untouched },
+  ];
+  for (const p of projects) {
+    const receiver = await startWebhookReceiver({ kind: 'ok' });
+    const res = await stack.request('POST', '/api/v1/webhook_endpoints', { headers: { 'x-api-key': p.apiKey }, body: { url: receiver.url, events: ['revoke_job.completed'] } });
+    expect(res.status).toBe(201);
+    receiver.secrets.push(res.body['secret'] as string);
+    receivers.set(p.name, receiver);
+    endpoints.set(p.name, res.body['id'] as string);
+  }
+  // a connection in the first two projects; none in the third
+  for (const p of projects.slice(0, 2)) {
+    const ac = await seedAuthConfig(stack, p.apiKey, { toolkit: 'openai', auth_scheme: 'api_key' });
+    await seedConnection(stack, p.apiKey, ac, { api_key: `api-key-secret-${p.projectId}` }, 'org-job-user');
+  }
+  const job = await stack.request('POST', '/dashboard/v1/revoke_jobs', { headers: orgHeaders, body: { scope: { type: 'org' } } });
+  expect(job.status).toBe(202);
+  const orgJobId = job.body['id'] as string;
+  expect(orgJobId).toMatch(/^oj_/);
+  expect(await waitForJob(stack, `/dashboard/v1/revoke_jobs/${orgJobId}`, orgHeaders)).toMatchObject({ status: 'completed' });
+  const received: Array<Array<{ id: string; data: Record<string, unknown> }>> = [];
+  for (const p of projects.slice(0, 2)) {
+    const receiver = receivers.get(p.name) as WebhookReceiver;
+    received.push(await until(`${p.name} told`, () => (receiver.accepted.size > 0 ? [...receiver.accepted.entries()].map(([id, e]) => ({ id, data: e.data })) : undefined)));
+  }
+  for (const events of received) {
+    expect(events).toEqual([{ id: expect.stringMatching(/^evt_/), data: expect.objectContaining({ job_id: orgJobId, project_id: null, status: 'completed', counts: expect.objectContaining({ total: 2 }) }) }]);
+  }
+  // one event, the same webhook-id at each project
+  expect(received[0]?.[0]?.id).toBe(received[1]?.[0]?.id);
+  expect(receivers.get('org job: untouched')?.requests).toEqual([]);
+  expect(await stack.db.db.webhookDelivery.count({ where: { endpointId: endpoints.get('org job: untouched') as string } })).toBe(0);
 });

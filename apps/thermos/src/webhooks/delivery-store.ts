@@ -17,7 +17,8 @@ export type Lane = { endpointId: string; lane: number };
 /**
  * Fans the oldest undispatched events out to the live endpoints of their project subscribed to
  * their type (and created before them), each into the lane of its connected account (events of
- * no account: of their own id), then stamps them dispatched. Returns how many events it took
+ * no account: of their own id), then stamps them dispatched. An org-owned job's end goes to the
+ * endpoints of every project the job covered (one event: the same webhook-id at each). Returns how many events it took
  * (0 when another relay holds the lock) and the lanes that got deliveries.
  */
 export async function dispatchEvents(db: PrismaClient, limit: number, retryForSeconds: number, lanes: number): Promise<{ events: number; lanes: Lane[] }> {
@@ -34,7 +35,15 @@ export async function dispatchEvents(db: PrismaClient, limit: number, retryForSe
         SELECT at_new_id('wd'), we.id, e.id, e.sequence, e.type, e.connected_account_id,
           mod(abs(hashtext(coalesce(e.connected_account_id, e.id))::bigint), ${lanes}::int)::int,
           CURRENT_TIMESTAMP + make_interval(secs => ${retryForSeconds})
-        FROM events e JOIN webhook_endpoints we ON we.project_id = e.project_id
+        FROM events e
+        CROSS JOIN LATERAL (
+          SELECT e.project_id AS project_id WHERE e.project_id IS NOT NULL
+          UNION
+          -- the end of an org-owned job (no project of its own): every project it covered,
+          -- i.e. that held a connection of its run
+          SELECT ca.project_id FROM jobs j JOIN revoke_items i ON i.run_id = j.run_id JOIN connected_accounts ca ON ca.id = i.connected_account_id
+          WHERE e.project_id IS NULL AND e.type LIKE 'revoke_job.%' AND j.id = e.data->>'job_id') target
+        JOIN webhook_endpoints we ON we.project_id = target.project_id
         WHERE e.id = ANY(${ids}::text[])
           AND we.deleted_at IS NULL AND we.disabled_at IS NULL AND we.created_at <= e.created_at AND (e.type = ANY(we.events) OR '*' = ANY(we.events))
         ORDER BY e.sequence
