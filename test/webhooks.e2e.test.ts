@@ -3,6 +3,7 @@
  * a revoke job on the worker write outbox events; thermos delivers them to real loopback
  * receivers, well-behaved and hostile, each verifying every Standard Webhooks signature.
  */
+import { webhookLaneWorkflowId } from '@at/common';
 import { insertEvent, transaction } from '@at/db';
 import { seedAuthConfig, seedConnection, seedProject, seedTenant, waitForJob, type Tenant } from './support/seed';
 import { startStack, type Stack } from './support/stack';
@@ -46,7 +47,14 @@ async function deliveries(name: string, status?: string): Promise<Array<Record<s
 
 beforeAll(async () => {
   stack = await startStack({
-    thermosEnv: { WEBHOOK_POLL_INTERVAL_MS: '100', WEBHOOK_BACKOFF_BASE_MS: '100', WEBHOOK_BACKOFF_MAX_MS: '1500', WEBHOOK_TIMEOUT_MS: '1500', WEBHOOK_RETRY_FOR_SECONDS: '600' },
+    thermosEnv: {
+      WEBHOOK_POLL_INTERVAL_MS: '100',
+      WEBHOOK_BACKOFF_BASE_MS: '100',
+      WEBHOOK_BACKOFF_MAX_MS: '1500',
+      WEBHOOK_TIMEOUT_MS: '1500',
+      WEBHOOK_RETRY_FOR_SECONDS: '600',
+      WEBHOOK_REWAKE_AFTER_MS: '3000',
+    },
   });
   tenant = await seedTenant(stack, 'hooks');
   const redirectTarget = await startWebhookReceiver({ kind: 'ok' });
@@ -323,4 +331,17 @@ test("an org-owned job's end reaches the endpoints of every project it covered, 
   expect(received[0]?.[0]?.id).toBe(received[1]?.[0]?.id);
   expect(receivers.get('org job: untouched')?.requests).toEqual([]);
   expect(await stack.db.db.webhookDelivery.count({ where: { endpointId: endpoints.get('org job: untouched') as string } })).toBe(0);
+});
+
+test('a lane whose workflow is gone (terminated while a retry waited) is woken again by the relay: the delivery still arrives', async () => {
+  await addEndpoint('lane terminated', { kind: 'fail', times: 1_000_000 });
+  const endpointId = endpoints.get('lane terminated') as string;
+  const ac = await seedAuthConfig(stack, tenant.apiKey, { toolkit: 'openai', auth_scheme: 'api_key' });
+  await seedConnection(stack, tenant.apiKey, ac, { api_key: 'api-key-secret-lane-terminated-01' }, 'lane-terminated');
+  const failing = await until('an attempt failed', async () => (await stack.db.db.webhookDelivery.findFirst({ where: { endpointId, attempts: { gt: 0 } } })) ?? undefined);
+  await stack.temporal.workflow.getHandle(webhookLaneWorkflowId(endpointId, failing.lane)).terminate('the test: a lane lost');
+  const receiver = receivers.get('lane terminated') as WebhookReceiver;
+  receiver.mode = { kind: 'ok' };
+  await until('delivered after the lane was woken again', async () => ((await stack.db.db.webhookDelivery.findUnique({ where: { id: failing.id } }))?.status === 'delivered' ? true : undefined));
+  expect(receiver.accepted.has(failing.eventId)).toBe(true);
 });

@@ -92,6 +92,12 @@ export const thermosEnvSchema = z.object({
   /** How often the relay reads the outbox for new events to dispatch. */
   WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(1_000),
   /**
+   * A pending delivery this long past due means its lane missed its wake-up (the relay died
+   * between commit and signal, Temporal was down, the workflow was terminated): the relay wakes
+   * the lane again. Checked every half of it.
+   */
+  WEBHOOK_REWAKE_AFTER_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
+  /**
    * `production` makes the worker load the workflow bundle built at build time
    * (`pnpm --filter @at/thermos build` writes apps/thermos/dist/workflow-bundle.js) and refuse to
    * start if it is missing, was built by another SDK version or is older than the sources beside

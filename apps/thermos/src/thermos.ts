@@ -138,7 +138,7 @@ export async function startThermos(env: ThermosEnv, options: { logger?: Logger }
         db,
         temporal: new Client({ connection: nativeConnection, namespace: env.TEMPORAL_NAMESPACE }),
         logger,
-        settings: { taskQueue: env.TEMPORAL_TASK_QUEUE, lanes: env.WEBHOOK_LANES, retryForSeconds: env.WEBHOOK_RETRY_FOR_SECONDS, pollIntervalMs: env.WEBHOOK_POLL_INTERVAL_MS },
+        settings: { taskQueue: env.TEMPORAL_TASK_QUEUE, lanes: env.WEBHOOK_LANES, retryForSeconds: env.WEBHOOK_RETRY_FOR_SECONDS, pollIntervalMs: env.WEBHOOK_POLL_INTERVAL_MS, rewakeAfterMs: env.WEBHOOK_REWAKE_AFTER_MS },
       });
     }
     logger.info('worker started', { task_queue: env.TEMPORAL_TASK_QUEUE, concurrency: env.REVOKE_CONCURRENCY, workflow_bundle: workflowBundle });

@@ -45,7 +45,7 @@ export async function rotateEndpointSecret(ctx: ApolloContext, caller: ProjectCa
 /**
  * Sends a delivery again now (same webhook-id): re-armed in Postgres, then its lane's workflow
  * woken (started if it had ended). If Temporal cannot be reached the delivery is still re-armed,
- * and thermos's relay wakes the lane once it is overdue (within about a minute).
+ * and thermos's relay wakes the lane once it is overdue (WEBHOOK_REWAKE_AFTER_MS).
  */
 export async function retryDelivery(ctx: ApolloContext, caller: ProjectCaller, endpointId: string, deliveryId: string): Promise<void> {
   const endpoint = await findLiveWebhookEndpoint(ctx.db, caller.projectId, endpointId);

@@ -11,21 +11,21 @@ export type WebhookRelaySettings = {
   retryForSeconds: number;
   /** How often the outbox is read for new events. */
   pollIntervalMs: number;
+  /** A pending delivery this far past due means its lane missed a wake-up: the lane is woken again (looked for every half of it). */
+  rewakeAfterMs: number;
 };
 
 const DISPATCH_BATCH = 1_000;
 // lanes woken at once
 const WAKE_PARALLELISM = 16;
-// a pending delivery this far past due means its lane missed a wake-up; looked for this often
-const OVERDUE_GRACE_MS = 60_000;
-const OVERDUE_CHECK_MS = 30_000;
 
 /**
  * The outbox relay of a worker: every poll interval it turns new events into delivery rows (one
  * relay at a time across workers, in event order) and wakes the lanes that got some, each
  * with a signal-with-start of its Temporal workflow, which then does the sending. The signal
  * goes after the rows are committed; if this process dies in between, or Temporal is down, the
- * rows are found overdue a minute later and their lanes woken then: nothing is lost.
+ * rows are found overdue (WEBHOOK_REWAKE_AFTER_MS, a minute) and their lanes woken then: nothing is
+ * lost.
  */
 export function startWebhookRelay(options: { db: PrismaClient; temporal: Client; logger: Logger; settings: WebhookRelaySettings }): WebhookRelay {
   const { db, temporal, logger, settings } = options;
@@ -51,9 +51,9 @@ export function startWebhookRelay(options: { db: PrismaClient; temporal: Client;
       await wake(dispatched.lanes);
       if (dispatched.events < DISPATCH_BATCH) break;
     }
-    if (Date.now() - lastOverdueCheck >= OVERDUE_CHECK_MS) {
+    if (Date.now() - lastOverdueCheck >= settings.rewakeAfterMs / 2) {
       lastOverdueCheck = Date.now();
-      const overdue = await overdueLanes(db, OVERDUE_GRACE_MS, 1_000);
+      const overdue = await overdueLanes(db, settings.rewakeAfterMs, 1_000);
       if (overdue.length > 0) logger.info('waking webhook lanes with overdue deliveries', { lanes: overdue.length });
       await wake(overdue);
     }
