@@ -1,5 +1,5 @@
 import { ALL_EVENTS, newId, newWebhookSecret, NotFoundError, ValidationError } from '@at/common';
-import type { ProjectCaller } from '../auth/authenticators';
+import type { ProjectScope } from './acting-for-project';
 import type { ApolloContext } from '../context';
 import { insertWebhookEndpoint, rotateWebhookSecret, type WebhookEndpointRecord } from '../repositories/webhook-endpoints';
 import { endpointIssues } from './create-auth-config';
@@ -15,7 +15,7 @@ export type WithSecret = { endpoint: WebhookEndpointRecord; secret: string };
  * A webhook endpoint of the caller's project. Its URL obeys the providers' egress policy, checked
  * now (and by thermos at every delivery). The secret is sealed; it is returned this once.
  */
-export async function createWebhookEndpoint(ctx: ApolloContext, caller: ProjectCaller, input: WebhookEndpointInput): Promise<WithSecret> {
+export async function createWebhookEndpoint(ctx: ApolloContext, caller: ProjectScope, input: WebhookEndpointInput): Promise<WithSecret> {
   const policy = { allowedHosts: ctx.env.PROVIDER_ALLOWED_HOSTS, allowInsecureLoopback: ctx.env.PROVIDER_ALLOW_INSECURE_LOOPBACK };
   const issues = await endpointIssues('body.url', input.url, policy);
   if (issues.length > 0) throw new ValidationError('invalid webhook endpoint', issues);
@@ -35,7 +35,7 @@ export async function createWebhookEndpoint(ctx: ApolloContext, caller: ProjectC
 }
 
 /** A new secret; the old one keeps signing for ROTATION_OVERLAP_MS (both signatures are sent meanwhile). */
-export async function rotateEndpointSecret(ctx: ApolloContext, caller: ProjectCaller, id: string): Promise<WithSecret> {
+export async function rotateEndpointSecret(ctx: ApolloContext, caller: ProjectScope, id: string): Promise<WithSecret> {
   const secret = newWebhookSecret();
   const endpoint = await rotateWebhookSecret(ctx.db, caller.projectId, id, ctx.vault.sealJson(secret, id), new Date(Date.now() + ROTATION_OVERLAP_MS));
   if (!endpoint) throw new NotFoundError('webhook endpoint');

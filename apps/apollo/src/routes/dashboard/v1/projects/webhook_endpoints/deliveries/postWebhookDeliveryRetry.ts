@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { NotFoundError } from '@at/common';
+import { defineRoute } from '@at/http';
+import type { ApolloContext } from '../../../../../../context';
+import { findLiveWebhookEndpoint, retryWebhookDelivery } from '../../../../../../repositories/webhook-endpoints';
+import { actingForProject } from '../../../../../../use-cases/acting-for-project';
+import { idField } from '../../../../../schemas';
+
+export const projectWebhookDeliveryParams = z.strictObject({
+  id: idField('prj', 'project'),
+  webhook_endpoint_id: idField('we', 'webhook endpoint'),
+  delivery_id: idField('wd', 'webhook delivery'),
+});
+
+export const postWebhookDeliveryRetry = (ctx: ApolloContext) =>
+  defineRoute({
+    method: 'post',
+    path: '/dashboard/v1/projects/{id}/webhook_endpoints/{webhook_endpoint_id}/deliveries/{delivery_id}/retry',
+    operationId: 'dashboardRetryWebhookDelivery',
+    summary: 'Send a delivery again now (same webhook-id), with a fresh retry window',
+    tags: ['webhooks'],
+    security: 'orgToken',
+    auth: ctx.auth.org,
+    params: projectWebhookDeliveryParams,
+    responses: { 202: { description: 'queued', schema: z.object({ id: z.string(), status: z.literal('pending') }) } },
+    handler: async ({ auth, params }) => {
+      const scope = await actingForProject(ctx.db, auth.orgId, params.id);
+      const endpoint = await findLiveWebhookEndpoint(ctx.db, scope.projectId, params.webhook_endpoint_id);
+      if (!endpoint || !(await retryWebhookDelivery(ctx.db, endpoint.id, params.delivery_id))) throw new NotFoundError('webhook delivery');
+      return { status: 202, body: { id: params.delivery_id, status: 'pending' as const } };
+    },
+  });
