@@ -298,6 +298,23 @@ describe('jobs cancel', () => {
       provider.setFaults({});
     }
   });
+
+  it("cancels a project's own job (pj_, started with its API key) under --project", async () => {
+    provider.setFaults({ latencyMs: 1500 });
+    try {
+      const live = await stack.db.db.connectedAccount.count({ where: { projectId: slow.projectId, status: 'active' } });
+      expect(live).toBeGreaterThan(0);
+      const started = await stack.request<{ id: string }>('POST', '/api/v1/revoke_jobs', { headers: { 'x-api-key': slow.apiKey }, body: { scope: { type: 'project', id: slow.projectId } } });
+      expect(started.body.id).toMatch(/^pj_/);
+      const run = await cli(['jobs', 'cancel', started.body.id, '--project', slow.projectId, '--watch']);
+      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(run.stdout).toMatch(/status {4}cancelled/);
+      // the API key sees its job cancelled
+      expect((await stack.request<{ status: string }>('GET', `/api/v1/revoke_jobs/${started.body.id}`, { headers: { 'x-api-key': slow.apiKey } })).body.status).toBe('cancelled');
+    } finally {
+      provider.setFaults({});
+    }
+  });
 });
 
 describe('connect-link', () => {
