@@ -1,7 +1,7 @@
 import { ALL_EVENTS, newId, newWebhookSecret, NotFoundError, ValidationError } from '@at/common';
 import type { ProjectScope } from './acting-for-project';
 import type { ApolloContext } from '../context';
-import { insertWebhookEndpoint, rotateWebhookSecret, type WebhookEndpointRecord } from '../repositories/webhook-endpoints';
+import { findLiveWebhookEndpoint, insertWebhookEndpoint, retryWebhookDelivery, rotateWebhookSecret, softDeleteWebhookEndpoint, type WebhookEndpointRecord } from '../repositories/webhook-endpoints';
 import { endpointIssues } from './create-auth-config';
 
 /** After a rotation the previous secret keeps signing this long, so receivers can switch without losing a delivery. */
@@ -40,4 +40,18 @@ export async function rotateEndpointSecret(ctx: ApolloContext, caller: ProjectSc
   const endpoint = await rotateWebhookSecret(ctx.db, caller.projectId, id, ctx.vault.sealJson(secret, id), new Date(Date.now() + ROTATION_OVERLAP_MS));
   if (!endpoint) throw new NotFoundError('webhook endpoint');
   return { endpoint, secret };
+}
+
+/**
+ * Deletes an endpoint of the project: nothing more is sent to it. Both surfaces (API key,
+ * dashboard) come through here, so a change to how deliveries stop lands on both.
+ */
+export async function deleteWebhookEndpoint(ctx: Pick<ApolloContext, 'db'>, caller: ProjectScope, id: string): Promise<void> {
+  if (!(await softDeleteWebhookEndpoint(ctx.db, caller.projectId, id))) throw new NotFoundError('webhook endpoint');
+}
+
+/** Sends a delivery of one of the project's endpoints again now (same webhook-id); both surfaces come through here. */
+export async function retryDelivery(ctx: Pick<ApolloContext, 'db'>, caller: ProjectScope, endpointId: string, deliveryId: string): Promise<void> {
+  const endpoint = await findLiveWebhookEndpoint(ctx.db, caller.projectId, endpointId);
+  if (!endpoint || !(await retryWebhookDelivery(ctx.db, endpoint.id, deliveryId))) throw new NotFoundError('webhook delivery');
 }

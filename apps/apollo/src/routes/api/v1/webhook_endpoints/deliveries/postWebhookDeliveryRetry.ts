@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { idSchema, NotFoundError } from '@at/common';
+import { idSchema } from '@at/common';
 import { defineRoute } from '@at/http';
 import type { ApolloContext } from '../../../../../context';
-import { findLiveWebhookEndpoint, retryWebhookDelivery } from '../../../../../repositories/webhook-endpoints';
+import { retryDelivery } from '../../../../../use-cases/webhook-endpoints';
 
 export const webhookDeliveryParams = z.strictObject({ id: idSchema('we', 'webhook endpoint'), delivery_id: idSchema('wd', 'webhook delivery') });
 
@@ -18,8 +18,7 @@ export const postWebhookDeliveryRetry = (ctx: ApolloContext) =>
     params: webhookDeliveryParams,
     responses: { 202: { description: 'queued', schema: z.object({ id: z.string(), status: z.literal('pending') }) } },
     handler: async ({ auth, params }) => {
-      const endpoint = await findLiveWebhookEndpoint(ctx.db, auth.projectId, params.id);
-      if (!endpoint || !(await retryWebhookDelivery(ctx.db, endpoint.id, params.delivery_id))) throw new NotFoundError('webhook delivery');
+      await retryDelivery(ctx, auth, params.id, params.delivery_id);
       return { status: 202, body: { id: params.delivery_id, status: 'pending' as const } };
     },
   });

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { NotFoundError } from '@at/common';
 import { defineRoute } from '@at/http';
 import type { ApolloContext } from '../../../../../context';
-import { softDeleteWebhookEndpoint } from '../../../../../repositories/webhook-endpoints';
 import { actingForProject } from '../../../../../use-cases/acting-for-project';
+import { deleteWebhookEndpoint as deleteEndpoint } from '../../../../../use-cases/webhook-endpoints';
 import { projectWebhookEndpointParams } from './webhook-endpoint-params';
 
 export const deleteWebhookEndpoint = (ctx: ApolloContext) =>
@@ -19,7 +18,7 @@ export const deleteWebhookEndpoint = (ctx: ApolloContext) =>
     responses: { 200: { description: 'deleted', schema: z.object({ id: z.string(), deleted: z.literal(true) }) } },
     handler: async ({ auth, params }) => {
       const scope = await actingForProject(ctx.db, auth.orgId, params.id);
-      if (!(await softDeleteWebhookEndpoint(ctx.db, scope.projectId, params.webhook_endpoint_id))) throw new NotFoundError('webhook endpoint');
+      await deleteEndpoint(ctx, scope, params.webhook_endpoint_id);
       return { status: 200, body: { id: params.webhook_endpoint_id, deleted: true as const } };
     },
   });

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { NotFoundError } from '@at/common';
 import { defineRoute } from '@at/http';
 import type { ApolloContext } from '../../../../../../context';
-import { findLiveWebhookEndpoint, retryWebhookDelivery } from '../../../../../../repositories/webhook-endpoints';
 import { actingForProject } from '../../../../../../use-cases/acting-for-project';
+import { retryDelivery } from '../../../../../../use-cases/webhook-endpoints';
 import { idField } from '../../../../../schemas';
 
 export const projectWebhookDeliveryParams = z.strictObject({
@@ -25,8 +24,7 @@ export const postWebhookDeliveryRetry = (ctx: ApolloContext) =>
     responses: { 202: { description: 'queued', schema: z.object({ id: z.string(), status: z.literal('pending') }) } },
     handler: async ({ auth, params }) => {
       const scope = await actingForProject(ctx.db, auth.orgId, params.id);
-      const endpoint = await findLiveWebhookEndpoint(ctx.db, scope.projectId, params.webhook_endpoint_id);
-      if (!endpoint || !(await retryWebhookDelivery(ctx.db, endpoint.id, params.delivery_id))) throw new NotFoundError('webhook delivery');
+      await retryDelivery(ctx, scope, params.webhook_endpoint_id, params.delivery_id);
       return { status: 202, body: { id: params.delivery_id, status: 'pending' as const } };
     },
   });
