@@ -399,6 +399,13 @@ test('pause: the project switch, the red banner with who and why, the operator w
   await projectBanner.waitFor();
   expect(await projectBanner.textContent()).toMatch(/incident 7: rotating the client \(by org admin token oat_[0-9A-Z]{26} since /);
   expect(await stack.db.db.providerPause.count({ where: { projectId: ops.projectId } })).toBe(1);
+  // the projects list says which projects are held
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Projects' }).click();
+  const projects = page.getByRole('table', { name: 'Projects' });
+  await projects.getByRole('row').filter({ hasText: 'Ops' }).getByText('Paused', { exact: true }).waitFor();
+  expect(await projects.getByRole('row').filter({ hasText: 'Billing' }).getByRole('cell', { name: 'running', exact: true }).count()).toBe(1);
+  await projects.getByRole('link', { name: 'Ops', exact: true }).click();
+  await projectBanner.waitFor();
 
   // the operator's pause and reason win over the project's
   expect((await stack.request('POST', '/admin/v1/pause', { headers: adminHeaders(), body: { reason: 'provider outage' } })).status).toBe(200);
