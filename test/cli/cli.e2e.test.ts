@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { createProviderServer, REPO_ROOT, type ProviderServer } from '@at/devstack';
 import { providerAuthConfig, providerConnections } from '../support/provider-seed';
-import { seedProject } from '../support/seed';
+import { seedAuthConfig, seedProject } from '../support/seed';
 import { startStack, type Stack } from '../support/stack';
 
 const CLIENT = { clientId: 'cli-app', clientSecret: 'cli-app-secret-0123456789' };
@@ -19,6 +19,7 @@ let provider: ProviderServer;
 let token: string;
 let project: { projectId: string; apiKey: string };
 let flaky: { projectId: string; apiKey: string };
+let slow: { projectId: string; apiKey: string };
 
 type Run = { code: number | null; stdout: string; stderr: string };
 
@@ -50,6 +51,8 @@ beforeAll(async () => {
   flaky = await seedProject(stack, token, 'flaky project');
   await providerConnections(stack, provider, CLIENT, await providerAuthConfig(stack, project.apiKey, provider, CLIENT), N);
   await providerConnections(stack, provider, CLIENT, await providerAuthConfig(stack, flaky.apiKey, provider, CLIENT), 3);
+  slow = await seedProject(stack, token, 'slow project');
+  await providerConnections(stack, provider, CLIENT, await providerAuthConfig(stack, slow.apiKey, provider, CLIENT), N);
 }, 120_000);
 
 afterAll(async () => {
@@ -74,6 +77,14 @@ describe('usage errors exit 2 with a message and the usage', () => {
     [['health'], 'missing --project'],
     [['health', '--project', 'ac_00000000000000000000000000'], '--project must look like prj_…'],
     [['health', 'extra', '--project', 'prj_00000000000000000000000000'], 'unexpected argument: extra'],
+    [['jobs', 'cancel'], 'missing job id'],
+    [['jobs', 'cancel', 'pj_00000000000000000000000000'], 'add --project prj_…'],
+    [['connect-link'], 'missing --project'],
+    [['connect-link', '--project', 'prj_00000000000000000000000000'], 'missing --auth-config'],
+    [['connect-link', '--project', 'prj_00000000000000000000000000', '--auth-config', 'ac_00000000000000000000000000'], 'missing --user'],
+    [['connect-link', '--project', 'prj_00000000000000000000000000', '--auth-config', 'ac_00000000000000000000000000', '--user', 'u'], 'missing --redirect-uri'],
+    [['connect-link', '--project', 'prj_00000000000000000000000000', '--auth-config', 'ca_00000000000000000000000000'], '--auth-config must look like ac_…'],
+    [['connect-link', 'extra', '--project', 'prj_00000000000000000000000000'], 'unexpected argument: extra'],
   ])('%j', async (args, message) => {
     const run = await cli(args);
     expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 2, stdout: '' });
@@ -234,5 +245,108 @@ describe('a job that fails, its results and its retry', () => {
     const again = await cli(['jobs', 'retry', retryId]);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('apollo answered 422 nothing_to_retry');
+  });
+});
+
+describe('jobs cancel', () => {
+  let cancelledId: string;
+
+  it('cancels a running job: --watch on a pipe prints plain lines and exits 0 once it is cancelled; a second cancel fails', async () => {
+    // a slow provider: the job is still sending when the cancel arrives
+    provider.setFaults({ latencyMs: 1500 });
+    try {
+      const started = await cli(['revoke', '--project', slow.projectId]);
+      expect(started.code).toBe(0);
+      const jobId = /^started (oj_\S+) /m.exec(started.stdout)?.[1] as string;
+      expect(jobId).toMatch(/^oj_/);
+      cancelledId = jobId;
+      const run = await cli(['jobs', 'cancel', jobId, '--watch']);
+      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(run.stdout).not.toMatch(/[\r\x1b]/);
+      expect(run.stdout.split('\n')[0]).toBe(`cancelling ${jobId}`);
+      expect(run.stdout).toMatch(/status {4}cancelled/);
+      const job = JSON.parse((await cli(['jobs', 'get', jobId, '--json'])).stdout) as { status: string; counts: { cancelled: number; revoked: number; total: number } };
+      expect(job.status).toBe('cancelled');
+      expect(job.counts.cancelled).toBeGreaterThan(0);
+      expect(job.counts.cancelled + job.counts.revoked).toBe(job.counts.total);
+      // what was not sent is still live at the provider's side of our records
+      expect(await stack.db.db.connectedAccount.count({ where: { projectId: slow.projectId, status: 'active' } })).toBe(job.counts.cancelled);
+
+      const cancelled = await cli(['jobs', 'results', jobId, '--outcome', 'cancelled', '--json', '--all']);
+      expect((JSON.parse(cancelled.stdout) as unknown[]).length).toBe(job.counts.cancelled);
+
+      const again = await cli(['jobs', 'cancel', jobId]);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain('apollo answered 409 job_finished');
+    } finally {
+      provider.setFaults({});
+    }
+  });
+
+  it('--json prints the job as apollo answered the cancellation', async () => {
+    provider.setFaults({ latencyMs: 1500 });
+    try {
+      // the retry takes the cancelled connections; it is cancelled in turn
+      const started = await cli(['jobs', 'retry', cancelledId]);
+      expect(started.code).toBe(0);
+      const retryId = /^started (oj_\S+) /m.exec(started.stdout)?.[1] as string;
+      const run = await cli(['jobs', 'cancel', retryId, '--json']);
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout)).toMatchObject({ id: retryId, scope: { type: 'project', id: slow.projectId } });
+      await cli(['jobs', 'get', retryId, '--watch']);
+    } finally {
+      provider.setFaults({});
+    }
+  });
+
+  it("cancels a project's own job (pj_, started with its API key) under --project", async () => {
+    provider.setFaults({ latencyMs: 1500 });
+    try {
+      const live = await stack.db.db.connectedAccount.count({ where: { projectId: slow.projectId, status: 'active' } });
+      expect(live).toBeGreaterThan(0);
+      const started = await stack.request<{ id: string }>('POST', '/api/v1/revoke_jobs', { headers: { 'x-api-key': slow.apiKey }, body: { scope: { type: 'project', id: slow.projectId } } });
+      expect(started.body.id).toMatch(/^pj_/);
+      const run = await cli(['jobs', 'cancel', started.body.id, '--project', slow.projectId, '--watch']);
+      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(run.stdout).toMatch(/status {4}cancelled/);
+      // the API key sees its job cancelled
+      expect((await stack.request<{ status: string }>('GET', `/api/v1/revoke_jobs/${started.body.id}`, { headers: { 'x-api-key': slow.apiKey } })).body.status).toBe('cancelled');
+    } finally {
+      provider.setFaults({});
+    }
+  });
+});
+
+describe('connect-link', () => {
+  const REDIRECT = 'https://app.cli.test/connected';
+
+  it('prints the URL of a new hosted connect session, alone on stdout; --json prints the session', async () => {
+    await stack.request('PATCH', `/dashboard/v1/projects/${project.projectId}`, { headers: { authorization: `Bearer ${token}` }, body: { allowed_redirect_uris: [REDIRECT] } });
+    const config = await seedAuthConfig(stack, project.apiKey, { toolkit: 'openai', auth_scheme: 'api_key' });
+    const run = await cli(['connect-link', '--project', project.projectId, '--auth-config', config, '--user', 'user-42', '--redirect-uri', REDIRECT]);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    const lines = run.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^https?:\/\/\S+\/connect\/\S+$/);
+    // the link works: the hosted page answers it
+    expect((await fetch(lines[0] as string, { redirect: 'manual' })).status).toBeLessThan(400);
+    const session = await stack.db.db.connectSession.findFirstOrThrow({ where: { projectId: project.projectId, userId: 'user-42' } });
+    expect(session.authConfigId).toBe(config);
+
+    const json = await cli(['connect-link', '--project', project.projectId, '--auth-config', config, '--user', 'user-43', '--redirect-uri', REDIRECT, '--json']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual({ id: expect.stringMatching(/^cs_/), connect_url: expect.stringContaining('/connect/'), expires_at: expect.any(String), status: 'pending' });
+  });
+
+  it('a redirect URI the project does not allow is a usage error (apollo says 400); an unknown auth config a failure', async () => {
+    const config = (await stack.db.db.authConfig.findFirstOrThrow({ where: { projectId: project.projectId, toolkit: 'openai' } })).id;
+    const bad = await cli(['connect-link', '--project', project.projectId, '--auth-config', config, '--user', 'u', '--redirect-uri', 'https://evil.test/']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('apollo answered 400 invalid_request: redirect_uri is not allowed');
+    expect(bad.stderr).toContain('body.redirect_uri');
+    expect(bad.stdout).toBe('');
+    const unknown = await cli(['connect-link', '--project', project.projectId, '--auth-config', 'ac_00000000000000000000000000', '--user', 'u', '--redirect-uri', 'https://app.cli.test/connected']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('apollo answered 404 not_found');
   });
 });

@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { ApiError, apolloClient } from './api/client';
 import { EXIT, UsageError, type Context } from './commands/common';
+import { connectLink } from './commands/connect-link';
 import { health } from './commands/health';
 import { jobs } from './commands/jobs';
 import { revoke } from './commands/revoke';
@@ -19,6 +20,9 @@ const USAGE = `usage: pnpm cli <command> [options]
   jobs get <job id> [--project prj_…] [--watch]
   jobs results <job id> [--project prj_…] [--outcome failed] [--limit n] [--all]
   jobs retry <job id> [--project prj_…] [--watch]
+  jobs cancel <job id> [--project prj_…] [--watch]   calls in flight finish, nothing more is sent; exit 0 once cancelled
+  connect-link --project prj_… --auth-config ac_… --user <user id> --redirect-uri <uri> [--connected-account ca_…]
+              a hosted connect link for an end user: prints its URL (one use, until it expires)
   health --project prj_… [--user <user id>]   connections by status per auth config; exit 1 if any needs re-auth
 
   --json      print apollo's JSON instead of text (no progress bar)
@@ -39,6 +43,7 @@ const OPTIONS = {
   outcome: { type: 'string' },
   limit: { type: 'string' },
   user: { type: 'string' },
+  'redirect-uri': { type: 'string' },
   all: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -57,7 +62,7 @@ async function run(argv: string[]): Promise<number> {
     return EXIT.completed;
   }
   if (command === undefined) throw new UsageError('missing command');
-  if (command !== 'revoke' && command !== 'jobs' && command !== 'health') throw new UsageError(`unknown command: ${command}`);
+  if (command !== 'revoke' && command !== 'jobs' && command !== 'health' && command !== 'connect-link') throw new UsageError(`unknown command: ${command}`);
   const loose = command === 'jobs' ? extra : [sub, id, ...extra];
   if (loose.some((p) => p !== undefined)) throw new UsageError(`unexpected argument: ${loose.find((p) => p !== undefined)}`);
 
@@ -75,6 +80,15 @@ async function run(argv: string[]): Promise<number> {
     });
   }
   if (command === 'health') return health(ctx, { project: values.project, user: values.user });
+  if (command === 'connect-link') {
+    return connectLink(ctx, {
+      project: values.project,
+      authConfig: values['auth-config'],
+      user: values.user,
+      redirectUri: values['redirect-uri'],
+      connectedAccount: values['connected-account'],
+    });
+  }
   return jobs(ctx, sub, id, { project: values.project, outcome: values.outcome, limit: values.limit, watch: values.watch, all: values.all });
 }
 

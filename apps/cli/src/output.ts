@@ -17,7 +17,7 @@ export function table(headers: string[], rows: string[][]): string {
 }
 
 export const countsLine = (counts: Job['counts']) =>
-  `revoked ${counts.revoked}, already revoked ${counts.already_revoked}, unsupported ${counts.unsupported_by_provider}, failed ${counts.failed}, pending ${counts.pending}`;
+  `revoked ${counts.revoked}, already revoked ${counts.already_revoked}, unsupported ${counts.unsupported_by_provider}, failed ${counts.failed}, pending ${counts.pending}, cancelled ${counts.cancelled}`;
 
 /**
  * Progress of a job while it is watched: a bar redrawn in place on a terminal; plain lines (one

@@ -7,6 +7,8 @@ import { NewRevokePage } from './pages/NewRevokePage';
 import { ProjectPage } from './pages/ProjectPage';
 import { ProjectsPage } from './pages/ProjectsPage';
 import { SignInPage } from './pages/SignInPage';
+import { AuditPage } from './pages/AuditPage';
+import { WebhooksPage } from './pages/WebhooksPage';
 import { useRoute, type Route } from './router';
 
 function Page({ route, session }: { route: Route; session: ConsoleSession }) {
@@ -15,6 +17,10 @@ function Page({ route, session }: { route: Route; session: ConsoleSession }) {
       return <ProjectsPage />;
     case 'project':
       return <ProjectPage projectId={route.projectId} />;
+    case 'webhooks':
+      return <WebhooksPage projectId={route.projectId} />;
+    case 'audit':
+      return <AuditPage />;
     case 'jobs':
       return <JobsPage />;
     case 'job':
@@ -51,7 +57,7 @@ export function App() {
   if (session === undefined) return <p class="loading">Loading…</p>;
   if (session === null) return <SignInPage notice={notice} onSignedIn={(s) => (setNotice(null), setSession(s))} />;
 
-  const current = route.page === 'project' || route.page === 'projects' ? 'projects' : route.page === 'new-revoke' ? 'revoke' : route.page === 'job' || route.page === 'jobs' ? 'jobs' : '';
+  const current = route.page === 'project' || route.page === 'projects' || route.page === 'webhooks' ? 'projects' : route.page === 'audit' ? 'audit' : route.page === 'new-revoke' ? 'revoke' : route.page === 'job' || route.page === 'jobs' ? 'jobs' : '';
   return (
     <>
       <a class="skip" href="#main" onClick={(e) => (e.preventDefault(), main.current?.querySelector<HTMLElement>('h1')?.focus())}>
@@ -68,6 +74,9 @@ export function App() {
           </a>
           <a href="#/revoke" aria-current={current === 'revoke' ? 'page' : undefined}>
             Start a revoke
+          </a>
+          <a href="#/audit" aria-current={current === 'audit' ? 'page' : undefined}>
+            Audit log
           </a>
         </nav>
         <span class="org" title={session.org_id}>

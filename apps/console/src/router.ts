@@ -4,6 +4,8 @@ import { useEffect, useState } from 'preact/hooks';
 export type Route =
   | { page: 'projects' }
   | { page: 'project'; projectId: string }
+  | { page: 'webhooks'; projectId: string }
+  | { page: 'audit' }
   | { page: 'jobs' }
   | { page: 'job'; jobId: string; projectId?: string }
   | { page: 'new-revoke'; scope?: string; id?: string }
@@ -17,6 +19,8 @@ export function parseRoute(hash: string): Route {
   let m: RegExpMatchArray | null;
   if (path === '' || path === '/' || path === '/projects') return { page: 'projects' };
   if ((m = path.match(new RegExp(`^/projects/${ID}$`)))) return { page: 'project', projectId: m[1] as string };
+  if ((m = path.match(new RegExp(`^/projects/${ID}/webhooks$`)))) return { page: 'webhooks', projectId: m[1] as string };
+  if (path === '/audit') return { page: 'audit' };
   if ((m = path.match(new RegExp(`^/projects/${ID}/jobs/${ID}$`)))) return { page: 'job', projectId: m[1] as string, jobId: m[2] as string };
   if (path === '/jobs') return { page: 'jobs' };
   if ((m = path.match(new RegExp(`^/jobs/${ID}$`)))) return { page: 'job', jobId: m[1] as string };

@@ -60,6 +60,15 @@ import { postProjectResume } from './dashboard/v1/projects/postProjectResume';
 import { getPauseState } from './api/v1/pause_state/getPauseState';
 import { listAuditEvents as apiListAuditEvents } from './api/v1/audit_events/listAuditEvents';
 import { listAuditEvents as dashboardListAuditEvents } from './dashboard/v1/audit_events/listAuditEvents';
+import { postRevokeJobCancel as projectPostRevokeJobCancel } from './dashboard/v1/projects/revoke_jobs/postRevokeJobCancel';
+import { getProjectPauseState } from './dashboard/v1/projects/pause_state/getPauseState';
+import { postConnectSessions as dashboardPostConnectSessions } from './dashboard/v1/projects/connect_sessions/postConnectSessions';
+import { listWebhookEndpoints as dashboardListWebhookEndpoints } from './dashboard/v1/projects/webhook_endpoints/listWebhookEndpoints';
+import { postWebhookEndpoints as dashboardPostWebhookEndpoints } from './dashboard/v1/projects/webhook_endpoints/postWebhookEndpoints';
+import { deleteWebhookEndpoint as dashboardDeleteWebhookEndpoint } from './dashboard/v1/projects/webhook_endpoints/deleteWebhookEndpoint';
+import { postWebhookEndpointRotateSecret as dashboardPostWebhookEndpointRotateSecret } from './dashboard/v1/projects/webhook_endpoints/postWebhookEndpointRotateSecret';
+import { listWebhookDeliveries as dashboardListWebhookDeliveries } from './dashboard/v1/projects/webhook_endpoints/deliveries/listWebhookDeliveries';
+import { postWebhookDeliveryRetry as dashboardPostWebhookDeliveryRetry } from './dashboard/v1/projects/webhook_endpoints/deliveries/postWebhookDeliveryRetry';
 
 /** The server is this list. */
 export function apolloRoutes(ctx: ApolloContext): AnyRoute[] {
@@ -125,5 +134,14 @@ export function apolloRoutes(ctx: ApolloContext): AnyRoute[] {
     getPauseState(ctx),
     apiListAuditEvents(ctx),
     dashboardListAuditEvents(ctx),
+    projectPostRevokeJobCancel(ctx),
+    getProjectPauseState(ctx),
+    dashboardPostConnectSessions(ctx),
+    dashboardListWebhookEndpoints(ctx),
+    dashboardPostWebhookEndpoints(ctx),
+    dashboardDeleteWebhookEndpoint(ctx),
+    dashboardPostWebhookEndpointRotateSecret(ctx),
+    dashboardListWebhookDeliveries(ctx),
+    dashboardPostWebhookDeliveryRetry(ctx),
   ];
 }

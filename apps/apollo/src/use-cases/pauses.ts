@@ -7,8 +7,8 @@ import { findLiveProject } from '../repositories/projects';
 const STARTED_AT = new Date();
 
 export type PauseState = {
-  operator: { paused: boolean; reason: string | null };
-  project: { paused: boolean; reason: string | null; paused_at: string | null };
+  operator: { paused: boolean; reason: string | null; paused_at: string | null; paused_by: PauseActor | null };
+  project: { paused: boolean; reason: string | null; paused_at: string | null; paused_by: PauseActor | null };
   paused: boolean;
 };
 
@@ -19,8 +19,19 @@ export async function pauseStateOf(ctx: Pick<ApolloContext, 'db' | 'env'>, proje
   const projectRow = rows.find((r) => r.kind === 'project' && r.projectId === projectId);
   const operatorPaused = operatorRow !== undefined || ctx.env.PROVIDER_CALLS_PAUSED;
   return {
-    operator: { paused: operatorPaused, reason: operatorRow?.reason ?? (ctx.env.PROVIDER_CALLS_PAUSED ? 'PROVIDER_CALLS_PAUSED is set' : null) },
-    project: { paused: projectRow !== undefined, reason: projectRow?.reason ?? null, paused_at: projectRow ? projectRow.pausedAt.toISOString() : null },
+    operator: {
+      paused: operatorPaused,
+      reason: operatorRow?.reason ?? (ctx.env.PROVIDER_CALLS_PAUSED ? 'PROVIDER_CALLS_PAUSED is set' : null),
+      // PROVIDER_CALLS_PAUSED alone has no row: no one paused it through the API
+      paused_at: operatorRow ? operatorRow.pausedAt.toISOString() : null,
+      paused_by: operatorRow?.actor ?? null,
+    },
+    project: {
+      paused: projectRow !== undefined,
+      reason: projectRow?.reason ?? null,
+      paused_at: projectRow ? projectRow.pausedAt.toISOString() : null,
+      paused_by: projectRow?.actor ?? null,
+    },
     paused: operatorPaused || projectRow !== undefined,
   };
 }

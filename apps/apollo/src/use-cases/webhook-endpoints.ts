@@ -1,7 +1,7 @@
 import { ALL_EVENTS, newId, newWebhookSecret, NotFoundError, ValidationError, WORKFLOW_TYPES, webhookLaneWake } from '@at/common';
-import type { ProjectCaller } from '../auth/authenticators';
+import type { ProjectScope } from './acting-for-project';
 import type { ApolloContext } from '../context';
-import { findLiveWebhookEndpoint, insertWebhookEndpoint, retryWebhookDelivery, rotateWebhookSecret, type WebhookEndpointRecord } from '../repositories/webhook-endpoints';
+import { findLiveWebhookEndpoint, insertWebhookEndpoint, retryWebhookDelivery, rotateWebhookSecret, softDeleteWebhookEndpoint, type WebhookEndpointRecord } from '../repositories/webhook-endpoints';
 import { endpointIssues } from './create-auth-config';
 
 /** After a rotation the previous secret keeps signing this long, so receivers can switch without losing a delivery. */
@@ -15,7 +15,7 @@ export type WithSecret = { endpoint: WebhookEndpointRecord; secret: string };
  * A webhook endpoint of the caller's project. Its URL obeys the providers' egress policy, checked
  * now (and by thermos at every delivery). The secret is sealed; it is returned this once.
  */
-export async function createWebhookEndpoint(ctx: ApolloContext, caller: ProjectCaller, input: WebhookEndpointInput): Promise<WithSecret> {
+export async function createWebhookEndpoint(ctx: ApolloContext, caller: ProjectScope, input: WebhookEndpointInput): Promise<WithSecret> {
   const policy = { allowedHosts: ctx.env.PROVIDER_ALLOWED_HOSTS, allowInsecureLoopback: ctx.env.PROVIDER_ALLOW_INSECURE_LOOPBACK };
   const issues = await endpointIssues('body.url', input.url, policy);
   if (issues.length > 0) throw new ValidationError('invalid webhook endpoint', issues);
@@ -35,7 +35,7 @@ export async function createWebhookEndpoint(ctx: ApolloContext, caller: ProjectC
 }
 
 /** A new secret; the old one keeps signing for ROTATION_OVERLAP_MS (both signatures are sent meanwhile). */
-export async function rotateEndpointSecret(ctx: ApolloContext, caller: ProjectCaller, id: string): Promise<WithSecret> {
+export async function rotateEndpointSecret(ctx: ApolloContext, caller: ProjectScope, id: string): Promise<WithSecret> {
   const secret = newWebhookSecret();
   const endpoint = await rotateWebhookSecret(ctx.db, caller.projectId, id, ctx.vault.sealJson(secret, id), new Date(Date.now() + ROTATION_OVERLAP_MS));
   if (!endpoint) throw new NotFoundError('webhook endpoint');
@@ -43,11 +43,20 @@ export async function rotateEndpointSecret(ctx: ApolloContext, caller: ProjectCa
 }
 
 /**
- * Sends a delivery again now (same webhook-id): re-armed in Postgres, then its lane's workflow
- * woken (started if it had ended). If Temporal cannot be reached the delivery is still re-armed,
- * and thermos's relay wakes the lane once it is overdue (WEBHOOK_REWAKE_AFTER_MS).
+ * Deletes an endpoint of the project: nothing more is sent to it. Both surfaces (API key,
+ * dashboard) come through here, so a change to how deliveries stop lands on both.
  */
-export async function retryDelivery(ctx: ApolloContext, caller: ProjectCaller, endpointId: string, deliveryId: string): Promise<void> {
+export async function deleteWebhookEndpoint(ctx: Pick<ApolloContext, 'db'>, caller: ProjectScope, id: string): Promise<void> {
+  if (!(await softDeleteWebhookEndpoint(ctx.db, caller.projectId, id))) throw new NotFoundError('webhook endpoint');
+}
+
+/**
+ * Sends a delivery of one of the project's endpoints again now (same webhook-id): re-armed in
+ * Postgres, then its lane's workflow woken (started if it had ended). If Temporal cannot be
+ * reached the delivery is still re-armed, and thermos's relay wakes the lane once it is overdue
+ * (WEBHOOK_REWAKE_AFTER_MS). Both surfaces (API key, dashboard) come through here.
+ */
+export async function retryDelivery(ctx: ApolloContext, caller: ProjectScope, endpointId: string, deliveryId: string): Promise<void> {
   const endpoint = await findLiveWebhookEndpoint(ctx.db, caller.projectId, endpointId);
   const armed = endpoint ? await retryWebhookDelivery(ctx.db, endpoint.id, deliveryId) : null;
   if (!endpoint || !armed) throw new NotFoundError('webhook delivery');

@@ -9,7 +9,7 @@ export type DryRun = Extract<Answer<'/dashboard/v1/revoke_jobs', 'post', 200>, {
 export type StartedJob = Answer<'/dashboard/v1/revoke_jobs', 'post', 202>;
 type Page<T> = { items: T[]; next_cursor: string | null };
 
-export const OUTCOMES: readonly Outcome[] = ['pending', 'revoked', 'already_revoked', 'unsupported_by_provider', 'failed'];
+export const OUTCOMES: readonly Outcome[] = ['pending', 'revoked', 'already_revoked', 'unsupported_by_provider', 'failed', 'cancelled'];
 
 /** An org job (oj_), or a project's own job (pj_) read under its project. */
 export type JobRef = { id: string; projectId?: string | undefined };
@@ -42,4 +42,11 @@ export function retryJob(api: ApolloClient, ref: JobRef): Promise<StartedJob> {
   return ref.projectId
     ? unwrap(api.POST('/dashboard/v1/projects/{id}/revoke_jobs/{job_id}/retry', { params: { path: { id: ref.projectId, job_id: ref.id } } }))
     : unwrap(api.POST('/dashboard/v1/revoke_jobs/{id}/retry', { params: { path: { id: ref.id } } }));
+}
+
+/** Asks apollo to cancel a running job; answers the job as it stands right after. */
+export function cancelJob(api: ApolloClient, ref: JobRef): Promise<Job> {
+  return ref.projectId
+    ? unwrap(api.POST('/dashboard/v1/projects/{id}/revoke_jobs/{job_id}/cancel', { params: { path: { id: ref.projectId, job_id: ref.id } } }))
+    : unwrap(api.POST('/dashboard/v1/revoke_jobs/{id}/cancel', { params: { path: { id: ref.id } } }));
 }

@@ -1,4 +1,4 @@
-import { getJob, listJobs, listResults, OUTCOMES, retryJob, type Outcome } from '../api/revoke-jobs';
+import { cancelJob, getJob, listJobs, listResults, OUTCOMES, retryJob, type Outcome } from '../api/revoke-jobs';
 import { table } from '../output';
 import { EXIT, exitCodeOf, idArg, jobRefArg, printJob, UsageError, watchJob, type Context } from './common';
 
@@ -17,7 +17,7 @@ function outcomeOf(value: string | undefined): Outcome | undefined {
   return value as Outcome;
 }
 
-/** `jobs list|get|results|retry`. */
+/** `jobs list|get|results|retry|cancel`. */
 export async function jobs(ctx: Context, sub: string | undefined, id: string | undefined, options: JobsOptions): Promise<number> {
   switch (sub) {
     case 'list': {
@@ -70,7 +70,21 @@ export async function jobs(ctx: Context, sub: string | undefined, id: string | u
       printJob(ctx, job);
       return exitCodeOf(job);
     }
+    case 'cancel': {
+      // 0 once apollo took the cancellation; with --watch, once the job ended cancelled (1 if it ended otherwise first)
+      const ref = jobRefArg(id, options.project);
+      const job = await cancelJob(ctx.api, ref);
+      if (!options.watch) {
+        if (ctx.json) ctx.out.write(`${JSON.stringify(job, null, 2)}\n`);
+        else ctx.out.write(`cancelling ${job.id}: calls in flight finish and are recorded, nothing more is sent\n`);
+        return EXIT.completed;
+      }
+      if (!ctx.json) ctx.out.write(`cancelling ${job.id}\n`);
+      const ended = await watchJob(ctx, ref);
+      printJob(ctx, ended);
+      return ended.status === 'cancelled' ? EXIT.completed : EXIT.failed;
+    }
     default:
-      throw new UsageError(sub === undefined ? 'jobs needs a subcommand: list, get, results or retry' : `unknown jobs subcommand: ${sub}`);
+      throw new UsageError(sub === undefined ? 'jobs needs a subcommand: list, get, results, retry or cancel' : `unknown jobs subcommand: ${sub}`);
   }
 }

@@ -9,7 +9,7 @@ export type DryRun = Extract<Answer<'/dashboard/v1/revoke_jobs', 'post', 200>, {
 export type StartedJob = Answer<'/dashboard/v1/revoke_jobs', 'post', 202>;
 type Page<T> = { items: T[]; next_cursor: string | null };
 
-export const OUTCOMES: readonly Outcome[] = ['pending', 'revoked', 'already_revoked', 'unsupported_by_provider', 'failed'];
+export const OUTCOMES: readonly Outcome[] = ['pending', 'revoked', 'already_revoked', 'unsupported_by_provider', 'failed', 'cancelled'];
 
 /**
  * Where a job lives: the org's own (oj_, started on the dashboard) or a project's (pj_, started
@@ -62,4 +62,11 @@ export async function startRevoke(scope: ScopeChoice): Promise<StartedJob> {
 /** The run of a job in the Temporal Web UI. */
 export function temporalRunUrl(temporal: { ui_url: string; namespace: string }, job: Pick<JobSummary, 'workflow_id' | 'run_id'>): string {
   return `${temporal.ui_url}/namespaces/${encodeURIComponent(temporal.namespace)}/workflows/${encodeURIComponent(job.workflow_id)}/${encodeURIComponent(job.run_id)}`;
+}
+
+/** Cancels a running job: calls in flight finish and are recorded; the job ends cancelled. */
+export async function cancelJob(ref: JobRef): Promise<Job> {
+  return ref.projectId
+    ? unwrap(api.POST('/dashboard/v1/projects/{id}/revoke_jobs/{job_id}/cancel', { params: { path: { id: ref.projectId, job_id: ref.id } } }))
+    : unwrap(api.POST('/dashboard/v1/revoke_jobs/{id}/cancel', { params: { path: { id: ref.id } } }));
 }

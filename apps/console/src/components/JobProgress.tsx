@@ -57,6 +57,7 @@ const COUNT_LABELS: Array<[keyof Job['counts'], string]> = [
   ['already_revoked', 'already revoked'],
   ['unsupported_by_provider', 'unsupported'],
   ['failed', 'failed'],
+  ['cancelled', 'cancelled'],
   ['pending', 'pending'],
 ];
 

@@ -8,6 +8,7 @@ const OUTCOME_WORDS: Array<[keyof Job['counts'], string]> = [
   ['already_revoked', 'already revoked'],
   ['unsupported_by_provider', 'unsupported'],
   ['failed', 'failed'],
+  ['cancelled', 'cancelled'],
 ];
 
 /** The outcomes a job has so far, the ones that happened only. */

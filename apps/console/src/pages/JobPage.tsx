@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ConsoleSession } from '../api/session';
-import { jobHref, listResults, OUTCOMES, retryJob, temporalRunUrl, type JobRef, type JobResult, type Outcome } from '../api/revoke-jobs';
-import { ErrorText } from '../components/Banner';
+import { cancelJob, jobHref, listResults, OUTCOMES, retryJob, temporalRunUrl, type JobRef, type JobResult, type Outcome } from '../api/revoke-jobs';
+import { Banner, ErrorText } from '../components/Banner';
 import { JobProgress, OutcomeCounts, StatusBadge, useJob } from '../components/JobProgress';
 import { scopeText } from '../components/JobsTable';
 import { navigate } from '../router';
@@ -84,9 +84,23 @@ function ResultsTable({ jobRef, done }: { jobRef: JobRef; done: number }) {
 
 /** One job: live progress, counts by outcome, its results, retry, and its run in Temporal. */
 export function JobPage({ jobRef, session }: { jobRef: JobRef; session: ConsoleSession }) {
-  const { job, progress, error } = useJob(jobRef);
+  const { job, progress, error, reload } = useJob(jobRef);
   const [actionError, setActionError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [confirmingCancel, setConfirmingCancel] = useState(false);
+  const cancel = async () => {
+    setBusy(true);
+    setActionError(null);
+    try {
+      await cancelJob(jobRef);
+      reload();
+    } catch (e) {
+      setActionError(e);
+    } finally {
+      setBusy(false);
+      setConfirmingCancel(false);
+    }
+  };
   const retry = async () => {
     setBusy(true);
     setActionError(null);
@@ -137,12 +151,32 @@ export function JobPage({ jobRef, session }: { jobRef: JobRef; session: ConsoleS
               </div>
             ) : null}
           </dl>
+          {job.paused && job.status === 'running' ? (
+            <Banner tone="red" title={job.paused.by === 'operator' ? 'Paused by the operator.' : 'Paused: its project is paused.'}>
+              {job.paused.reason ?? 'No reason given.'} (since {new Date(job.paused.since).toLocaleString()}) The job waits where it is until the pause is lifted.
+            </Banner>
+          ) : null}
           <JobProgress jobId={job.id} progress={progress} />
           <OutcomeCounts counts={job.counts} />
           <div class="actions">
-            <button type="button" disabled={busy || job.status === 'running' || job.counts.failed === 0} onClick={() => void retry()}>
+            <button type="button" disabled={busy || job.status === 'running' || job.counts.failed + job.counts.cancelled === 0} onClick={() => void retry()}>
               Retry failed connections
             </button>
+            {job.status !== 'running' ? null : confirmingCancel ? (
+              <span class="confirm-inline" role="group" aria-label="Confirm cancelling the job">
+                <span>Stop sending revocations? Calls in flight finish and are recorded.</span>
+                <button type="button" class="danger" disabled={busy} onClick={() => void cancel()}>
+                  {busy ? 'Cancelling…' : 'Confirm cancel'}
+                </button>
+                <button type="button" disabled={busy} onClick={() => setConfirmingCancel(false)}>
+                  Keep running
+                </button>
+              </span>
+            ) : (
+              <button type="button" disabled={busy} onClick={() => setConfirmingCancel(true)}>
+                Cancel job
+              </button>
+            )}
             <a href={temporalRunUrl(session.temporal, job)} target="_blank" rel="noopener noreferrer">
               Open the run in the Temporal Web UI
             </a>

@@ -5,6 +5,7 @@ import { listJobs, type JobSummary } from '../api/revoke-jobs';
 import { Banner, ErrorText } from '../components/Banner';
 import { HealthPanel } from '../components/HealthPanel';
 import { JobsTable } from '../components/JobsTable';
+import { PausePanel } from '../components/PausePanel';
 import { ConnectedAccountsTable } from './ConnectedAccountsTable';
 
 export function ProjectPage({ projectId }: { projectId: string }) {
@@ -30,8 +31,11 @@ export function ProjectPage({ projectId }: { projectId: string }) {
           Their users must reconnect; filter by status “needs_reauth” to see them.
         </Banner>
       ) : null}
-      <p>
+      <PausePanel projectId={projectId} />
+      <p class="actions">
         <a href={`#/revoke?scope=project&id=${projectId}`}>Revoke every credential of this project…</a>
+        <a href={`#/projects/${projectId}/webhooks`}>Webhook endpoints and deliveries</a>
+        <a href={`#/audit`}>Audit log</a>
       </p>
       <section aria-labelledby="project-health-heading">
         <h2 id="project-health-heading">Connection health</h2>

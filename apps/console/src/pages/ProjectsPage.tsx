@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { getConnectionHealth } from '../api/connected-accounts';
+import { getPauseState } from '../api/pauses';
 import { listAllProjects, type Project } from '../api/projects';
 import { ErrorText } from '../components/Banner';
 
@@ -10,6 +11,24 @@ function ReauthCell({ projectId }: { projectId: string }) {
   }, [projectId]);
   if (needs === null) return <td>…</td>;
   return <td>{needs ? <span class="badge badge-amber">Needs re-auth</span> : <span class="badge">OK</span>}</td>;
+}
+
+/** Whether the project's provider calls are held, and whose pause holds them (the operator's wins). */
+function PauseCell({ projectId }: { projectId: string }) {
+  const [held, setHeld] = useState<'operator' | 'project' | 'no' | null>(null);
+  useEffect(() => {
+    getPauseState(projectId).then(
+      (state) => setHeld(state.operator.paused ? 'operator' : state.project.paused ? 'project' : 'no'),
+      () => setHeld(null),
+    );
+  }, [projectId]);
+  if (held === null) return <td>…</td>;
+  if (held === 'no') return <td>running</td>;
+  return (
+    <td>
+      <span class="badge badge-red">{held === 'operator' ? 'Paused by the operator' : 'Paused'}</span>
+    </td>
+  );
 }
 
 export function ProjectsPage() {
@@ -33,6 +52,7 @@ export function ProjectsPage() {
                 <th scope="col">Id</th>
                 <th scope="col">Created</th>
                 <th scope="col">Connections</th>
+                <th scope="col">Provider calls</th>
                 <th scope="col">Actions</th>
               </tr>
             </thead>
@@ -45,6 +65,7 @@ export function ProjectsPage() {
                   <td class="mono">{project.id}</td>
                   <td>{new Date(project.created_at).toLocaleString()}</td>
                   <ReauthCell projectId={project.id} />
+                  <PauseCell projectId={project.id} />
                   <td>
                     <a href={`#/revoke?scope=project&id=${project.id}`} aria-label={`Revoke every credential of ${project.name}`}>
                       Revoke all…

@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError, ValidationError, newId } from '@at/common';
-import type { ProjectCaller } from '../../auth/authenticators';
+import type { ProjectScope } from '../acting-for-project';
 import type { ApolloContext } from '../../context';
 import { findLiveAuthConfig } from '../../repositories/auth-configs';
 import { insertConnectSession, type ConnectSessionRecord } from '../../repositories/connect-sessions';
@@ -15,7 +15,7 @@ export type ConnectSessionInput = { authConfigId: string; userId: string; redire
  * `connectedAccountId` it is a reconnect of that connection (same id, same user). The link's
  * token is returned once, inside `connect_url`; only its hash is stored.
  */
-export async function createConnectSession(ctx: ApolloContext, caller: ProjectCaller, input: ConnectSessionInput): Promise<{ session: ConnectSessionRecord; connectUrl: string }> {
+export async function createConnectSession(ctx: ApolloContext, caller: ProjectScope, input: ConnectSessionInput): Promise<{ session: ConnectSessionRecord; connectUrl: string }> {
   const authConfig = await findLiveAuthConfig(ctx.db, caller.projectId, input.authConfigId);
   if (!authConfig) throw new NotFoundError('auth config');
   if (!(await isAllowedRedirectUri(ctx.db, caller.projectId, input.redirectUri))) {

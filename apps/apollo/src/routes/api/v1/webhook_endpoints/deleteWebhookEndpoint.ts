@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { NotFoundError } from '@at/common';
 import { defineRoute } from '@at/http';
 import type { ApolloContext } from '../../../../context';
-import { softDeleteWebhookEndpoint } from '../../../../repositories/webhook-endpoints';
+import { deleteWebhookEndpoint as deleteEndpoint } from '../../../../use-cases/webhook-endpoints';
 import { webhookEndpointParams } from './getWebhookEndpoint';
 
 export const deleteWebhookEndpoint = (ctx: ApolloContext) =>
@@ -17,7 +16,7 @@ export const deleteWebhookEndpoint = (ctx: ApolloContext) =>
     params: webhookEndpointParams,
     responses: { 200: { description: 'deleted', schema: z.object({ id: z.string(), deleted: z.literal(true) }) } },
     handler: async ({ auth, params }) => {
-      if (!(await softDeleteWebhookEndpoint(ctx.db, auth.projectId, params.id))) throw new NotFoundError('webhook endpoint');
+      await deleteEndpoint(ctx, auth, params.id);
       return { status: 200, body: { id: params.id, deleted: true as const } };
     },
   });

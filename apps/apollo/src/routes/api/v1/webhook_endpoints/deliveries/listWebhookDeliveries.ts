@@ -22,7 +22,7 @@ export const webhookDeliveryView = z.object({
   created_at: timestamp,
 });
 
-const present = (d: WebhookDeliveryRecord): z.output<typeof webhookDeliveryView> => ({
+export const presentWebhookDelivery = (d: WebhookDeliveryRecord): z.output<typeof webhookDeliveryView> => ({
   id: d.id,
   event_id: d.eventId,
   event_type: d.eventType,
@@ -61,7 +61,7 @@ export const listWebhookDeliveries = (ctx: ApolloContext) =>
           limit: query.limit,
           cursor: query.cursor,
           fetch: (after, take) => listDeliveries(ctx.db, params.id, query.status, after, take),
-          present,
+          present: presentWebhookDelivery,
         }),
       };
     },
