@@ -48,6 +48,9 @@ export function createRevoker(options: RevokerOptions = {}): Revoker {
 
     const revocationUrl = resolveRevocationUrl(entry, revocation, req, options);
     if (typeof revocationUrl !== 'string') return { ...revocationUrl, attempts: 0 };
+    // the call that confirms a revocation (Zendesk), on the same tenant and base as the revocation
+    const confirmUrl = revocation.confirm ? resolveCatalogUrl(entry, revocation.confirm.endpoint, req, options) : undefined;
+    if (confirmUrl !== undefined && typeof confirmUrl !== 'string') return { ...confirmUrl, attempts: 0 };
     const vocabulary = entry.vocabulary;
     const tokenUrl = tokenEndpointOf(entry.slug, req.client, options.baseUrls, req.parameters);
 
@@ -101,6 +104,7 @@ export function createRevoker(options: RevokerOptions = {}): Revoker {
       entry,
       revocation,
       revocationUrl,
+      ...(confirmUrl ? { confirmUrl } : {}),
       client: req.client,
       credential,
       parameters: req.parameters ?? {},
@@ -175,15 +179,23 @@ function resolveRevocationUrl(entry: ProviderCatalogEntry, revocation: Supported
     if (!URL.canParse(endpoint)) return configFailure('invalid_revocation_endpoint', 'the auth config revocation_endpoint is not a URL');
     url = new URL(endpoint);
   } else {
-    const filled = fillEndpoint(revocation.endpoint, valuesOf(req.client, req.parameters), options.baseUrls?.[entry.slug]);
-    if (!filled.ok && filled.name === 'client_id') return configFailure('missing_client_credentials', 'the auth config has no client id, which this provider requires to revoke');
-    if (!filled.ok) return configFailure(filled.problem === 'missing' ? 'missing_parameter' : 'invalid_parameter', `the revocation endpoint of ${entry.displayName}: ${filled.message}`);
-    url = new URL(filled.url);
+    return resolveCatalogUrl(entry, revocation.endpoint, req, options);
   }
   // checked again on the resolved address at every call; this catches what needs no DNS
   const refusal = egressRefusalOf(url, options.egress);
   if (refusal) return configFailure('egress_denied', `egress policy refused the revocation endpoint: ${refusal}`);
-  return entry.requiresRevocationEndpoint ? url.toString() : url.href;
+  return url.toString();
+}
+
+/** A catalog endpoint of the entry, its placeholders filled, moved onto `baseUrls[slug]`, egress-checked. */
+function resolveCatalogUrl(entry: ProviderCatalogEntry, template: string, req: RevokeRequest, options: RevokerOptions): string | ConfigFailure {
+  const filled = fillEndpoint(template, valuesOf(req.client, req.parameters), options.baseUrls?.[entry.slug]);
+  if (!filled.ok && filled.name === 'client_id') return configFailure('missing_client_credentials', 'the auth config has no client id, which this provider requires to revoke');
+  if (!filled.ok) return configFailure(filled.problem === 'missing' ? 'missing_parameter' : 'invalid_parameter', `the revocation endpoint of ${entry.displayName}: ${filled.message}`);
+  const url = new URL(filled.url);
+  const refusal = egressRefusalOf(url, options.egress);
+  if (refusal) return configFailure('egress_denied', `egress policy refused the revocation endpoint: ${refusal}`);
+  return url.href;
 }
 
 function configFailure(errorCode: string, errorMessage: string): ConfigFailure {

@@ -23,6 +23,10 @@ export type ProviderFaults = {
   revokeUnavailable?: boolean;
   /** Slack answers invalid_auth to every revocation, as for a call from a disallowed IP. */
   slackIpRestricted?: boolean;
+  /** The catalog vendor revocations (catalog-vendor-routes.ts) answer with their own rate-limit shape. */
+  vendorRateLimited?: boolean;
+  /** Zendesk answers its revocation 204 while the token keeps working (a token without write scope). */
+  zendeskRevokeIgnored?: boolean;
 };
 
 export class FaultError extends Error {
@@ -44,6 +48,8 @@ const CHECKS: Record<keyof ProviderFaults, [FieldCheck, string]> = {
   hostile: [isHostileShape, `one of ${HOSTILE_SHAPES.join(', ')}`],
   revokeUnavailable: [boolean, 'a boolean'],
   slackIpRestricted: [boolean, 'a boolean'],
+  vendorRateLimited: [boolean, 'a boolean'],
+  zendeskRevokeIgnored: [boolean, 'a boolean'],
 };
 
 /** Validates faults that arrive as JSON (control endpoint, CLI). */
@@ -123,5 +129,13 @@ export class FaultController {
 
   get slackIpRestricted(): boolean {
     return this.faults.slackIpRestricted ?? false;
+  }
+
+  get vendorRateLimited(): boolean {
+    return this.faults.vendorRateLimited ?? false;
+  }
+
+  get zendeskRevokeIgnored(): boolean {
+    return this.faults.zendeskRevokeIgnored ?? false;
   }
 }
