@@ -63,7 +63,7 @@ describe.each([
     const result = await revoker(slug).revoke(request(slug, { ...pair!, expires_at: PAST }, { rotated }));
     expect(result).toMatchObject({ outcome: 'revoked', attempts: 2 });
     expect(rotated).toHaveLength(1);
-    expect(live(pair!.access_token, pair!.refresh_token, rotated[0]!.access_token, rotated[0]!.refresh_token)).toBe(0);
+    expect(live(pair!.access_token, pair!.refresh_token, rotated[0]!.access_token, rotated[0]!.refresh_token as string)).toBe(0);
   });
 
   test('a refused access token with a live refresh token is not dead: refreshed and revoked', async () => {
@@ -72,7 +72,7 @@ describe.each([
     // no expiry on record: the provider's dead-token answer leads to the refresh
     const result = await revoker(slug).revoke(request(slug, { ...pair! }, { rotated }));
     expect(result).toMatchObject({ outcome: 'revoked' });
-    expect(live(rotated[0]!.access_token, rotated[0]!.refresh_token)).toBe(0);
+    expect(live(rotated[0]!.access_token, rotated[0]!.refresh_token as string)).toBe(0);
   });
 
   test('dead token: a grant revoked earlier is already_revoked (the refresh token is refused too)', async () => {
