@@ -271,3 +271,47 @@ describe('salesforce (RFC 7009, but a dead token is a 400)', () => {
     expect(toolkitEntry('salesforce')?.revocation).toBe('rfc7009');
   });
 });
+
+describe('sendgrid (an API key that deletes itself)', () => {
+  const keyOf = (accessToken: string) => `SG.${accessToken}.key-secret-part`;
+  const apiKeyRequest = (apiKey: string): RevokeRequest => ({ toolkit: 'sendgrid', authScheme: 'api_key', client: {}, credential: { type: 'api_key', api_key: apiKey } });
+
+  test('success: 204, the key is gone at the provider', async () => {
+    const [pair] = server.issueTokens(1, CLIENT.clientId);
+    expect(await revoker('sendgrid').revoke(apiKeyRequest(keyOf(pair!.access_token)))).toEqual({ outcome: 'revoked', revokedTokens: ['api_key'], attempts: 1 });
+    expect(live(pair!.access_token)).toBe(0);
+  });
+
+  test('dead key (401 authorization required): already_revoked', async () => {
+    const [pair] = server.issueTokens(1, CLIENT.clientId);
+    await revoker('sendgrid').revoke(apiKeyRequest(keyOf(pair!.access_token)));
+    expect(await revoker('sendgrid').revoke(apiKeyRequest(keyOf(pair!.access_token)))).toEqual({ outcome: 'already_revoked', revokedTokens: [], attempts: 1 });
+  });
+
+  test('the quirk: a key without the api_keys permission answers 403: failed, never revoked or dead; the key lives', async () => {
+    server.setFaults({ sendgridKeyLacksPermission: true });
+    const [pair] = server.issueTokens(1, CLIENT.clientId);
+    const result = await revoker('sendgrid').revoke(apiKeyRequest(keyOf(pair!.access_token)));
+    expect(result).toMatchObject({ outcome: 'failed', errorCode: 'http_403', providerWide: false });
+    expect(live(pair!.access_token)).toBe(1);
+  });
+
+  test('rate limited: failed rate_limited, the key lives; the key appears nowhere in the result', async () => {
+    server.setFaults({ vendorRateLimited: true });
+    const [pair] = server.issueTokens(1, CLIENT.clientId);
+    const result = await revoker('sendgrid').revoke(apiKeyRequest(keyOf(pair!.access_token)));
+    expect(result).toMatchObject({ outcome: 'failed', errorCode: 'rate_limited', attempts: 2 });
+    expect(JSON.stringify(result)).not.toContain(pair!.access_token);
+    expect(live(pair!.access_token)).toBe(1);
+  });
+
+  test('a key not in the SG.<id>.<secret> form: failed unrecognised_api_key, nothing sent', async () => {
+    expect(await revoker('sendgrid').revoke(apiKeyRequest('not-a-sendgrid-key'))).toMatchObject({ outcome: 'failed', errorCode: 'unrecognised_api_key', attempts: 0 });
+  });
+
+  test('an API-key toolkit that cannot revoke says why, from its catalog entry', async () => {
+    const openai = toolkitEntry('openai')?.revocations.api_key;
+    const result = await revoker('openai').revoke({ toolkit: 'openai', authScheme: 'api_key', client: {}, credential: { type: 'api_key', api_key: 'sk-test' } });
+    expect(result).toEqual({ outcome: 'unsupported_by_provider', reason: openai?.style === 'none' ? openai.reason : '', attempts: 0 });
+  });
+});

@@ -8,7 +8,8 @@ import { type ProviderModel } from './provider-model';
  * (packages/providers/catalog/<slug>.json: revocation, errors, quirks), over the same token
  * state as every other endpoint, so a test can revoke at "Linear" or "Zendesk" and then check
  * which tokens are still live. Faults: `vendorRateLimited` (each answers its own rate-limit
- * shape), `revokeUnavailable` (503), `zendeskRevokeIgnored` (204 while the token keeps working).
+ * shape), `revokeUnavailable` (503), `zendeskRevokeIgnored` (204 while the token keeps working),
+ * `sendgridKeyLacksPermission` (403 to a key's self-deletion).
  */
 type Handler = (req: IncomingMessage, res: ServerResponse, model: ProviderModel) => Promise<void>;
 
@@ -211,6 +212,27 @@ const salesforceRevoke: Handler = async (req, res, model) => {
   sendJson(res, 200, {});
 };
 
+/**
+ * https://www.twilio.com/docs/sendgrid/api-reference/api-keys/delete-api-keys: a key deletes
+ * itself (DELETE /v3/api_keys/{id}, authenticated by the key). Here a key is
+ * `SG.<access token>.<anything>`: its id is an issued access token, which the delete kills.
+ * With `sendgridKeyLacksPermission` the key has no api_keys permission: 403, the key lives on.
+ */
+async function sendgridDeleteKey(req: IncomingMessage, res: ServerResponse, model: ProviderModel, id: string): Promise<void> {
+  await readBody(req, BODY_LIMIT_BYTES);
+  model.stats.revokeArrived(Date.now());
+  if (faulted(res, model, () => sendJson(res, 429, { errors: [{ field: null, message: 'too many requests' }] }))) return;
+  const key = bearerOf(req) ?? '';
+  const keyId = /^SG\.([^.]+)\./.exec(key)?.[1];
+  const status = keyId === undefined ? 'unknown' : model.tokens.status(keyId, undefined, 'access');
+  if (status !== 'active') return sendJson(res, 401, { errors: [{ field: null, message: 'authorization required' }] });
+  if (model.faults.sendgridKeyLacksPermission) return sendJson(res, 403, { errors: [{ field: null, message: 'access forbidden' }] });
+  if (keyId !== id) return sendJson(res, 404, { errors: [{ field: null, message: 'unable to find API Key' }] });
+  model.stats.revokeAnswered(204, 'revoked', model.tokens.clientOf(keyId), keyId);
+  model.tokens.revoke(keyId, model.tokens.clientOf(keyId) ?? '');
+  noContent(res);
+}
+
 /** The refresh_token grant as RFC 6749 section 6 has it (Basic or post), rotating: each vendor's token endpoint path. */
 const rotatingRefresh: Handler = async (req, res, model) => {
   const form = new URLSearchParams(await readBody(req, BODY_LIMIT_BYTES));
@@ -244,7 +266,11 @@ const ROUTES: Record<string, Handler> = {
   'POST /services/oauth2/token': rotatingRefresh,
 };
 
+const SENDGRID_KEY = /^\/v3\/api_keys\/([A-Za-z0-9_-]+)$/;
+
 /** The catalog vendor route for `method` and `path`, if there is one. */
 export function catalogVendorRoute(method: string | undefined, path: string): Handler | undefined {
+  const key = method === 'DELETE' ? SENDGRID_KEY.exec(path)?.[1] : undefined;
+  if (key !== undefined) return (req, res, model) => sendgridDeleteKey(req, res, model, key);
   return ROUTES[`${method ?? ''} ${path}`];
 }

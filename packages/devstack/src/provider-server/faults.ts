@@ -27,6 +27,8 @@ export type ProviderFaults = {
   vendorRateLimited?: boolean;
   /** Zendesk answers its revocation 204 while the token keeps working (a token without write scope). */
   zendeskRevokeIgnored?: boolean;
+  /** A SendGrid key without the api_keys permission: its self-deletion answers 403. */
+  sendgridKeyLacksPermission?: boolean;
 };
 
 export class FaultError extends Error {
@@ -50,6 +52,7 @@ const CHECKS: Record<keyof ProviderFaults, [FieldCheck, string]> = {
   slackIpRestricted: [boolean, 'a boolean'],
   vendorRateLimited: [boolean, 'a boolean'],
   zendeskRevokeIgnored: [boolean, 'a boolean'],
+  sendgridKeyLacksPermission: [boolean, 'a boolean'],
 };
 
 /** Validates faults that arrive as JSON (control endpoint, CLI). */
@@ -137,5 +140,9 @@ export class FaultController {
 
   get zendeskRevokeIgnored(): boolean {
     return this.faults.zendeskRevokeIgnored ?? false;
+  }
+
+  get sendgridKeyLacksPermission(): boolean {
+    return this.faults.sendgridKeyLacksPermission ?? false;
   }
 }
