@@ -32,6 +32,8 @@ export type CredentialState = {
     revocationEndpoint: string | null;
     tokenEndpoint: string | null;
     tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+    /** Per-tenant values filling the catalog token endpoint's placeholders. */
+    parameters: Record<string, string> | null;
   };
   /** The database clock when this was read: times are compared on one clock, whatever the host's. */
   dbNow: Date;
@@ -61,6 +63,7 @@ type Row = {
   revocation_endpoint: string | null;
   token_endpoint: string | null;
   token_endpoint_auth_method: TokenEndpointAuthMethod;
+  parameters: Record<string, string> | null;
   db_now: Date;
 };
 
@@ -74,7 +77,7 @@ export async function readCredentialState(db: DbClient, connectedAccountId: stri
     SELECT ca.id, ca.org_id, ca.project_id, ca.auth_config_id, ca.status, ca.status_reason, ca.last_refreshed_at, ca.last_refresh_error_at,
            ca.last_refresh_error, c.sealed, c.version, c.expires_at, c.issued_at, c.refresh_lease_owner, c.refresh_lease_until, c.refresh_retry_at,
            ac.toolkit, ac.auth_scheme::text AS auth_scheme, ac.client_id, ac.client_secret_sealed, ac.revocation_endpoint, ac.token_endpoint,
-           ac.token_endpoint_auth_method::text AS token_endpoint_auth_method, clock_timestamp() AS db_now
+           ac.token_endpoint_auth_method::text AS token_endpoint_auth_method, ac.parameters, clock_timestamp() AS db_now
     FROM connected_accounts ca
     JOIN auth_configs ac ON ac.id = ca.auth_config_id
     LEFT JOIN credentials c ON c.connected_account_id = ca.id
@@ -106,6 +109,7 @@ export async function readCredentialState(db: DbClient, connectedAccountId: stri
       revocationEndpoint: row.revocation_endpoint,
       tokenEndpoint: row.token_endpoint,
       tokenEndpointAuthMethod: row.token_endpoint_auth_method,
+      parameters: row.parameters ?? null,
     },
     dbNow: row.db_now,
   };

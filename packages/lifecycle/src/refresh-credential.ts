@@ -77,6 +77,7 @@ async function underLease(deps: LifecycleDeps, timing: RefreshTiming, state: Cre
   if (authConfig.clientSecretSealed !== null) client.clientSecret = deps.vault.openJson<string>(authConfig.clientSecretSealed, state.authConfigId);
   if (authConfig.revocationEndpoint !== null) client.revocationEndpoint = authConfig.revocationEndpoint;
   if (authConfig.tokenEndpoint !== null) client.tokenEndpoint = authConfig.tokenEndpoint;
+  if (authConfig.parameters !== null) client.parameters = authConfig.parameters;
 
   const outcome = await deps.refresher.refresh(
     { toolkit: authConfig.toolkit, client, credential: { ...credential, refresh_token: credential.refresh_token }, ...(options.share ? { share: options.share } : {}) },

@@ -175,6 +175,37 @@ export function parametersOf(entry: ProviderCatalogEntry, from: CatalogParameter
 }
 
 /**
+ * The per-tenant values an auth config of this toolkit must carry (its `parameters`) for
+ * `scheme` (every scheme when omitted): the `{placeholders}` of the endpoints that scheme uses
+ * (authorization, token and revocation for oauth2; revocation for api_key), but `client_id`
+ * (the auth config's own field). Values the catalog says come from each connected account (a
+ * Shopify shop, a Zendesk subdomain) are held by the auth config too, one tenant per auth
+ * config: connected accounts carry no values of their own yet. Values of the credential itself
+ * or of the revoke call's body (SendGrid's key id, Stripe's connected account id) are not the
+ * auth config's.
+ */
+export function authConfigParametersOf(entry: ProviderCatalogEntry, scheme?: AuthScheme): CatalogParameter[] {
+  const used = new Set<string>();
+  for (const [, template] of endpointTemplatesOf(entry, scheme)) for (const p of placeholdersOf(template)) used.add(p);
+  return entry.parameters.filter((p) => p.in !== 'body' && p.from !== 'credential' && p.name !== 'client_id' && used.has(p.name));
+}
+
+/** The catalog endpoint templates `scheme` (every scheme when omitted) uses, by role. */
+export function endpointTemplatesOf(entry: ProviderCatalogEntry, scheme?: AuthScheme): Array<['authorization' | 'token' | 'revocation' | 'confirm', string]> {
+  const templates: Array<['authorization' | 'token' | 'revocation' | 'confirm', string]> = [];
+  const oauth = entry.data?.oauth2;
+  if (oauth && (scheme === undefined || scheme === 'oauth2')) templates.push(['authorization', oauth.authorization_endpoint.value], ['token', oauth.token_endpoint.value]);
+  for (const s of entry.authSchemes) {
+    if (scheme !== undefined && s !== scheme) continue;
+    const revocation = entry.revocations[s];
+    if (!revocation || revocation.style === 'none' || entry.requiresRevocationEndpoint) continue;
+    templates.push(['revocation', revocation.endpoint]);
+    if (revocation.confirm) templates.push(['confirm', revocation.confirm.endpoint]);
+  }
+  return templates;
+}
+
+/**
  * The URL a refresh of this toolkit goes to: the auth config's own token endpoint when it names
  * one, else the catalog's (its placeholders filled from `parameters`; `client_id` from the
  * client). `baseUrls[slug]` moves it onto another base (a test server, a proxy), as does
@@ -199,9 +230,9 @@ export function tokenEndpointAuthOf(toolkit: string): ClientAuthMethod | undefin
   return catalog().get(toolkit)?.token?.authMethods[0];
 }
 
-/** Values for endpoint placeholders: the request's parameters, and `client_id` from the client. */
+/** Values for endpoint placeholders: the auth config's, the request's (they win), and `client_id` from the client. */
 export function valuesOf(client: ClientConfig, parameters: EndpointValues = {}): EndpointValues {
-  return { ...parameters, ...(client.clientId ? { client_id: client.clientId } : {}) };
+  return { ...client.parameters, ...parameters, ...(client.clientId ? { client_id: client.clientId } : {}) };
 }
 
 /**

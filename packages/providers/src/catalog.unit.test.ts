@@ -37,6 +37,9 @@ describe('catalog', () => {
     expect(tokenEndpointOf('okta', {}, {}, { okta_domain: 'acme.okta.com' })).toBe('https://acme.okta.com/oauth2/v1/token');
     expect(tokenEndpointOf('okta', {}, {}, { okta_domain: 'evil.com/x?' })).toBeUndefined();
     expect(tokenEndpointOf('okta', {})).toBeUndefined();
+    // the auth config's values (ClientConfig.parameters), under the request's
+    expect(tokenEndpointOf('okta', { parameters: { okta_domain: 'acme.okta.com' } })).toBe('https://acme.okta.com/oauth2/v1/token');
+    expect(tokenEndpointOf('zendesk', { parameters: { subdomain: 'acme' } }, {}, { subdomain: 'other' })).toBe('https://other.zendesk.com/oauth/tokens');
     expect(tokenEndpointOf('openai', {})).toBeUndefined();
     expect(tokenEndpointAuthOf('github')).toBe(toolkitEntry('github')?.token?.authMethods[0]);
   });

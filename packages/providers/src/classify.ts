@@ -32,17 +32,15 @@ export type ClassifyContext = {
  */
 export type ErrorVocabulary = { deadToken?: readonly string[]; badClient?: readonly string[]; rateLimited?: readonly string[] };
 
-// Error codes that prove the token is dead: RFC 6749/7009, Slack's `ok:false` vocabulary
-// (https://api.slack.com/methods/auth.revoke: token_revoked and account_inactive are for a
-// deleted user, workspace or app; token_expired with rotation) and Dropbox's auth errors
-// (https://www.dropbox.com/developers/documentation/http/documentation, AuthError).
-// Not here: Slack's invalid_auth, which "also" means the request came from a disallowed IP,
-// and not_authed, which means no token reached Slack. Neither says anything about the token.
-const DEAD_TOKEN = new Set(['invalid_token', 'invalid_grant', 'invalid_refresh_token', 'token_revoked', 'token_expired', 'account_inactive', 'expired_access_token', 'invalid_access_token', 'bad_refresh_token']);
-// Codes that blame the app's client credentials: every connection of the app will fail alike.
-// incorrect_client_credentials is GitHub's token endpoint's (docs.github.com, "Troubleshooting
-// OAuth app access token request errors"); invalid_client_id/bad_client_secret are Slack's.
-const BAD_CLIENT = new Set(['invalid_client', 'unauthorized_client', 'invalid_client_id', 'bad_client_secret', 'incorrect_client_credentials']);
+// Error codes that prove the token is dead at any provider: RFC 6749 section 5.2's invalid_grant
+// and RFC 6750 section 3.1's invalid_token. A provider's own codes (Slack's token_revoked,
+// Dropbox's expired_access_token, GitHub's bad_refresh_token ...) come from its catalog entry
+// (`errors`), passed in as the vocabulary: this file holds no provider's facts.
+const DEAD_TOKEN = new Set(['invalid_token', 'invalid_grant']);
+// Codes that blame the app's client credentials (RFC 6749 section 5.2): every connection of the
+// app will fail alike. Providers' own (Slack's bad_client_secret, GitHub's
+// incorrect_client_credentials) come from their catalog entries.
+const BAD_CLIENT = new Set(['invalid_client', 'unauthorized_client']);
 // Codes that never prove a token dead, whatever a provider's page lists next to its dead-token
 // answer: a malformed request, a refused or unidentified caller, a suspended (not deleted) user.
 const NEVER_DEAD = new Set(['invalid_request', 'invalid_auth', 'not_authed', 'user_suspended', 'access_denied', 'unauthorized', 'forbidden', 'invalid_scope', 'insufficient_scope']);

@@ -1,7 +1,10 @@
+import { toolkitEntry } from './catalog';
 import { classifyNetworkError, classifyResponse, parseRetryAfter, type ClassifyContext } from './classify';
 
 const client: ClassifyContext = { auth: 'client' };
 const token: ClassifyContext = { auth: 'token' };
+// a provider's own error codes come from its catalog entry, as the revoker and refresher pass them
+const as = (slug: string, context: ClassifyContext): ClassifyContext => ({ ...context, vocabulary: toolkitEntry(slug)?.vocabulary ?? {} });
 
 describe('classifyResponse', () => {
   test('2xx is revoked (RFC 7009 answers 200 for an unknown token too), with the body kept for refreshes', () => {
@@ -17,7 +20,7 @@ describe('classifyResponse', () => {
 
   test("Slack's 200 ok:false for a dead token is already revoked", () => {
     for (const error of ['token_revoked', 'token_expired', 'account_inactive', 'invalid_refresh_token']) {
-      expect(classifyResponse({ status: 200, body: { ok: false, error } }, token)).toEqual({ kind: 'already_revoked', errorCode: error });
+      expect(classifyResponse({ status: 200, body: { ok: false, error } }, as('slack', token))).toEqual({ kind: 'already_revoked', errorCode: error });
     }
   });
 
@@ -30,7 +33,7 @@ describe('classifyResponse', () => {
   test("Slack's 200 ok:false ratelimited is transient, other errors are permanent with Slack's code", () => {
     expect(classifyResponse({ status: 200, body: { ok: false, error: 'ratelimited' }, retryAfter: '3' }, token)).toMatchObject({ kind: 'transient', errorCode: 'rate_limited', retryAfterMs: 3000 });
     expect(classifyResponse({ status: 200, body: { ok: false, error: 'missing_scope' } }, token)).toMatchObject({ kind: 'failed', errorCode: 'missing_scope', providerWide: false });
-    expect(classifyResponse({ status: 200, body: { ok: false, error: 'bad_client_secret' } }, client)).toMatchObject({ kind: 'failed', errorCode: 'invalid_client', providerWide: true });
+    expect(classifyResponse({ status: 200, body: { ok: false, error: 'bad_client_secret' } }, as('slack', client))).toMatchObject({ kind: 'failed', errorCode: 'invalid_client', providerWide: true });
   });
 
   test('429 is transient rate_limited and carries Retry-After', () => {
@@ -53,7 +56,7 @@ describe('classifyResponse', () => {
 
   test('a 401 on a call authenticated by the token itself means that token is dead', () => {
     const dropbox = { error_summary: 'expired_access_token/', error: { '.tag': 'expired_access_token' } };
-    expect(classifyResponse({ status: 401, body: dropbox }, token)).toEqual({ kind: 'already_revoked', errorCode: 'expired_access_token' });
+    expect(classifyResponse({ status: 401, body: dropbox }, as('dropbox', token))).toEqual({ kind: 'already_revoked', errorCode: 'expired_access_token' });
     expect(classifyResponse({ status: 401, body: null }, token)).toEqual({ kind: 'already_revoked', errorCode: 'http_401' });
   });
 
@@ -84,8 +87,15 @@ describe('classifyResponse', () => {
     expect(classifyResponse({ status: 200, body: { error: 'invalid_request', error_description: 'nope' } }, client)).toEqual({ kind: 'failed', errorCode: 'invalid_request', errorMessage: 'nope', providerWide: false, status: 200 });
     expect(classifyResponse({ status: 200, body: { error: 'invalid_token' } }, client)).toEqual({ kind: 'already_revoked', errorCode: 'invalid_token' });
     // GitHub's token endpoint answers errors with 200
-    expect(classifyResponse({ status: 200, body: { error: 'incorrect_client_credentials' } }, client)).toMatchObject({ kind: 'failed', errorCode: 'invalid_client', providerWide: true });
-    expect(classifyResponse({ status: 200, body: { error: 'bad_refresh_token' } }, client)).toEqual({ kind: 'already_revoked', errorCode: 'bad_refresh_token' });
+    expect(classifyResponse({ status: 200, body: { error: 'incorrect_client_credentials' } }, as('github', client))).toMatchObject({ kind: 'failed', errorCode: 'invalid_client', providerWide: true });
+    expect(classifyResponse({ status: 200, body: { error: 'bad_refresh_token' } }, as('github', client))).toEqual({ kind: 'already_revoked', errorCode: 'bad_refresh_token' });
+  });
+
+  test("a provider's own codes prove nothing at another provider: without its catalog vocabulary they are plain failures", () => {
+    for (const error of ['token_revoked', 'account_inactive', 'expired_access_token', 'bad_refresh_token']) {
+      expect(classifyResponse({ status: 400, body: { error } }, client)).toMatchObject({ kind: 'failed', errorCode: error, providerWide: false });
+    }
+    expect(classifyResponse({ status: 400, body: { error: 'bad_client_secret' } }, client)).toMatchObject({ kind: 'failed', errorCode: 'bad_client_secret', providerWide: false });
   });
 
   test("other 4xx fail with the provider's error code and description, else http_<status>", () => {

@@ -13,8 +13,10 @@ export type {
   TokenKind,
 } from './types';
 export {
+  authConfigParametersOf,
   catalogEntries,
   catalogEntryFor,
+  endpointTemplatesOf,
   isKnownToolkit,
   parametersOf,
   providerKeyOf,

@@ -576,4 +576,13 @@ describe('every catalog provider served by the generic RFC 7009 adapter, from it
     const name = entry.parameters.find((p) => p.from === 'auth_config')?.name as string;
     expect(await revoke({ ...oauth(entry.slug), parameters: { [name]: 'evil.test/x?' } })).toMatchObject({ outcome: 'failed', errorCode: 'invalid_parameter', providerWide: true, attempts: 0 });
   });
+
+  test.each(rfc7009.filter((e) => e.parameters.some((p) => p.from === 'auth_config' && p.name !== 'client_id')).map((e) => [e.slug, e] as const))("%s: the auth config's tenant value (client.parameters) fills the endpoint", async (_slug, entry) => {
+    const revocation = entry.revocations.oauth2 as SupportedRevocation;
+    const p = await provider(() => ({ status: revocation.success.status[0] as number, ...(revocation.success.status[0] === 204 ? {} : { body: {} }) }));
+    const name = entry.parameters.find((q) => q.from === 'auth_config')?.name as string;
+    const result = await revoke({ ...oauth(entry.slug, { refresh_token: REFRESH }), client: { ...CLIENT, parameters: { [name]: 'acme-tenant' } } }, { baseUrls: { [entry.slug]: p.baseUrl } });
+    expect(result.outcome).toBe('revoked');
+    expect(p.requests.length).toBeGreaterThan(0);
+  });
 });

@@ -1,13 +1,13 @@
-import { ADAPTERS, type AdapterContext, type AdapterResult, type CallOutcome, type ProviderCall } from './adapters';
+import { ADAPTERS, API_KEY_ADAPTERS, type AdapterContext, type AdapterResult, type CallOutcome, type ProviderCall } from './adapters';
 import { retryDelayMs } from './backoff';
-import { catalogEntryFor, rateKeysOf, tokenEndpointAuthOf, tokenEndpointOf, valuesOf, type ProviderCatalogEntry, type SupportedRevocation } from './catalog';
+import { catalogEntryFor, rateKeysOf, tokenEndpointAuthOf, tokenEndpointOf, toolkitEntry, valuesOf, type ProviderCatalogEntry, type SupportedRevocation } from './catalog';
 import { fillEndpoint } from './catalog/endpoints';
 import { classifyNetworkError, classifyResponse, type Classification } from './classify';
 import { cachingResolver, EgressDeniedError, egressRefusalOf, systemResolver } from './egress';
 import { sendHttp } from './http';
 import { isSafeErrorCode, sanitizeMessage } from './sanitize';
 import { abortReason, sleep as defaultSleep } from './sleep';
-import type { OAuthCredential, RevokeRequest, RevokeResult, Revoker, RevokerOptions, TokenKind } from './types';
+import type { ApiKeyCredential, OAuthCredential, RevokeRequest, RevokeResult, Revoker, RevokerOptions, TokenKind } from './types';
 
 const DEFAULTS = { timeoutMs: 10_000, maxAttempts: 6, maxDelayMs: 30_000, budgetMs: 120_000, baseDelayMs: 250 };
 // how long a proof that an app's client credentials are valid is trusted (see adapters/github.ts)
@@ -34,8 +34,26 @@ export function createRevoker(options: RevokerOptions = {}): Revoker {
   const provenClients = new Map<string, number>();
   const resolver = cachingResolver(options.resolver ?? systemResolver);
 
+  /**
+   * An API key: revoked upstream only where the catalog names a call (SendGrid's key deletes
+   * itself), with the values of its endpoint taken from the key; else unsupported with the
+   * catalog's reason.
+   */
+  async function revokeApiKey(req: RevokeRequest, signal?: AbortSignal): Promise<RevokeResult> {
+    if (req.credential.type !== 'api_key') return { outcome: 'failed', errorCode: 'credential_mismatch', errorMessage: 'the auth config is for API keys but the stored credential is not one', providerWide: false, attempts: 0 };
+    const entry = toolkitEntry(req.toolkit);
+    const revocation = entry?.revocations.api_key;
+    if (!entry || !revocation) return unsupported('an API key has no revocation endpoint at the provider; the credential is destroyed locally only');
+    if (revocation.style === 'none') return unsupported(revocation.reason);
+    const adapter = API_KEY_ADAPTERS[revocation.style];
+    if (!adapter) return { ...configFailure('revocation_not_implemented', `revoking API keys at ${entry.displayName} (${revocation.style}) is not implemented yet; the credential is kept`), attempts: 0 };
+    const fromKey = adapter.parameters(req.credential.api_key);
+    if (!fromKey) return { outcome: 'failed', errorCode: 'unrecognised_api_key', errorMessage: `the key is not in ${entry.displayName}'s documented format, so its id (needed to delete it) is unknown; the credential is kept`, providerWide: false, attempts: 0 };
+    return run({ ...req, parameters: { ...req.parameters, ...fromKey } }, entry, revocation, (ctx) => adapter.revoke(ctx as unknown as AdapterContext<ApiKeyCredential>), signal);
+  }
+
   async function revoke(req: RevokeRequest, signal?: AbortSignal): Promise<RevokeResult> {
-    if (req.authScheme === 'api_key') return unsupported('an API key has no revocation endpoint at the provider; the credential is destroyed locally only');
+    if (req.authScheme === 'api_key') return revokeApiKey(req, signal);
     if (req.credential.type !== 'oauth2') return { outcome: 'failed', errorCode: 'credential_mismatch', errorMessage: 'the auth config is OAuth 2.0 but the stored credential is not', providerWide: false, attempts: 0 };
     const entry = catalogEntryFor(req.toolkit, req.client);
     if (!entry) return unsupported('no revocation is known for this toolkit and its auth config names no revocation endpoint; the credential is destroyed locally only');
@@ -45,14 +63,23 @@ export function createRevoker(options: RevokerOptions = {}): Revoker {
     const adapter = ADAPTERS[revocation.style];
     // the catalog knows how, but no code does it yet: a truthful failure, never a guess
     if (!adapter) return { ...configFailure('revocation_not_implemented', `revoking at ${entry.displayName} (${revocation.style}) is not implemented yet; the credential is kept`), attempts: 0 };
+    return run(req, entry, revocation, adapter, signal);
+  }
+
+  /** One revocation's calls: URLs resolved, rate-limited, retried, classified with the entry's vocabulary. */
+  async function run(req: RevokeRequest, entry: ProviderCatalogEntry, revocation: SupportedRevocation, adapter: (ctx: AdapterContext) => Promise<AdapterResult>, signal?: AbortSignal): Promise<RevokeResult> {
 
     const revocationUrl = resolveRevocationUrl(entry, revocation, req, options);
     if (typeof revocationUrl !== 'string') return { ...revocationUrl, attempts: 0 };
+    // the call that confirms a revocation (Zendesk), on the same tenant and base as the revocation
+    const confirmUrl = revocation.confirm ? resolveCatalogUrl(entry, revocation.confirm.endpoint, req, options) : undefined;
+    if (confirmUrl !== undefined && typeof confirmUrl !== 'string') return { ...confirmUrl, attempts: 0 };
     const vocabulary = entry.vocabulary;
     const tokenUrl = tokenEndpointOf(entry.slug, req.client, options.baseUrls, req.parameters);
 
-    const credential = req.credential;
-    const secrets = [credential.access_token, credential.refresh_token, req.client.clientSecret].filter((s): s is string => !!s);
+    // an API key's context carries it in place of the OAuth credential (see revokeApiKey)
+    const credential = req.credential as OAuthCredential;
+    const secrets = (req.credential.type === 'api_key' ? [req.credential.api_key, req.client.clientSecret] : [req.credential.access_token, req.credential.refresh_token, req.client.clientSecret]).filter((s): s is string => !!s);
     const rateKeys = rateKeysOf(req);
     const providerKey = rateKeys[0] as string;
     const ceiling = ceilingOf(rateKeys, options.ceilings, entry.rateLimitPerSecond);
@@ -101,6 +128,7 @@ export function createRevoker(options: RevokerOptions = {}): Revoker {
       entry,
       revocation,
       revocationUrl,
+      ...(confirmUrl ? { confirmUrl } : {}),
       client: req.client,
       credential,
       parameters: req.parameters ?? {},
@@ -144,7 +172,7 @@ function ceilingOf(keys: readonly string[], overrides: RevokerOptions['ceilings'
   return fallback;
 }
 
-const TOKEN_KINDS: ReadonlySet<string> = new Set<TokenKind>(['access', 'refresh']);
+const TOKEN_KINDS: ReadonlySet<string> = new Set<TokenKind>(['access', 'refresh', 'api_key']);
 
 /** The last line of defence: every string of a result is safe to store, whatever produced it. */
 function recordable(result: AdapterResult, attempts: number, secrets: readonly string[]): RevokeResult {
@@ -175,15 +203,23 @@ function resolveRevocationUrl(entry: ProviderCatalogEntry, revocation: Supported
     if (!URL.canParse(endpoint)) return configFailure('invalid_revocation_endpoint', 'the auth config revocation_endpoint is not a URL');
     url = new URL(endpoint);
   } else {
-    const filled = fillEndpoint(revocation.endpoint, valuesOf(req.client, req.parameters), options.baseUrls?.[entry.slug]);
-    if (!filled.ok && filled.name === 'client_id') return configFailure('missing_client_credentials', 'the auth config has no client id, which this provider requires to revoke');
-    if (!filled.ok) return configFailure(filled.problem === 'missing' ? 'missing_parameter' : 'invalid_parameter', `the revocation endpoint of ${entry.displayName}: ${filled.message}`);
-    url = new URL(filled.url);
+    return resolveCatalogUrl(entry, revocation.endpoint, req, options);
   }
   // checked again on the resolved address at every call; this catches what needs no DNS
   const refusal = egressRefusalOf(url, options.egress);
   if (refusal) return configFailure('egress_denied', `egress policy refused the revocation endpoint: ${refusal}`);
-  return entry.requiresRevocationEndpoint ? url.toString() : url.href;
+  return url.toString();
+}
+
+/** A catalog endpoint of the entry, its placeholders filled, moved onto `baseUrls[slug]`, egress-checked. */
+function resolveCatalogUrl(entry: ProviderCatalogEntry, template: string, req: RevokeRequest, options: RevokerOptions): string | ConfigFailure {
+  const filled = fillEndpoint(template, valuesOf(req.client, req.parameters), options.baseUrls?.[entry.slug]);
+  if (!filled.ok && filled.name === 'client_id') return configFailure('missing_client_credentials', 'the auth config has no client id, which this provider requires to revoke');
+  if (!filled.ok) return configFailure(filled.problem === 'missing' ? 'missing_parameter' : 'invalid_parameter', `the revocation endpoint of ${entry.displayName}: ${filled.message}`);
+  const url = new URL(filled.url);
+  const refusal = egressRefusalOf(url, options.egress);
+  if (refusal) return configFailure('egress_denied', `egress policy refused the revocation endpoint: ${refusal}`);
+  return url.href;
 }
 
 function configFailure(errorCode: string, errorMessage: string): ConfigFailure {

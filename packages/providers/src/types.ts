@@ -13,6 +13,11 @@ export type ClientConfig = {
   revocationEndpoint?: string;
   /** The auth config's token endpoint: where refreshes go (the refresh client, and adapters that refresh to revoke), before the catalog's. */
   tokenEndpoint?: string;
+  /**
+   * The auth config's per-tenant values (its `parameters`: okta_domain, shop, subdomain ...):
+   * they fill the `{placeholders}` of the catalog's authorization, token and revocation endpoints.
+   */
+  parameters?: Readonly<Record<string, string>>;
 };
 
 export type RevokeRequest = {

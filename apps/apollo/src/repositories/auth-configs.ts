@@ -14,6 +14,8 @@ export type AuthConfigRecord = {
   revocationEndpoint: string | null;
   tokenEndpoint: string | null;
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  /** Per-tenant values filling the toolkit's catalog endpoint placeholders (okta_domain, shop, subdomain ...). */
+  parameters: Record<string, string> | null;
   createdAt: Date;
   updatedAt: Date;
 } & AuthorizationSide;
@@ -47,14 +49,20 @@ const authConfigColumns = {
   issParameterSupported: true,
   scopes: true,
   authorizeParams: true,
+  parameters: true,
   createdAt: true,
   updatedAt: true,
 } as const;
 
-type Row = Omit<AuthConfigRecord, 'hasClientSecret' | 'authorizeParams'> & { clientSecretSealed: unknown; authorizeParams: unknown };
+type Row = Omit<AuthConfigRecord, 'hasClientSecret' | 'authorizeParams' | 'parameters'> & { clientSecretSealed: unknown; authorizeParams: unknown; parameters: unknown };
 
-function toRecord({ clientSecretSealed, authorizeParams, ...row }: Row): AuthConfigRecord {
-  return { ...row, authorizeParams: (authorizeParams ?? null) as Record<string, string> | null, hasClientSecret: clientSecretSealed !== null };
+function toRecord({ clientSecretSealed, authorizeParams, parameters, ...row }: Row): AuthConfigRecord {
+  return {
+    ...row,
+    authorizeParams: (authorizeParams ?? null) as Record<string, string> | null,
+    parameters: (parameters ?? null) as Record<string, string> | null,
+    hasClientSecret: clientSecretSealed !== null,
+  };
 }
 
 export type NewAuthConfig = {
@@ -68,12 +76,18 @@ export type NewAuthConfig = {
   revocationEndpoint: string | null;
   tokenEndpoint: string | null;
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  parameters: Record<string, string> | null;
 } & AuthorizationSide;
 
 export async function insertAuthConfig(db: DbClient, input: NewAuthConfig): Promise<AuthConfigRecord> {
-  const { clientSecretSealed, authorizeParams, ...rest } = input;
+  const { clientSecretSealed, authorizeParams, parameters, ...rest } = input;
   const row = await db.authConfig.create({
-    data: { ...rest, ...(clientSecretSealed === null ? {} : { clientSecretSealed }), ...(authorizeParams === null ? {} : { authorizeParams }) },
+    data: {
+      ...rest,
+      ...(clientSecretSealed === null ? {} : { clientSecretSealed }),
+      ...(authorizeParams === null ? {} : { authorizeParams }),
+      ...(parameters === null ? {} : { parameters }),
+    },
     select: authConfigColumns,
   });
   return toRecord(row);

@@ -58,6 +58,8 @@ import { postResume } from './admin/v1/pause/postResume';
 import { postProjectPause } from './dashboard/v1/projects/postProjectPause';
 import { postProjectResume } from './dashboard/v1/projects/postProjectResume';
 import { getPauseState } from './api/v1/pause_state/getPauseState';
+import { getToolkit } from './api/v1/toolkits/getToolkit';
+import { listToolkits } from './api/v1/toolkits/listToolkits';
 import { listAuditEvents as apiListAuditEvents } from './api/v1/audit_events/listAuditEvents';
 import { listAuditEvents as dashboardListAuditEvents } from './dashboard/v1/audit_events/listAuditEvents';
 import { postRevokeJobCancel as projectPostRevokeJobCancel } from './dashboard/v1/projects/revoke_jobs/postRevokeJobCancel';
@@ -82,6 +84,8 @@ export function apolloRoutes(ctx: ApolloContext): AnyRoute[] {
     postApiKeys(ctx),
     listApiKeys(ctx),
     deleteApiKey(ctx),
+    listToolkits(ctx),
+    getToolkit(ctx),
     postAuthConfigs(ctx),
     listAuthConfigs(ctx),
     getAuthConfig(ctx),

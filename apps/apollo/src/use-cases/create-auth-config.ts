@@ -1,6 +1,20 @@
 import { lookup } from 'node:dns/promises';
 import { newId, ValidationError, type FieldIssue } from '@at/common';
-import { catalogEntries, discoverServerMetadata, EgressDeniedError, egressRefusalOf, toolkitEntry, vetDestination, type EgressPolicy, type Resolver } from '@at/providers';
+import {
+  authConfigParametersOf,
+  catalogEntries,
+  discoverServerMetadata,
+  EgressDeniedError,
+  egressRefusalOf,
+  endpointTemplatesOf,
+  fillEndpoint,
+  placeholderValueProblem,
+  placeholdersOf,
+  toolkitEntry,
+  vetDestination,
+  type EgressPolicy,
+  type Resolver,
+} from '@at/providers';
 import type { ProjectCaller } from '../auth/authenticators';
 import type { ApolloContext } from '../context';
 import { insertAuthConfig, type AuthConfigRecord } from '../repositories/auth-configs';
@@ -32,6 +46,8 @@ export type AuthConfigInput = {
   authorizationEndpoint?: string | undefined;
   scopes?: string[] | undefined;
   authorizeParams?: Record<string, string> | undefined;
+  /** Per-tenant values for the toolkit's endpoint placeholders. */
+  parameters?: Record<string, string> | undefined;
 };
 
 const AUTHORIZATION_FIELDS = [
@@ -63,7 +79,65 @@ export function authConfigIssues(input: AuthConfigInput): FieldIssue[] {
     if (input.clientId === undefined) issues.push({ path: 'body.client_id', message: why });
     if (input.clientSecret === undefined) issues.push({ path: 'body.client_secret', message: why });
   }
+  issues.push(...parameterIssues(input));
   return issues;
+}
+
+/**
+ * The auth config's per-tenant values against its toolkit's catalog entry: exactly the ones the
+ * endpoints of its auth scheme need (a missing one would fail every connect, refresh and revoke
+ * later), each one fit for where it goes (a host value is a host name, never a scheme, port or
+ * path: it can add labels to the provider's host, not move it).
+ */
+function parameterIssues(input: AuthConfigInput): FieldIssue[] {
+  const entry = toolkitEntry(input.toolkit);
+  if (!entry || !entry.authSchemes.includes(input.authScheme)) return [];
+  const wanted = authConfigParametersOf(entry, input.authScheme);
+  const given = input.parameters ?? {};
+  const issues: FieldIssue[] = [];
+  const names = new Set(wanted.map((p) => p.name));
+  for (const name of Object.keys(given)) {
+    if (!names.has(name)) issues.push({ path: `body.parameters.${name}`, message: wanted.length === 0 ? `toolkit ${input.toolkit} takes no parameters` : `toolkit ${input.toolkit} takes ${[...names].join(', ')}` });
+  }
+  for (const parameter of wanted) {
+    const value = given[parameter.name];
+    if (value === undefined) {
+      issues.push({ path: `body.parameters.${parameter.name}`, message: `required for toolkit ${input.toolkit}: ${parameter.description}` });
+      continue;
+    }
+    for (const [, template] of endpointTemplatesOf(entry, input.authScheme)) {
+      if (!placeholdersOf(template).includes(parameter.name)) continue;
+      const problem = placeholderValueProblem(template, parameter.name, value);
+      if (problem) {
+        issues.push({ path: `body.parameters.${parameter.name}`, message: problem });
+        break;
+      }
+    }
+  }
+  return issues;
+}
+
+/**
+ * The catalog endpoints that secrets go to (token, revocation, confirmation), filled with the
+ * auth config's values and moved where the deployment moves them (PROVIDER_BASE_URLS), each
+ * with the parameter it was filled from: checked against the egress policy like an endpoint
+ * given directly. Endpoints without placeholders are the catalog's own and are not re-checked.
+ */
+function filledCatalogEndpoints(input: AuthConfigInput, baseUrls: Partial<Record<string, string>>): Array<[string, string]> {
+  const entry = toolkitEntry(input.toolkit);
+  if (!entry || input.parameters === undefined) return [];
+  const values = { ...input.parameters, ...(input.clientId ? { client_id: input.clientId } : {}) };
+  const found: Array<[string, string]> = [];
+  for (const [role, template] of endpointTemplatesOf(entry, input.authScheme)) {
+    // the browser goes to the authorization endpoint: no secret does
+    if (role === 'authorization') continue;
+    const names = placeholdersOf(template).filter((n) => n !== 'client_id');
+    if (names.length === 0) continue;
+    const base = role === 'token' ? (baseUrls[`${entry.slug}.token`] ?? baseUrls[entry.slug]) : baseUrls[entry.slug];
+    const filled = fillEndpoint(template, values, base);
+    if (filled.ok) found.push([`body.parameters.${names[0] as string}`, filled.url]);
+  }
+  return found;
 }
 
 // a create request should not wait long on DNS: thermos checks again at every call anyway
@@ -108,7 +182,7 @@ export async function createAuthConfig(ctx: ApolloContext, caller: ProjectCaller
     // the metadata is fetched from it, and names where the code exchange sends the client secret
     ['body.issuer', input.issuer],
   ] as const;
-  for (const [path, endpoint] of endpoints) {
+  for (const [path, endpoint] of [...endpoints, ...(issues.length === 0 ? filledCatalogEndpoints(input, ctx.env.PROVIDER_BASE_URLS) : [])]) {
     if (endpoint !== undefined) issues.push(...(await endpointIssues(path, endpoint, policy)));
   }
   if (issues.length > 0) throw new ValidationError('invalid auth config', issues);
@@ -143,6 +217,7 @@ export async function createAuthConfig(ctx: ApolloContext, caller: ProjectCaller
     issParameterSupported: discovered?.issParameterSupported ?? false,
     scopes: input.scopes ?? [],
     authorizeParams: input.authorizeParams ?? null,
+    parameters: input.parameters ?? null,
   });
 }
 

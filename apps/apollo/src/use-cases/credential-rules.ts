@@ -17,7 +17,7 @@ export function assertCredentialFits(authConfig: AuthConfigRecord, credential: C
       { path: field, message: `auth config uses auth_scheme ${authConfig.authScheme}: send ${CREDENTIAL_FIELDS[authConfig.authScheme]}` },
     ]);
   }
-  const client = authConfig.tokenEndpoint === null ? {} : { tokenEndpoint: authConfig.tokenEndpoint };
+  const client = { ...(authConfig.tokenEndpoint === null ? {} : { tokenEndpoint: authConfig.tokenEndpoint }), ...(authConfig.parameters ? { parameters: authConfig.parameters } : {}) };
   if (credential.type === 'oauth2' && credential.refresh_token !== undefined && tokenEndpointOf(authConfig.toolkit, client) === undefined) {
     throw new ValidationError('the credential cannot be refreshed under this auth config', [
       { path: `${field}.refresh_token`, message: `the auth config has no token_endpoint to refresh it at (required for toolkit ${authConfig.toolkit} when connections carry a refresh token)` },

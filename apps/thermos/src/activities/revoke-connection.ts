@@ -25,6 +25,7 @@ export function decide(item: PendingItem, vault: Vault, authFailures: Map<string
   if (item.clientSecretSealed !== null) client.clientSecret = vault.openJson<string>(item.clientSecretSealed, item.authConfigId);
   if (item.revocationEndpoint !== null) client.revocationEndpoint = item.revocationEndpoint;
   if (item.tokenEndpoint !== null) client.tokenEndpoint = item.tokenEndpoint;
+  if (item.parameters !== null) client.parameters = item.parameters;
   return { kind: 'call', request: { toolkit: item.toolkit, authScheme: item.authScheme, client, credential } };
 }
 

@@ -21,6 +21,8 @@ export type PendingItem = {
   clientSecretSealed: unknown;
   revocationEndpoint: string | null;
   tokenEndpoint: string | null;
+  /** The auth config's per-tenant values (okta_domain, shop, subdomain ...), or null. */
+  parameters: Record<string, string> | null;
   credentialSealed: unknown;
 };
 
@@ -37,7 +39,7 @@ export type ItemResult = {
 export async function loadPendingItems(db: PrismaClient, runId: string, fromSeq: number, toSeq: number): Promise<PendingItem[]> {
   const rows = await db.$queryRaw<Array<Record<string, unknown>>>`
     SELECT i.seq, i.connected_account_id, ca.project_id, ca.status::text AS status, ca.auth_config_id, ac.toolkit, ac.auth_scheme::text AS auth_scheme,
-           ac.client_id, ac.client_secret_sealed, ac.revocation_endpoint, ac.token_endpoint, c.sealed
+           ac.client_id, ac.client_secret_sealed, ac.revocation_endpoint, ac.token_endpoint, ac.parameters, c.sealed
     FROM revoke_items i
     JOIN connected_accounts ca ON ca.id = i.connected_account_id
     JOIN auth_configs ac ON ac.id = ca.auth_config_id
@@ -56,6 +58,7 @@ export async function loadPendingItems(db: PrismaClient, runId: string, fromSeq:
     clientSecretSealed: r['client_secret_sealed'] ?? null,
     revocationEndpoint: (r['revocation_endpoint'] as string | null) ?? null,
     tokenEndpoint: (r['token_endpoint'] as string | null) ?? null,
+    parameters: (r['parameters'] as Record<string, string> | null) ?? null,
     credentialSealed: r['sealed'] ?? null,
   }));
 }

@@ -17,9 +17,13 @@ import { catalogEntries } from '@at/providers';
 // and unknown ones are keyed by their revocation endpoint's origin.
 const ADAPTER_TOOLKITS = catalogEntries().filter((e) => !e.requiresRevocationEndpoint && e.revocations.oauth2 !== undefined && e.revocation !== 'none').map((e) => e.slug);
 const LOCAL_TOOLKITS = catalogEntries().filter((e) => !e.requiresRevocationEndpoint && !ADAPTER_TOOLKITS.includes(e.slug)).map((e) => e.slug);
+// API keys that are revoked upstream (SendGrid's deletes itself): keyed by the toolkit, as the
+// limiter keys a call without a client id; every other API key is local
+const API_KEY_TOOLKITS = catalogEntries().filter((e) => e.revocations.api_key !== undefined && e.revocations.api_key.style !== 'none').map((e) => e.slug);
 const RETRYABLE = Prisma.sql`('failed', 'cancelled')`;
 /** The provider key of an auth config (alias ac), as the rate limiter keys its ceilings. */
 const PROVIDER_KEY = Prisma.sql`CASE
+  WHEN ac.auth_scheme = 'api_key' AND ac.toolkit = ANY(${API_KEY_TOOLKITS}::text[]) THEN ac.toolkit
   WHEN ac.auth_scheme = 'api_key' OR ac.toolkit = ANY(${LOCAL_TOOLKITS}::text[]) THEN 'local'
   WHEN ac.toolkit = ANY(${ADAPTER_TOOLKITS}::text[]) THEN ac.toolkit || ':' || coalesce(ac.client_id, '')
   WHEN ac.revocation_endpoint IS NOT NULL

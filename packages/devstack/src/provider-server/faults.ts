@@ -23,6 +23,12 @@ export type ProviderFaults = {
   revokeUnavailable?: boolean;
   /** Slack answers invalid_auth to every revocation, as for a call from a disallowed IP. */
   slackIpRestricted?: boolean;
+  /** The catalog vendor revocations (catalog-vendor-routes.ts) answer with their own rate-limit shape. */
+  vendorRateLimited?: boolean;
+  /** Zendesk answers its revocation 204 while the token keeps working (a token without write scope). */
+  zendeskRevokeIgnored?: boolean;
+  /** A SendGrid key without the api_keys permission: its self-deletion answers 403. */
+  sendgridKeyLacksPermission?: boolean;
 };
 
 export class FaultError extends Error {
@@ -44,6 +50,9 @@ const CHECKS: Record<keyof ProviderFaults, [FieldCheck, string]> = {
   hostile: [isHostileShape, `one of ${HOSTILE_SHAPES.join(', ')}`],
   revokeUnavailable: [boolean, 'a boolean'],
   slackIpRestricted: [boolean, 'a boolean'],
+  vendorRateLimited: [boolean, 'a boolean'],
+  zendeskRevokeIgnored: [boolean, 'a boolean'],
+  sendgridKeyLacksPermission: [boolean, 'a boolean'],
 };
 
 /** Validates faults that arrive as JSON (control endpoint, CLI). */
@@ -123,5 +132,17 @@ export class FaultController {
 
   get slackIpRestricted(): boolean {
     return this.faults.slackIpRestricted ?? false;
+  }
+
+  get vendorRateLimited(): boolean {
+    return this.faults.vendorRateLimited ?? false;
+  }
+
+  get zendeskRevokeIgnored(): boolean {
+    return this.faults.zendeskRevokeIgnored ?? false;
+  }
+
+  get sendgridKeyLacksPermission(): boolean {
+    return this.faults.sendgridKeyLacksPermission ?? false;
   }
 }

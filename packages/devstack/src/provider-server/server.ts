@@ -9,6 +9,7 @@ import { ProviderModel } from './provider-model';
 import { introspect, revoke, token } from './public-routes';
 import { type ProviderStats } from './stats';
 import { type IssueOptions, type TokenCheck, type TokenPair } from './state';
+import { catalogVendorRoute } from './catalog-vendor-routes';
 import { vendorRoute } from './vendor-routes';
 
 export type ProviderServerConfig = {
@@ -60,7 +61,7 @@ function route(model: ProviderModel, req: IncomingMessage, res: ServerResponse):
     return introspect(req, res, model);
   }
   if (path === '/revoke' || path === '/introspect' || path === '/token') return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: 'POST' });
-  const vendor = vendorRoute(req.method, path);
+  const vendor = vendorRoute(req.method, path) ?? catalogVendorRoute(req.method, path);
   if (vendor) return vendor(req, res, model);
   return sendJson(res, 404, { error: 'not_found' });
 }

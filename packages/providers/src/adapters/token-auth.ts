@@ -13,6 +13,11 @@ export type TokenAuthRevocation = {
   killed(refreshed: boolean): TokenKind[];
   /** Why a successful answer does not prove the revocation (e.g. Slack's `revoked` flag), or null. */
   unconfirmed?(body: unknown): string | null;
+  /**
+   * A call made with the revoked token after a successful answer, where that answer does not
+   * prove the token dead (Zendesk): its outcome replaces the success (see confirmWithToken).
+   */
+  confirm?(accessToken: string): Promise<CallOutcome>;
 };
 
 /**
@@ -33,16 +38,35 @@ export async function revokeWithOwnToken(ctx: AdapterContext, spec: TokenAuthRev
     accessToken = fresh.access_token;
     refreshed = true;
   }
-  let outcome = confirmed(await ctx.send(spec.revokeCall(accessToken)), spec);
+  let outcome = await revokeOnce(ctx, spec, accessToken);
   if (outcome.kind === 'already_revoked' && !refreshed && credential.refresh_token) {
     const fresh = await refreshAndKeep(ctx, credential.refresh_token, spec);
     if (!isCredential(fresh)) return fresh;
     refreshed = true;
-    outcome = confirmed(await ctx.send(spec.revokeCall(fresh.access_token)), spec);
+    outcome = await revokeOnce(ctx, spec, fresh.access_token);
   }
   if (outcome.kind === 'ok') return { outcome: 'revoked', revokedTokens: spec.killed(refreshed) };
   if (outcome.kind === 'already_revoked') return { outcome: 'already_revoked', revokedTokens: [] };
   return failure(outcome);
+}
+
+/** The revoke call, then (after a success) the provider's confirmation where one is needed. */
+async function revokeOnce(ctx: AdapterContext, spec: TokenAuthRevocation, accessToken: string): Promise<CallOutcome> {
+  const outcome = confirmed(await ctx.send(spec.revokeCall(accessToken)), spec);
+  if (outcome.kind !== 'ok' || !spec.confirm) return outcome;
+  return spec.confirm(accessToken);
+}
+
+/**
+ * A confirmation call made with the token: refused as a dead token means the revocation took
+ * (ok); accepted means the token still works, so nothing was revoked (failed); anything else
+ * leaves it unknown (failed, with the provider's code).
+ */
+export async function confirmWithToken(ctx: AdapterContext, call: ProviderCall): Promise<CallOutcome> {
+  const check = await ctx.send(call);
+  if (check.kind === 'already_revoked') return { kind: 'ok', body: null };
+  if (check.kind === 'ok') return { kind: 'failed', errorCode: 'revocation_not_confirmed', errorMessage: 'the provider answered the revocation with success, but the token still works', providerWide: false };
+  return { kind: 'failed', errorCode: check.errorCode, errorMessage: `the revocation could not be confirmed: ${check.errorMessage}`, providerWide: check.providerWide };
 }
 
 function confirmed(outcome: CallOutcome, spec: TokenAuthRevocation): CallOutcome {
@@ -65,7 +89,7 @@ async function refreshAndKeep(ctx: AdapterContext, refreshToken: string, spec: T
   if (!isCredential(fresh)) return fresh;
   const stored = await store(ctx, fresh);
   if (stored) return fresh;
-  const outcome = confirmed(await ctx.send(spec.revokeCall(fresh.access_token)), spec);
+  const outcome = await revokeOnce(ctx, spec, fresh.access_token);
   if (outcome.kind === 'ok' || outcome.kind === 'already_revoked') return { outcome: 'revoked', revokedTokens: spec.killed(true) };
   return { outcome: 'failed', errorCode: 'credential_store_failed', errorMessage: `a refresh issued a new token pair that could not be stored, and revoking it failed (${outcome.errorCode})`, providerWide: false };
 }

@@ -10,6 +10,13 @@ describe('catalogAuthorizationOf', () => {
     expect(catalogAuthorizationOf('microsoft')?.authorizationEndpoint).toBeUndefined();
   });
 
+  test("the auth config's per-tenant values fill it; a value that is no host name does not", () => {
+    expect(catalogAuthorizationOf('microsoft', { tenant: 'common' })?.authorizationEndpoint).toBe('https://login.microsoftonline.com/common/oauth2/v2.0/authorize');
+    expect(catalogAuthorizationOf('okta', { okta_domain: 'Acme.okta.com' })?.authorizationEndpoint).toBe('https://acme.okta.com/oauth2/v1/authorize');
+    expect(catalogAuthorizationOf('shopify', { shop: 'acme-store' })?.authorizationEndpoint).toBe('https://acme-store.myshopify.com/admin/oauth/authorize');
+    expect(catalogAuthorizationOf('okta', { okta_domain: 'evil.example/x' })?.authorizationEndpoint).toBeUndefined();
+  });
+
   test('no OAuth 2.0 section, or no such toolkit: nothing', () => {
     expect(catalogAuthorizationOf('openai')).toBeUndefined();
     expect(catalogAuthorizationOf('no-such-toolkit')).toBeUndefined();

@@ -105,15 +105,21 @@ describe('a successful refresh', () => {
 });
 
 describe('a refused refresh token is dead; nothing else is', () => {
-  test.each<[string, Reply]>([
-    ['400 invalid_grant', { status: 400, body: { error: 'invalid_grant', error_description: `refresh token ${REFRESH} already used` } }],
-    ["GitHub's 200 with error bad_refresh_token", { status: 200, body: { error: 'bad_refresh_token', error_description: 'The refresh token passed is incorrect or expired.' } }],
-    ["Slack's ok:false invalid_refresh_token", { status: 200, body: { ok: false, error: 'invalid_refresh_token' } }],
-  ])('%s is dead, with the provider code', async (_label, reply) => {
+  // a provider's own codes are dead for that provider (its catalog vocabulary), RFC 6749's for any
+  test.each<[string, Reply, string]>([
+    ['400 invalid_grant', { status: 400, body: { error: 'invalid_grant', error_description: `refresh token ${REFRESH} already used` } }, 'oauth2'],
+    ["GitHub's 200 with error bad_refresh_token", { status: 200, body: { error: 'bad_refresh_token', error_description: 'The refresh token passed is incorrect or expired.' } }, 'github-app'],
+    ["Slack's ok:false invalid_refresh_token", { status: 200, body: { ok: false, error: 'invalid_refresh_token' } }, 'slack'],
+  ])('%s is dead, with the provider code', async (_label, reply, toolkit) => {
     const p = await tokenEndpoint(() => reply);
-    const outcome = await refresh(request(p.url));
+    const outcome = await refresh(request(p.url, {}, toolkit));
     expect(outcome.kind).toBe('dead');
     expect((outcome as { errorCode: string }).errorCode).toBe(((reply.body as { error: string }).error));
+  });
+
+  test("another provider's code proves nothing: Slack's invalid_refresh_token from a generic server is a failure", async () => {
+    const p = await tokenEndpoint(() => ({ status: 200, body: { ok: false, error: 'invalid_refresh_token' } }));
+    expect(await refresh(request(p.url))).toMatchObject({ kind: 'failed', errorCode: 'invalid_refresh_token' });
   });
 
   test.each<[string, Reply, Partial<RefreshOutcome>]>([

@@ -70,6 +70,8 @@ export function createRefresher(options: RefresherOptions = {}): Refresher {
   async function refresh(req: RefreshRequest, { deadlineMs, slotHeld = false, signal }: RefreshOptions): Promise<RefreshOutcome> {
     const startedAt = Date.now();
     const url = tokenEndpointOf(req.toolkit, req.client, options.baseUrls);
+    // the provider's own error codes (dead refresh token, bad client), from its catalog entry
+    const vocabulary = catalogEntryFor(req.toolkit, req.client)?.vocabulary;
     if (!url) return { kind: 'failed', errorCode: 'missing_token_endpoint', errorMessage: 'no token endpoint is known for this auth config; set token_endpoint', providerWide: true, attempts: 0 };
     if (!URL.canParse(url)) return { kind: 'failed', errorCode: 'invalid_token_endpoint', errorMessage: 'the token endpoint is not a URL', providerWide: true, attempts: 0 };
     // checked again on the resolved address by sendHttp; this catches what needs no DNS, before a slot is taken
@@ -105,7 +107,7 @@ export function createRefresher(options: RefresherOptions = {}): Refresher {
     let sent = true;
     try {
       const response = await sendHttp({ method: 'POST', url, headers, body: formBody(fields) }, { timeoutMs: remaining, signal, egress: options.egress, resolver });
-      classification = classifyResponse(errorIn2xx(response), { auth: 'client', secrets });
+      classification = classifyResponse(errorIn2xx(response), { auth: 'client', secrets, ...(vocabulary ? { vocabulary } : {}) });
     } catch (error) {
       if (signal?.aborted) throw abortReason(signal);
       // refused before anything was sent: no attempt

@@ -3,10 +3,11 @@ import type { AuthConfigRecord } from '../../repositories/auth-configs';
 
 /**
  * Where end users of this auth config consent: its own endpoint (given, or from its issuer),
- * else the provider catalog's for its toolkit (when that needs no per-tenant host).
+ * else the provider catalog's for its toolkit, its per-tenant placeholders ({okta_domain},
+ * {shop} ...) filled from the auth config's parameters.
  */
-export function authorizationEndpointOf(authConfig: Pick<AuthConfigRecord, 'authorizationEndpoint' | 'toolkit'>): string | undefined {
-  return authConfig.authorizationEndpoint ?? catalogAuthorizationOf(authConfig.toolkit)?.authorizationEndpoint;
+export function authorizationEndpointOf(authConfig: Pick<AuthConfigRecord, 'authorizationEndpoint' | 'toolkit' | 'parameters'>): string | undefined {
+  return authConfig.authorizationEndpoint ?? catalogAuthorizationOf(authConfig.toolkit, authConfig.parameters ?? {})?.authorizationEndpoint;
 }
 
 /** The scope parameter: the auth config's scopes, else the catalog's defaults, joined as the provider expects. */

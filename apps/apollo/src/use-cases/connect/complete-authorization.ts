@@ -61,7 +61,11 @@ async function finish(ctx: ApolloContext, session: ConnectSessionRecord, query: 
 
   const codeVerifier = ctx.vault.openJson<string>(session.codeVerifierSealed, session.id);
   const client = await clientOf(ctx, authConfig);
-  const tokenEndpoint = tokenEndpointOf(authConfig.toolkit, authConfig.tokenEndpoint === null ? {} : { tokenEndpoint: authConfig.tokenEndpoint }, ctx.env.PROVIDER_BASE_URLS);
+  const tokenEndpoint = tokenEndpointOf(
+    authConfig.toolkit,
+    { ...(authConfig.tokenEndpoint === null ? {} : { tokenEndpoint: authConfig.tokenEndpoint }), ...(authConfig.parameters ? { parameters: authConfig.parameters } : {}), ...(authConfig.clientId ? { clientId: authConfig.clientId } : {}) },
+    ctx.env.PROVIDER_BASE_URLS,
+  );
   if (!tokenEndpoint) return { kind: 'error', code: 'token_exchange_failed', detail: 'missing_token_endpoint' };
   const exchanged = await exchangeAuthorizationCode(
     { tokenEndpoint, client, code: query.code, redirectUri: callbackUrlOf(ctx), codeVerifier },
@@ -104,7 +108,12 @@ async function revokeUnkept(ctx: ApolloContext, authConfig: AuthConfigRecord, cl
     const result = await revoker.revoke({
       toolkit: authConfig.toolkit,
       authScheme: 'oauth2',
-      client: { clientId: client.clientId, ...(client.clientSecret ? { clientSecret: client.clientSecret } : {}), ...(authConfig.revocationEndpoint ? { revocationEndpoint: authConfig.revocationEndpoint } : {}) },
+      client: {
+        clientId: client.clientId,
+        ...(client.clientSecret ? { clientSecret: client.clientSecret } : {}),
+        ...(authConfig.revocationEndpoint ? { revocationEndpoint: authConfig.revocationEndpoint } : {}),
+        ...(authConfig.parameters ? { parameters: authConfig.parameters } : {}),
+      },
       credential,
     });
     ctx.logger.info('connect: revoked the tokens it did not keep', { auth_config_id: authConfig.id, outcome: result.outcome });

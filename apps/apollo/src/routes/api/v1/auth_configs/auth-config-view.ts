@@ -19,6 +19,7 @@ export const authConfigView = z.object({
   authorization_response_iss_parameter_supported: z.boolean().describe('RFC 9207: authorization responses without iss are refused'),
   scopes: z.array(z.string()),
   authorize_params: z.record(z.string(), z.string()).nullable(),
+  parameters: z.record(z.string(), z.string()).nullable().describe("per-tenant values filling the toolkit's endpoint placeholders (GET /api/v1/toolkits/{slug} lists them)"),
   created_at: timestamp,
   updated_at: timestamp,
 });
@@ -39,6 +40,7 @@ export const presentAuthConfig = (config: AuthConfigRecord): z.output<typeof aut
   authorization_response_iss_parameter_supported: config.issParameterSupported,
   scopes: config.scopes,
   authorize_params: config.authorizeParams,
+  parameters: config.parameters,
   created_at: iso(config.createdAt),
   updated_at: iso(config.updatedAt),
 });

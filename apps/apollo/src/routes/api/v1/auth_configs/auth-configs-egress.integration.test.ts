@@ -55,6 +55,30 @@ describe('by default (https to public addresses only)', () => {
   });
 });
 
+describe("per-tenant values (they fill the catalog's token and revocation hosts): the same policy", () => {
+  const withTenant = (t: TestApollo, toolkit: string, parameters: Record<string, string>) =>
+    t.request('POST', '/api/v1/auth_configs', {
+      headers: apiKeyHeader((projects.get(t) as SeededProject).apiKey),
+      body: { toolkit, auth_scheme: 'oauth2', client_id: 'c', client_secret: 's3cr3t', parameters },
+    });
+
+  it.each([
+    ['an Okta domain that is a loopback address', 'okta', { okta_domain: '127.0.0.1' }, 'body.parameters.okta_domain', /loopback/],
+    ['an Okta domain that resolves to loopback', 'okta', { okta_domain: 'localhost' }, 'body.parameters.okta_domain', /loopback/],
+    ['an Auth0 domain that is a private address', 'auth0', { auth0_domain: '10.1.2.3' }, 'body.parameters.auth0_domain', /private/],
+    ['an Auth0 domain at the metadata service', 'auth0', { auth0_domain: '169.254.169.254' }, 'body.parameters.auth0_domain', /link-local/],
+  ])('%s is a 400 naming the parameter', async (_label, toolkit, parameters, field, why) => {
+    const res = await withTenant(strict, toolkit, parameters);
+    expectFieldError(res, field);
+    expect(JSON.stringify(res.body.error.fields)).toMatch(why);
+  });
+
+  it('a public tenant host is accepted; the loopback switch opens loopback as for endpoints', async () => {
+    expect((await withTenant(strict, 'okta', { okta_domain: 'acme.okta.com' })).status).toBe(201);
+    expect((await withTenant(dev, 'okta', { okta_domain: 'localhost' })).status).toBe(201);
+  });
+});
+
 describe('token_endpoint (where a refresh token and the client secret go): the same policy', () => {
   const withTokenEndpoint = (t: TestApollo, tokenEndpoint: string, toolkit = 'oauth2') =>
     t.request('POST', '/api/v1/auth_configs', {

@@ -65,6 +65,7 @@ describe('POST /api/v1/auth_configs', () => {
       authorization_response_iss_parameter_supported: false,
       scopes: [],
       authorize_params: null,
+      parameters: null,
       created_at: expect.any(String),
       updated_at: expect.any(String),
     });
@@ -80,11 +81,13 @@ describe('POST /api/v1/auth_configs', () => {
     ['an API key toolkit', { toolkit: 'openai', auth_scheme: 'api_key' }],
     ['a catalog RFC 7009 toolkit with its client credentials', { toolkit: 'asana', auth_scheme: 'oauth2', client_id: 'c', client_secret: 's3cr3t-asana' }],
     ['a toolkit offering both schemes, with an API key', { toolkit: 'airtable', auth_scheme: 'api_key' }],
+    ['a toolkit with a per-tenant host, with its value', { toolkit: 'okta', auth_scheme: 'oauth2', client_id: 'c', client_secret: 's3cr3t-okta', parameters: { okta_domain: 'acme.okta.com' } }],
+    ['a toolkit with a per-tenant path segment, with its value', { toolkit: 'microsoft', auth_scheme: 'oauth2', parameters: { tenant: 'organizations' } }],
   ])('accepts %s', async (_label, body) => {
     if ('client_secret' in body) clientSecrets.push(body.client_secret);
     const res = await post(body);
     expect(res.status).toBe(201);
-    expect(res.body).toEqual(expect.objectContaining({ toolkit: body.toolkit, auth_scheme: body.auth_scheme, has_client_secret: 'client_secret' in body }));
+    expect(res.body).toEqual(expect.objectContaining({ toolkit: body.toolkit, auth_scheme: body.auth_scheme, has_client_secret: 'client_secret' in body, parameters: 'parameters' in body ? body.parameters : null }));
   });
 
   it.each([
@@ -114,6 +117,16 @@ describe('POST /api/v1/auth_configs', () => {
     ['an API key scheme with a client secret', { toolkit: 'openai', auth_scheme: 'api_key', client_secret: 's' }, 'body.client_secret'],
     ['a client id with a control character', { toolkit: 'google', auth_scheme: 'oauth2', client_id: 'a\u0007b' }, 'body.client_id'],
     ['an empty client secret', { toolkit: 'google', auth_scheme: 'oauth2', client_secret: '' }, 'body.client_secret'],
+    ['a toolkit with a per-tenant host, without its value', { toolkit: 'okta', auth_scheme: 'oauth2', client_id: 'c', client_secret: 's' }, 'body.parameters.okta_domain'],
+    ['a per-tenant value the toolkit does not take', { toolkit: 'okta', auth_scheme: 'oauth2', client_id: 'c', client_secret: 's', parameters: { okta_domain: 'acme.okta.com', shop: 'x' } }, 'body.parameters.shop'],
+    ['per-tenant values for a toolkit without any', { toolkit: 'google', auth_scheme: 'oauth2', parameters: { tenant: 'x' } }, 'body.parameters.tenant'],
+    ['per-tenant values for generic oauth2', { toolkit: 'oauth2', auth_scheme: 'oauth2', client_id: 'c', client_secret: 's', revocation_endpoint: 'https://idp.example.com/revoke', parameters: { okta_domain: 'x' } }, 'body.parameters.okta_domain'],
+    ['a host value with a path', { toolkit: 'okta', auth_scheme: 'oauth2', client_id: 'c', client_secret: 's', parameters: { okta_domain: 'evil.example/steal?' } }, 'body.parameters.okta_domain'],
+    ['a host value with a port', { toolkit: 'shopify', auth_scheme: 'oauth2', client_id: 'c', client_secret: 's', parameters: { shop: 'acme:8443' } }, 'body.parameters.shop'],
+    ['a host value with credentials', { toolkit: 'zendesk', auth_scheme: 'oauth2', client_id: 'c', client_secret: 's', parameters: { subdomain: 'u:p@evil' } }, 'body.parameters.subdomain'],
+    ['a per-tenant value with a control character', { toolkit: 'microsoft', auth_scheme: 'oauth2', parameters: { tenant: 'a\u0000b' } }, 'body.parameters.tenant'],
+    ['an empty per-tenant value', { toolkit: 'microsoft', auth_scheme: 'oauth2', parameters: { tenant: ' ' } }, 'body.parameters.tenant'],
+    ['a per-tenant value of the wrong type', { toolkit: 'microsoft', auth_scheme: 'oauth2', parameters: { tenant: 7 } }, 'body.parameters.tenant'],
   ])('rejects %s with 400 naming the field', async (_label, body, field) => {
     expectFieldError(await post(body), field);
   });

@@ -83,6 +83,17 @@ export const postAuthConfigsBody = z
       .refine((params) => Object.keys(params).every((key) => !RESERVED_AUTHORIZE_PARAMS.has(key)), `must not set ${[...RESERVED_AUTHORIZE_PARAMS].join(', ')} (apollo sets them)`)
       .optional()
       .describe('extra authorize parameters, e.g. {"access_type": "offline", "prompt": "consent"}'),
+    parameters: z
+      .record(
+        z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a lowercase parameter name'),
+        z.string().trim().min(1, 'must not be empty').max(512).refine((v) => !/\p{Cc}/u.test(v), 'must not contain control characters'),
+      )
+      .refine((params) => Object.keys(params).length <= 10, 'at most 10 parameters')
+      .optional()
+      .describe(
+        "per-tenant values the toolkit's catalog endpoints need, e.g. {\"okta_domain\": \"acme.okta.com\"} or {\"shop\": \"acme\"}: required when the toolkit lists them " +
+          '(GET /api/v1/toolkits/{slug}, parameters with required_on_auth_config); a host value must be a host name, and the endpoints it makes obey the egress policy',
+      ),
   })
   .describe(
     'One provider app. Rules: auth_scheme must be one the toolkit supports (GET /api/v1/toolkits); toolkit oauth2 needs revocation_endpoint; auth_scheme oauth2 with a toolkit whose revocation authenticates the client ' +
@@ -113,6 +124,7 @@ export const postAuthConfigs = (ctx: ApolloContext) =>
         authorizationEndpoint: body.authorization_endpoint,
         scopes: body.scopes,
         authorizeParams: body.authorize_params,
+        parameters: body.parameters,
       });
       return { status: 201, body: presentAuthConfig(config) };
     },
