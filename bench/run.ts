@@ -21,7 +21,7 @@ import { Lifecycle } from './lifecycle';
 import { measureLimit } from './limit';
 import { parseOptions, UsageError, workerConcurrency, type BenchOptions } from './options';
 import { jobPhase, plainPhase, refreshAheadPhase, servingPhase, vendPhase, type BenchContext } from './phases';
-import { loadAverage, round } from './process-stats';
+import { CpuMeter, loadAverage, round } from './process-stats';
 import { REQUESTS_PER_CONNECTION, table, writeResults, type BenchResults } from './report';
 import { bulkSeedConnections, importConnections, seedOrg, seedProject, type SeededProject } from './seed';
 
@@ -80,6 +80,8 @@ async function bench(options: BenchOptions, life: Lifecycle): Promise<BenchResul
   let seeded = 0;
   // time spent importing (the provider's minting of the tokens taken out)
   let importMs = 0;
+  // CPU seconds of apollo and Postgres while importing (Postgres: every backend)
+  const importCpu: Record<string, number> = {};
   const seed = async (name: string, server: typeof provider, client: { clientId: string; clientSecret: string }, n: number, expiresAt: Date | null = null): Promise<SeededProject> => {
     const project = await seedProject(ctx.api, org, name, server, client);
     const onProgress = (done: number) => {
@@ -88,8 +90,10 @@ async function bench(options: BenchOptions, life: Lifecycle): Promise<BenchResul
     };
     const started = performance.now();
     if (options.seed === 'import') {
+      const meter = new CpuMeter({ apollo: services.apollo.child.pid, postgres: infra.postgresPid });
       const { mintMs } = await importConnections(services.apolloUrl, server, client.clientId, project, n, onProgress, expiresAt);
       importMs += performance.now() - started - mintMs;
+      for (const [name, seconds] of Object.entries(meter.stop().cpuSeconds)) importCpu[name] = (importCpu[name] ?? 0) + seconds;
     } else {
       await bulkSeedConnections(infra.databaseUrl, infra.secrets.VAULT_KEYS, server, client.clientId, { orgId: org.orgId, ...project }, n, onProgress, expiresAt);
     }
@@ -106,7 +110,8 @@ async function bench(options: BenchOptions, life: Lifecycle): Promise<BenchResul
   await db.$executeRawUnsafe('VACUUM ANALYZE connected_accounts, credentials');
   await db.$executeRawUnsafe('CHECKPOINT');
   const accountsPerSecond = options.seed === 'import' && importMs > 0 ? round(seeded / (importMs / 1000)) : Number.NaN;
-  results.seed = { connections: seeded, seconds: round((Date.now() - seedStarted) / 1000, 1), method: options.seed, accountsPerSecond };
+  const cpuMsPerAccount = Object.fromEntries(Object.entries(importCpu).map(([name, seconds]) => [name, round((seconds * 1000) / seeded, 3)]));
+  results.seed = { connections: seeded, seconds: round((Date.now() - seedStarted) / 1000, 1), method: options.seed, accountsPerSecond, cpuMsPerAccount };
   say(`seeded ${seeded.toLocaleString('en-US')} connections in ${results.seed.seconds} s${options.seed === 'import' ? ` through the bulk import: ${accountsPerSecond.toLocaleString('en-US')} imported accounts/s (load ${loadAverage()})` : ' by SQL'}`);
 
   if (run('limit')) {
