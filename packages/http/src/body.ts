@@ -16,14 +16,15 @@ function decode(buffer: Buffer, charset: string): string {
   }
 }
 
+// Express matches paths case-insensitively and with or without a trailing slash: so does this
+const ownsBody = (paths: ReadonlySet<string>, path: string) => paths.size > 0 && paths.has(path.toLowerCase().replace(/\/+$/, ''));
+
 /**
  * JSON bodies only, with a size limit. A body sent with another content type is a 415, not a
  * silently empty body. The raw text is inspected for what the parser accepts but we refuse
  * (see json-inspection.ts); routes report it after authentication, like any invalid body.
+ * Requests to `ownBodyPaths` pass untouched: their routes read and bound the body themselves.
  */
-// Express matches paths case-insensitively and with or without a trailing slash: so does this
-const ownsBody = (paths: ReadonlySet<string>, path: string) => paths.size > 0 && paths.has(path.toLowerCase().replace(/\/+$/, ''));
-
 export function jsonBody(limit = '64kb', ownBodyPaths: ReadonlySet<string> = new Set()): RequestHandler[] {
   const requireJson: RequestHandler = (req, _res, next) => {
     // a route that reads (and bounds) its own body, e.g. a streamed bulk import

@@ -142,6 +142,13 @@ describe('POST /api/v1/connected_accounts/import', () => {
     expectNoSecrets([res.text, ...t.logs], secrets);
   });
 
+  it('reads its own body whichever way Express routes the path to it (trailing slash, upper case)', async () => {
+    for (const [i, path] of [`${PATH}/`, PATH.toUpperCase()].entries()) {
+      const res = await t.request('POST', path, { headers: { ...apiKeyHeader(project.apiKey), 'content-type': 'application/json' }, rawBody: JSON.stringify([oauthItem(`path-${i}`)]) });
+      expect({ path, status: res.status, created: res.body.created }).toEqual({ path, status: 200, created: 1 });
+    }
+  });
+
   it('in a JSON array, a key given twice inside an item is that item\'s error', async () => {
     const raw = `[${JSON.stringify(oauthItem('dup-0'))}, {"auth_config_id": "${oauthConfig.id}", "user_id": "dup-1", "credentials": {"access_token": "${secret('a')}", "access_token": "${secret('b')}"}}]`;
     const res = await t.request('POST', PATH, { headers: { ...apiKeyHeader(project.apiKey), 'content-type': 'application/json' }, rawBody: raw });
