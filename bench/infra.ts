@@ -95,6 +95,8 @@ export async function startServices(life: Lifecycle, infra: Infra, tuning: Tunin
       THERMOS_URL: `http://127.0.0.1:${thermosPort}`,
       // the benchmark polls and pages far faster than a tenant is allowed to
       RATE_LIMIT_PER_MINUTE: '10000000',
+      // the seeding imports as fast as apollo takes it
+      IMPORT_RATE_LIMIT_PER_MINUTE: '10000000',
       REVOKE_PAGE_SIZE: String(tuning.pageSize),
       // pages in flight per run, whichever lanes they are in
       REVOKE_PAGE_PARALLELISM: String(tuning.pageParallelism),

@@ -34,6 +34,8 @@ export type BenchOptions = {
   /** Credentials expiring at once in the refresh-ahead phase, and the provider's ceiling there. */
   refreshConnections: number;
   refreshCeiling: number;
+  /** How connections are seeded: through the bulk import API (measured), or straight into Postgres by SQL. */
+  seed: 'import' | 'sql';
   skip: Set<Phase>;
   tuning: Tuning;
   /** Free text stored with the results (e.g. what a tuning run varies). */
@@ -49,7 +51,7 @@ const USAGE = `pnpm bench [--connections N] [--realistic-connections N] [--plain
   [--page-size N] [--page-parallelism N] [--snapshot-page-size N] [--revoke-concurrency N]
   [--max-activities N] [--pool-size N] [--limit-seconds S] [--latency-requests N]
   [--vend-connections N] [--refresh-connections N] [--refresh-ceiling N]
-  [--skip limit,plain,system,realistic,vend,refresh] [--label TEXT]`;
+  [--skip limit,plain,system,realistic,vend,refresh] [--seed import|sql] [--label TEXT]`;
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -94,6 +96,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'refresh-connections': { type: 'string' },
       'refresh-ceiling': { type: 'string' },
       skip: { type: 'string' },
+      seed: { type: 'string' },
       label: { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -106,6 +109,8 @@ export function parseOptions(argv: string[]): BenchOptions {
   }
   const connections = count('connections', values.connections, 100_000);
   const plainHttp = values['plain-http'] ?? 'agent';
+  const seed = values.seed ?? 'import';
+  if (seed !== 'import' && seed !== 'sql') throw new UsageError('--seed takes import or sql');
   if (plainHttp !== 'agent' && plainHttp !== 'fetch') throw new UsageError('--plain-http takes agent or fetch');
   return {
     connections,
@@ -120,6 +125,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     vendConnections: count('vend-connections', values['vend-connections'], 1000),
     refreshConnections: count('refresh-connections', values['refresh-connections'], Math.min(100_000, connections)),
     refreshCeiling: count('refresh-ceiling', values['refresh-ceiling'], 200),
+    seed,
     skip,
     label: values.label ?? '',
     tuning: {

@@ -11,7 +11,8 @@ export type BenchResults = {
   machine: { nproc: number; cpuModel: string; memoryGb: number; node: string };
   options: Omit<BenchOptions, 'skip'> & { skip: string[]; workerConcurrency: number };
   load: Record<string, string>;
-  seed?: { connections: number; seconds: number };
+  /** `accountsPerSecond`: the import's rate (method import), sealing included; the SQL seeding is not a figure. */
+  seed?: { connections: number; seconds: number; method: 'import' | 'sql'; accountsPerSecond: number; cpuMsPerAccount: Record<string, number> };
   limit?: LimitResult & { connectionsPerSecond: number };
   plain?: PlainFigures;
   system?: RunFigures & { serving: ServingFigures; vsPlain: number | null; vsLimit: number | null };
@@ -40,7 +41,14 @@ export function table(r: BenchResults): string {
   add('connections', num(o.connections));
   add('worker concurrency', `${num(o.workerConcurrency)} (${Math.min(o.tuning.pageParallelism, o.tuning.maxActivities)} pages × ${o.tuning.revokeConcurrency})`);
   add('tuning', `page ${o.tuning.pageSize}, parallelism ${o.tuning.pageParallelism}, snapshot page ${o.tuning.snapshotPageSize}, activities ${o.tuning.maxActivities}, pool ${o.tuning.poolSize}`);
-  if (r.seed) add('seeded', `${num(r.seed.connections)} in ${num(r.seed.seconds, 1)} s`);
+  if (r.seed) {
+    add('seeded', `${num(r.seed.connections)} in ${num(r.seed.seconds, 1)} s (${r.seed.method === 'import' ? 'POST /api/v1/connected_accounts/import' : 'SQL'})`);
+    if (r.seed.method === 'import') {
+      add('bulk import', `${num(r.seed.accountsPerSecond)} accounts/s (sealing included; minting the provider's tokens excluded)`, '≥ 10,000/s');
+      const cpu = Object.entries(r.seed.cpuMsPerAccount).map(([name, ms]) => `${name} ${num(ms, 3)}`).join(', ');
+      add('bulk import: CPU per account', `${cpu} ms`);
+    }
+  }
   if (r.limit) add('(1) limit: provider raw capacity', `${num(r.limit.requestsPerSecond)} req/s = ${num(r.limit.connectionsPerSecond)} conn/s (p99 ${num(r.limit.latencyP99Ms)} ms)`);
   if (r.plain) {
     add(`(2) plain script (p-limit, ${r.plain.httpClient})`, `${num(r.plain.connectionsPerSecond)} conn/s (${num(r.plain.connections)} in ${num(r.plain.seconds, 1)} s)`);

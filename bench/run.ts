@@ -21,9 +21,9 @@ import { Lifecycle } from './lifecycle';
 import { measureLimit } from './limit';
 import { parseOptions, UsageError, workerConcurrency, type BenchOptions } from './options';
 import { jobPhase, plainPhase, refreshAheadPhase, servingPhase, vendPhase, type BenchContext } from './phases';
-import { loadAverage, round } from './process-stats';
+import { CpuMeter, loadAverage, round } from './process-stats';
 import { REQUESTS_PER_CONNECTION, table, writeResults, type BenchResults } from './report';
-import { bulkSeedConnections, seedOrg, seedProject, type SeededProject } from './seed';
+import { bulkSeedConnections, importConnections, seedOrg, seedProject, type SeededProject } from './seed';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
 let lastProgress = '';
@@ -78,12 +78,25 @@ async function bench(options: BenchOptions, life: Lifecycle): Promise<BenchResul
   const org = await seedOrg(ctx.api, infra.secrets.ADMIN_TOKEN);
   const seedStarted = Date.now();
   let seeded = 0;
+  // time spent importing (the provider's minting of the tokens taken out)
+  let importMs = 0;
+  // CPU seconds of apollo and Postgres while importing (Postgres: every backend)
+  const importCpu: Record<string, number> = {};
   const seed = async (name: string, server: typeof provider, client: { clientId: string; clientSecret: string }, n: number, expiresAt: Date | null = null): Promise<SeededProject> => {
     const project = await seedProject(ctx.api, org, name, server, client);
-    await bulkSeedConnections(infra.databaseUrl, infra.secrets.VAULT_KEYS, server, client.clientId, { orgId: org.orgId, ...project }, n, (done) => {
+    const onProgress = (done: number) => {
       life.throwIfInterrupted();
       progress(`seeding ${name}: ${done.toLocaleString('en-US')}/${n.toLocaleString('en-US')}`);
-    }, expiresAt);
+    };
+    const started = performance.now();
+    if (options.seed === 'import') {
+      const meter = new CpuMeter({ apollo: services.apollo.child.pid, postgres: infra.postgresPid });
+      const { mintMs } = await importConnections(services.apolloUrl, server, client.clientId, project, n, onProgress, expiresAt);
+      importMs += performance.now() - started - mintMs;
+      for (const [name, seconds] of Object.entries(meter.stop().cpuSeconds)) importCpu[name] = (importCpu[name] ?? 0) + seconds;
+    } else {
+      await bulkSeedConnections(infra.databaseUrl, infra.secrets.VAULT_KEYS, server, client.clientId, { orgId: org.orgId, ...project }, n, onProgress, expiresAt);
+    }
     progress('');
     seeded += n;
     return project;
@@ -96,8 +109,10 @@ async function bench(options: BenchOptions, life: Lifecycle): Promise<BenchResul
   // a database in steady state has statistics and no pending checkpoint of a bulk load
   await db.$executeRawUnsafe('VACUUM ANALYZE connected_accounts, credentials');
   await db.$executeRawUnsafe('CHECKPOINT');
-  results.seed = { connections: seeded, seconds: round((Date.now() - seedStarted) / 1000, 1) };
-  say(`seeded ${seeded.toLocaleString('en-US')} connections in ${results.seed.seconds} s`);
+  const accountsPerSecond = options.seed === 'import' && importMs > 0 ? round(seeded / (importMs / 1000)) : Number.NaN;
+  const cpuMsPerAccount = Object.fromEntries(Object.entries(importCpu).map(([name, seconds]) => [name, round((seconds * 1000) / seeded, 3)]));
+  results.seed = { connections: seeded, seconds: round((Date.now() - seedStarted) / 1000, 1), method: options.seed, accountsPerSecond, cpuMsPerAccount };
+  say(`seeded ${seeded.toLocaleString('en-US')} connections in ${results.seed.seconds} s${options.seed === 'import' ? ` through the bulk import: ${accountsPerSecond.toLocaleString('en-US')} imported accounts/s (load ${loadAverage()})` : ' by SQL'}`);
 
   if (run('limit')) {
     results.load['limit'] = loadAverage();

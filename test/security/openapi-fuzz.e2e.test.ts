@@ -58,9 +58,23 @@ type Surface = { name: string; baseUrl: () => string; bodyLimit: number };
 /** Endpoints that take no credential by design: the console's sign-in exchanges a token in its body. */
 const PUBLIC_ENDPOINTS = new Set(['POST /console/api/session']);
 
+/**
+ * Endpoints that read and bound their own body after authentication (the bulk import, up to
+ * IMPORT_BODY_LIMIT, default 16 MB): a bad credential is a 401 whatever the body, and an item
+ * that does not validate is answered in a 200 naming it (the other items still go in), or the
+ * whole body in a 400 when it is not an array of at most 1,000.
+ */
+const OWN_BODY_ENDPOINTS = new Map([['POST /api/v1/connected_accounts/import', 16 * 1024 * 1024]]);
+
 const isBadCredential = (fixture: SecurityFixture, credential: Credential) => Object.values(fixture.credentials).some((c) => c.invalid.includes(credential));
 
 function expectedStatuses(endpoint: Endpoint, c: FuzzCase, badCredential: boolean, body: string | undefined, limit: number): number[] {
+  const ownLimit = OWN_BODY_ENDPOINTS.get(`${endpoint.method} ${endpoint.template}`);
+  if (ownLimit !== undefined) {
+    if (badCredential) return [401];
+    if (body !== undefined && Buffer.byteLength(body) > ownLimit) return [413];
+    if (c.mutation?.kind === 'body') return [200, 400];
+  }
   if (body !== undefined && Buffer.byteLength(body) > limit) return [413];
   // the JSON parser runs before authentication: a scalar body is invalid JSON for it (strict mode)
   if (body !== undefined && (c.body === null || typeof c.body !== 'object')) return [400];

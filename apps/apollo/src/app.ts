@@ -25,6 +25,7 @@ import type { ApolloContext } from './context';
 import type { ApolloEnv } from './env';
 import { startReconciler, type Reconciler } from './reconciler';
 import { apolloRoutes } from './routes';
+import { IMPORT_PATH } from './routes/api/v1/connected_accounts/import/postConnectedAccountsImport';
 
 export type Apollo = { url: string; port: number; context: ApolloContext; reconciler: Reconciler; stop: () => Promise<void> };
 
@@ -70,6 +71,7 @@ export async function startApollo(env: ApolloEnv, options: { logger?: Logger } =
   });
   const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const limiter = createRateLimiter(env.RATE_LIMIT_PER_MINUTE);
+  const importLimiter = createRateLimiter(env.IMPORT_RATE_LIMIT_PER_MINUTE);
   const vault = Vault.fromSpec(env.VAULT_KEYS, env.VAULT_ACTIVE_KEY_ID);
   // refreshes count against the same per-provider ceilings as thermos's revocations
   const providerLimiter = createPostgresRateLimiter(db);
@@ -95,7 +97,7 @@ export async function startApollo(env: ApolloEnv, options: { logger?: Logger } =
     cursors: createCursorCodec(env.CURSOR_SECRET),
     // a vend's refresh obeys the kill switches too (re-read every 2 s): paused, it serves what it has
     lifecycle: { db, vault, refresher, logger, gate: providerGateOf(createPauseGate({ db, envPaused: env.PROVIDER_CALLS_PAUSED, logger })), timing: refreshTiming(env.TOKEN_REFRESH_TIMEOUT_MS) },
-    auth: { project: apiKeyAuth(db, limiter), org: orgTokenAuth(db, limiter), session: consoleSessionAuth(db, limiter), admin: adminTokenAuth(env.ADMIN_TOKEN) },
+    auth: { project: apiKeyAuth(db, limiter), projectImport: apiKeyAuth(db, importLimiter), org: orgTokenAuth(db, limiter), session: consoleSessionAuth(db, limiter), admin: adminTokenAuth(env.ADMIN_TOKEN) },
   };
 
   const { router: api, document } = apolloOpenApi(context);
@@ -114,6 +116,8 @@ export async function startApollo(env: ApolloEnv, options: { logger?: Logger } =
     ],
     isDraining: () => draining,
     bodyLimit: env.BODY_LIMIT,
+    // the bulk import streams and bounds its own body (IMPORT_BODY_LIMIT)
+    ownBodyPaths: [IMPORT_PATH],
     pages: connectSite(context),
     // a database that is down or restarting, or a conflict that outlasted the transaction's
     // retries, is the caller's 503 to retry, not a silent 500

@@ -42,6 +42,8 @@ export function auditEventOf(change: StateChange): NewAuditEvent | null {
   // a dry run, or a switch already in that state, changed nothing
   const answer = change.result.body as Record<string, unknown> | null;
   if (answer?.['dry_run'] === true || answer?.['changed'] === false) return null;
+  // an idempotent retry answered from the stored result changed nothing either
+  if (change.result.headers?.['idempotent-replayed'] === 'true') return null;
   const targets = targetsOf(change);
   return {
     // an admin acts on no org of its own: the org it created or targeted, if any

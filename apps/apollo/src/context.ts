@@ -24,6 +24,8 @@ export type ApolloContext = {
   lifecycle: LifecycleDeps;
   auth: {
     project: (req: Request) => Promise<ProjectCaller>;
+    /** An API key, counted against the bulk import's own rate limit (IMPORT_RATE_LIMIT_PER_MINUTE). */
+    projectImport: (req: Request) => Promise<ProjectCaller>;
     /** The dashboard surface: an org admin token, or a console session (+ CSRF on state changes). */
     org: (req: Request) => Promise<OrgCaller>;
     /** The console's own session endpoints: a console session only. */

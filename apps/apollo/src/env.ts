@@ -33,6 +33,12 @@ export const apolloEnvSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   /** Largest accepted JSON body. */
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('64kb'),
+  /** Requests per minute per API key to POST /api/v1/connected_accounts/import (up to 1,000 accounts each), counted apart from RATE_LIMIT_PER_MINUTE. */
+  IMPORT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Largest body of one import request (1,000 accounts with long tokens fit in the default). */
+  IMPORT_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('16mb'),
+  /** How long an Idempotency-Key's answer is kept (hours): a retry within it gets the same answer. */
+  IDEMPOTENCY_KEY_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
   /** Connections per page activity. */
   REVOKE_PAGE_SIZE: z.coerce.number().int().min(1).max(5000).default(DEFAULT_REVOKE_TUNING.pageSize),
   /** Page activities in flight at once in one lane (the connections of one provider key). */

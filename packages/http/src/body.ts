@@ -16,13 +16,22 @@ function decode(buffer: Buffer, charset: string): string {
   }
 }
 
+// Express matches paths case-insensitively and with or without a trailing slash: so does this
+const ownsBody = (paths: ReadonlySet<string>, path: string) => paths.size > 0 && paths.has(path.toLowerCase().replace(/\/+$/, ''));
+
 /**
  * JSON bodies only, with a size limit. A body sent with another content type is a 415, not a
  * silently empty body. The raw text is inspected for what the parser accepts but we refuse
  * (see json-inspection.ts); routes report it after authentication, like any invalid body.
+ * Requests to `ownBodyPaths` pass untouched: their routes read and bound the body themselves.
  */
-export function jsonBody(limit = '64kb'): RequestHandler[] {
+export function jsonBody(limit = '64kb', ownBodyPaths: ReadonlySet<string> = new Set()): RequestHandler[] {
   const requireJson: RequestHandler = (req, _res, next) => {
+    // a route that reads (and bounds) its own body, e.g. a streamed bulk import
+    if (ownsBody(ownBodyPaths, req.path)) {
+      next();
+      return;
+    }
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     if (METHODS_WITH_BODY.has(req.method) && hasBody && !req.is('application/json')) {
       next(new UnsupportedMediaTypeError('request body must be application/json'));
@@ -34,7 +43,9 @@ export function jsonBody(limit = '64kb'): RequestHandler[] {
     const issues = jsonTextIssues(decode(buffer, charset));
     if (issues.length > 0) textIssues.set(req, issues);
   };
-  return [requireJson, express.json({ limit, strict: true, type: 'application/json', verify })];
+  const parse = express.json({ limit, strict: true, type: 'application/json', verify });
+  const parseUnlessOwn: RequestHandler = (req, res, next) => (ownsBody(ownBodyPaths, req.path) ? next() : parse(req, res, next));
+  return [requireJson, parseUnlessOwn];
 }
 
 /** Duplicate keys and lone surrogates found in the request's JSON text (none for valid bodies). */

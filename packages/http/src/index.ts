@@ -11,3 +11,4 @@ export * from './cursor';
 export * from './bearer';
 export * from './service-app';
 export * from './query';
+export { jsonTextIssues } from './json-inspection';

@@ -29,6 +29,11 @@ export type RouteDefinition<A, P extends Schema | undefined, Q extends Schema | 
   params?: P;
   query?: Q;
   body?: B;
+  /**
+   * A body the handler reads from the request stream itself (its path is in the service's
+   * ownBodyPaths), documented here by media type: e.g. a JSON array or NDJSON lines.
+   */
+  ownBody?: { description: string; content: Record<string, Schema> };
   responses: Record<number, { description: string; schema?: Schema }>;
   handler: (ctx: HandlerContext<A, Out<P>, Out<Q>, Out<B>>) => Promise<HandlerResult>;
 };
@@ -142,6 +147,13 @@ function toOpenApi(route: AnyRoute, options: MountOptions): RouteConfig {
   if (route.params) request.params = route.params as never;
   if (route.query) request.query = route.query as never;
   if (route.body) request.body = { required: false, content: { 'application/json': { schema: route.body } } };
+  if (route.ownBody) {
+    request.body = {
+      required: true,
+      description: route.ownBody.description,
+      content: Object.fromEntries(Object.entries(route.ownBody.content).map(([type, schema]) => [type, { schema: schema as never }])),
+    };
+  }
   const responses: RouteConfig['responses'] = {};
   for (const [status, description] of Object.entries(standardErrors(route, options))) {
     responses[status] = { description, content: { 'application/json': { schema: errorResponseSchema } } };

@@ -19,6 +19,8 @@ export type ServiceAppOptions = {
   readiness: ReadinessCheck[];
   isDraining: () => boolean;
   bodyLimit: string;
+  /** Paths of routes that read and bound their own request body (lower case, no trailing slash). */
+  ownBodyPaths?: readonly string[];
   /** Browser pages that read their own (form) bodies: mounted before the JSON-only body parser. */
   pages?: express.Router;
   /** Turns a dependency's own error (e.g. a dropped database) into a domain error. */
@@ -39,7 +41,7 @@ export function createServiceApp(options: ServiceAppOptions): express.Express {
   app.get('/metrics', metrics.handler);
   app.use(docsRouter(options.document, options.title));
   if (options.pages) app.use(options.pages);
-  app.use(jsonBody(options.bodyLimit));
+  app.use(jsonBody(options.bodyLimit, new Set(options.ownBodyPaths ?? [])));
   app.use(options.routes);
   app.use(notFoundHandler);
   app.use(errorHandler(options.logger, options.classifyError ? { classify: options.classifyError } : {}));

@@ -98,6 +98,22 @@ export async function findLiveAuthConfig(db: DbClient, projectId: string, id: st
   return row && toRecord(row);
 }
 
+/** The live auth configs of a project among `ids`. */
+export async function findLiveAuthConfigs(db: DbClient, projectId: string, ids: string[]): Promise<AuthConfigRecord[]> {
+  const rows = await db.authConfig.findMany({ where: { id: { in: ids }, projectId, deletedAt: null }, select: authConfigColumns });
+  return rows.map(toRecord);
+}
+
+/**
+ * Of `ids`, the auth configs still live, locked FOR SHARE until the caller's transaction ends: a
+ * deletion (an UPDATE of the row) waits, so it then sees, and emits the events of, what was
+ * connected under them meanwhile.
+ */
+export async function lockLiveAuthConfigs(tx: DbClient, ids: string[]): Promise<Set<string>> {
+  const rows = await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM auth_configs WHERE id = ANY(${ids}::text[]) AND deleted_at IS NULL ORDER BY id FOR SHARE`;
+  return new Set(rows.map((row) => row.id));
+}
+
 export async function listLiveAuthConfigs(db: DbClient, projectId: string, after: string | undefined, take: number): Promise<AuthConfigRecord[]> {
   const rows = await db.authConfig.findMany({ where: { projectId, deletedAt: null, ...afterId(after) }, orderBy: { id: 'asc' }, take, select: authConfigColumns });
   return rows.map(toRecord);

@@ -1,3 +1,4 @@
+import { newId } from '@at/common';
 import { insertEvent, transaction, type AuthScheme, type ConnectionStatus, type DbClient } from '@at/db';
 import type { SealedBox } from '@at/vault';
 import { afterId, deletedNow } from './query-parts';
@@ -75,6 +76,39 @@ export async function insertConnectedAccount(db: DbClient, input: NewConnectedAc
     });
     return record;
   });
+}
+
+/** An account of a bulk import, with what its event names (the auth config's toolkit). */
+export type ImportedAccount = Omit<NewConnectedAccount, 'providerSubject'> & { toolkit: string };
+
+/**
+ * Inserts many accounts, their sealed credentials and their `connected_account.created` events
+ * (in the order given) in three set-based statements, in the caller's transaction: what
+ * insertConnectedAccount writes for one, at a thousand times fewer round trips.
+ */
+export async function insertConnectedAccounts(tx: DbClient, accounts: ImportedAccount[], at: Date): Promise<void> {
+  if (accounts.length === 0) return;
+  const column = <T>(pick: (a: ImportedAccount) => T) => accounts.map(pick);
+  const ids = column((a) => a.id);
+  await tx.$executeRaw`
+    INSERT INTO connected_accounts (id, org_id, project_id, auth_config_id, user_id, created_at, updated_at)
+    SELECT u.id, u.org_id, u.project_id, u.auth_config_id, u.user_id, ${at}, ${at}
+    FROM unnest(${ids}::text[], ${column((a) => a.orgId)}::text[], ${column((a) => a.projectId)}::text[], ${column((a) => a.authConfigId)}::text[],
+      ${column((a) => a.userId)}::text[]) AS u(id, org_id, project_id, auth_config_id, user_id)`;
+  await tx.$executeRaw`
+    INSERT INTO credentials (connected_account_id, sealed, expires_at, refreshable, created_at, updated_at)
+    SELECT u.id, u.sealed::jsonb, u.expires_at, u.refreshable, ${at}, ${at}
+    FROM unnest(${ids}::text[], ${column((a) => JSON.stringify(a.credential.sealed))}::text[], ${column((a) => a.credential.expiresAt)}::timestamptz[],
+      ${column((a) => a.credential.refreshable)}::boolean[]) AS u(id, sealed, expires_at, refreshable)`;
+  const events = column((a) =>
+    JSON.stringify({ connected_account_id: a.id, project_id: a.projectId, auth_config_id: a.authConfigId, user_id: a.userId, toolkit: a.toolkit }),
+  );
+  await tx.$executeRaw`
+    INSERT INTO events (id, org_id, project_id, connected_account_id, type, data, created_at)
+    SELECT u.event_id, u.org_id, u.project_id, u.id, 'connected_account.created', u.data::jsonb, ${at}
+    FROM unnest(${column(() => newId('evt'))}::text[], ${column((a) => a.orgId)}::text[], ${column((a) => a.projectId)}::text[], ${ids}::text[],
+      ${events}::text[]) WITH ORDINALITY AS u(event_id, org_id, project_id, id, data, n)
+    ORDER BY u.n`;
 }
 
 export async function findLiveConnectedAccount(db: DbClient, projectId: string, id: string): Promise<ConnectedAccountRecord | null> {

@@ -17,6 +17,7 @@ import { putConnectedAccountCredentials } from './api/v1/connected_accounts/putC
 import { getConnectionHealth } from './api/v1/connection_health/getConnectionHealth';
 import { listConnectedAccounts } from './api/v1/connected_accounts/listConnectedAccounts';
 import { postConnectedAccounts } from './api/v1/connected_accounts/postConnectedAccounts';
+import { postConnectedAccountsImport } from './api/v1/connected_accounts/import/postConnectedAccountsImport';
 import { deleteApiKey } from './dashboard/v1/projects/api_keys/deleteApiKey';
 import { listApiKeys } from './dashboard/v1/projects/api_keys/listApiKeys';
 import { postApiKeys } from './dashboard/v1/projects/api_keys/postApiKeys';
@@ -91,6 +92,7 @@ export function apolloRoutes(ctx: ApolloContext): AnyRoute[] {
     getAuthConfig(ctx),
     deleteAuthConfig(ctx),
     postConnectedAccounts(ctx),
+    postConnectedAccountsImport(ctx),
     listConnectedAccounts(ctx),
     getConnectedAccount(ctx),
     deleteConnectedAccount(ctx),
