@@ -110,12 +110,18 @@ export function classifyNetworkError(error: unknown): Classification {
 }
 
 /** `Retry-After` as delta-seconds or an HTTP date, in milliseconds from `now`; null when absent or unreadable. */
+/** The longest wait a Retry-After can ask for here: callers cap lower still, and a hostile value cannot overflow a stored interval. */
+export const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
+
 export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | null {
   if (value === null || value === undefined) return null;
   const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  // delta-seconds; fractions too, as some providers send them ("2.0" at Shopify)
+  if (/^\d+(?:\.\d+)?$/.test(trimmed)) return Math.min(Math.ceil(Number(trimmed) * 1000), MAX_RETRY_AFTER_MS);
+  // an HTTP-date names its weekday and month; Date.parse would also read "-5" or "2,5" as dates in the past ("retry now")
+  if (!/[A-Za-z]{3}/.test(trimmed)) return null;
   const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? null : Math.max(0, date - now);
+  return Number.isNaN(date) ? null : Math.min(Math.max(0, date - now), MAX_RETRY_AFTER_MS);
 }
 
 function isSlackFailure(body: unknown): boolean {

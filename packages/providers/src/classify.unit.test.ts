@@ -1,5 +1,5 @@
 import { toolkitEntry } from './catalog';
-import { classifyNetworkError, classifyResponse, parseRetryAfter, type ClassifyContext } from './classify';
+import { classifyNetworkError, classifyResponse, MAX_RETRY_AFTER_MS, parseRetryAfter, type ClassifyContext } from './classify';
 
 const client: ClassifyContext = { auth: 'client' };
 const token: ClassifyContext = { auth: 'token' };
@@ -151,5 +151,24 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('Wed, 31 Dec 2025 23:00:00 GMT', now)).toBe(0);
     expect(parseRetryAfter('soon', now)).toBeNull();
     expect(parseRetryAfter(null, now)).toBeNull();
+  });
+
+  test('reads fractional seconds (Shopify sends "2.0"), rounding up, never as a date', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(parseRetryAfter('2.0', now)).toBe(2000);
+    expect(parseRetryAfter('0.25', now)).toBe(250);
+    expect(parseRetryAfter(' 3 ', now)).toBe(3000);
+  });
+
+  test('a number of another shape is no delay at all, not "retry now"', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    for (const value of ['-5', '2,5', '1e3', '5x', '.5', '2.', '', '   ', '0x10']) expect(parseRetryAfter(value, now)).toBeNull();
+  });
+
+  test('a delay beyond a day is a day: a hostile value cannot overflow what stores it', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(parseRetryAfter('99999999999999999999', now)).toBe(MAX_RETRY_AFTER_MS);
+    expect(parseRetryAfter('Fri, 31 Dec 9999 23:59:59 GMT', now)).toBe(MAX_RETRY_AFTER_MS);
+    expect(parseRetryAfter('86400', now)).toBe(86_400_000);
   });
 });

@@ -31,7 +31,7 @@ export {
   type TokenFacts,
 } from './catalog';
 export { fillEndpoint, placeholderValueProblem, placeholdersOf } from './catalog/endpoints';
-export { classifyNetworkError, classifyResponse, parseRetryAfter, type Classification, type ClassifyContext, type ProviderResponse, type TransientCode } from './classify';
+export { classifyNetworkError, classifyResponse, MAX_RETRY_AFTER_MS, parseRetryAfter, type Classification, type ClassifyContext, type ProviderResponse, type TransientCode } from './classify';
 export { classifyAddress, EgressDeniedError, egressRefusalOf, isAllowedHost, vetDestination, type AddressClass, type EgressPolicy, type Resolver } from './egress';
 export { createRevoker } from './revoker';
 export { sendHttp, MAX_BODY_BYTES, type HttpCall, type HttpOptions } from './http';
