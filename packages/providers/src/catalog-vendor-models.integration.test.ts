@@ -259,11 +259,11 @@ describe('salesforce (RFC 7009, but a dead token is a 400)', () => {
     expect(await revoker('salesforce').revoke(request('salesforce', { ...pair! }))).toMatchObject({ outcome: 'already_revoked' });
   });
 
-  test('request limit (403 REQUEST_LIMIT_EXCEEDED): failed, never revoked or dead; the tokens live', async () => {
+  test('request limit (403 REQUEST_LIMIT_EXCEEDED in its array body): rate limited and retried, never revoked or dead; the tokens live', async () => {
     server.setFaults({ vendorRateLimited: true });
     const [pair] = server.issueTokens(1, CLIENT.clientId);
     const result = await revoker('salesforce').revoke(request('salesforce', { ...pair! }));
-    expect(result.outcome).toBe('failed');
+    expect(result).toMatchObject({ outcome: 'failed', errorCode: 'rate_limited', attempts: 2 });
     expect(live(pair!.access_token, pair!.refresh_token)).toBe(2);
   });
 

@@ -152,13 +152,29 @@ function codeCandidates(body: unknown): string[] {
 }
 
 /**
+ * Everywhere a provider may put the code its documentation lists, for matching its own
+ * vocabulary only: wider than codeCandidates (which names the code we record), so a listed code
+ * is found in Salesforce's array of errors, `errorCode`/`ErrorCode`/`ECODE` (Salesforce, Postmark,
+ * ClickUp), `error.code` (OpenAI), `errors[0].code` (Intercom, Strava), integer codes (Twilio), or
+ * the whole `message`. An unlisted code found here means nothing.
+ */
+function vocabularyCandidates(body: unknown): string[] {
+  const root = Array.isArray(body) && isRecord(body[0]) ? body[0] : body;
+  if (!isRecord(root)) return [];
+  const found: unknown[] = [...codeCandidates(root), root.code, root.errorCode, root.ErrorCode, root.error_code, root.ECODE, root.message];
+  if (isRecord(root.error)) found.push(root.error.code);
+  const first = Array.isArray(root.errors) ? (root.errors[0] as unknown) : undefined;
+  if (isRecord(first)) found.push(first.code);
+  return found.flatMap((v) => (typeof v === 'string' && v !== '' ? [v] : Number.isSafeInteger(v) ? [String(v)] : []));
+}
+
+/**
  * What the provider's own vocabulary says the answer is. A code listed both as a dead token and
  * as a bad client says neither; a code of NEVER_DEAD never reads as a dead token.
  */
 function vocabularyMatch(body: unknown, vocabulary: ErrorVocabulary | undefined): 'dead_token' | 'bad_client' | 'rate_limited' | undefined {
   if (!vocabulary) return undefined;
-  const said = codeCandidates(body);
-  if (isRecord(body) && typeof body.message === 'string') said.push(body.message);
+  const said = vocabularyCandidates(body);
   const has = (list: readonly string[] | undefined) => said.some((c) => list?.includes(c) === true);
   if (has(vocabulary.rateLimited)) return 'rate_limited';
   const dead = said.some((c) => vocabulary.deadToken?.includes(c) === true && !NEVER_DEAD.has(c) && vocabulary.badClient?.includes(c) !== true);
