@@ -95,7 +95,9 @@ export async function markRevoking(db: PrismaClient, runId: string, targets: Cla
     open_run AS (SELECT 1 FROM revoke_runs WHERE id = ${runId} AND status = 'running' AND NOT closing),
     item AS MATERIALIZED (
       SELECT i.seq, i.connected_account_id AS id, i.sends FROM revoke_items i JOIN input ON input.seq = i.seq AND input.id = i.connected_account_id
-      WHERE i.run_id = ${runId} AND i.outcome = 'pending' AND EXISTS (SELECT 1 FROM open_run)),
+      -- seq = ANY, as in recordOutcomes: without it the planner (no statistics yet right after a
+      -- snapshot) hashes every pending item of the run for each claim
+      WHERE i.run_id = ${runId} AND i.seq = ANY(${targets.map((t) => t.seq)}::int[]) AND i.outcome = 'pending' AND EXISTS (SELECT 1 FROM open_run)),
     locked AS MATERIALIZED (
       SELECT ca.id, ca.status FROM connected_accounts ca WHERE ca.id IN (SELECT id FROM item WHERE sends < ${MAX_SENDS}) ORDER BY ca.id FOR UPDATE),
     -- after the connections (lock order): a refresh holding the lease may be mid-rotation
