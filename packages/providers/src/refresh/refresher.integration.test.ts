@@ -122,6 +122,11 @@ describe('a refused refresh token is dead; nothing else is', () => {
     expect(await refresh(request(p.url))).toMatchObject({ kind: 'failed', errorCode: 'invalid_refresh_token' });
   });
 
+  test.each(['bad_refresh_token', 'refresh_token_expired', 'expired_refresh_token'])("nor do codes no RFC defines: %s from a generic server is a failure, the connection not sent to re-auth", async (code) => {
+    const p = await tokenEndpoint(() => ({ status: 400, body: { error: code } }));
+    expect(await refresh(request(p.url))).toMatchObject({ kind: 'failed', errorCode: code });
+  });
+
   test.each<[string, Reply, Partial<RefreshOutcome>]>([
     ['401 invalid_client blames the app, provider-wide', { status: 401, body: { error: 'invalid_client', error_description: `bad secret ${CLIENT.clientSecret}` } }, { kind: 'failed', errorCode: 'invalid_client', providerWide: true }],
     ['400 invalid_request', { status: 400, body: { error: 'invalid_request' } }, { kind: 'failed', errorCode: 'invalid_request', providerWide: false }],

@@ -32,9 +32,6 @@ export type Refresher = {
   refresh(req: RefreshRequest, options: RefreshOptions): Promise<RefreshOutcome>;
 };
 
-// Codes outside RFC 6749 that also say the refresh token itself is dead (GitHub answers them
-// with HTTP 200). The classifier's dead-token vocabulary covers the RFC and Slack's.
-const DEAD_REFRESH_CODES = new Set(['bad_refresh_token', 'refresh_token_expired', 'expired_refresh_token']);
 const DEFAULT_TOKEN_TYPE = 'Bearer';
 // an expires_in beyond this is garbage, not a lifetime
 const MAX_LIFETIME_S = 10 * 365 * 86_400;
@@ -139,7 +136,8 @@ function outcomeOf(classification: Classification, req: RefreshRequest, secrets:
     case 'transient':
       return { kind: 'transient', errorCode: classification.errorCode, errorMessage: sanitizeMessage(classification.errorMessage, secrets), retryAfterMs: classification.retryAfterMs, attempts: 1 };
     case 'failed':
-      if (DEAD_REFRESH_CODES.has(classification.errorCode)) return { kind: 'dead', errorCode: classification.errorCode, errorMessage: 'the provider refused the refresh token: the grant is gone', attempts: 1 };
+      // a provider's own dead-refresh codes (GitHub's bad_refresh_token) come from its catalog
+      // vocabulary as already_revoked; at any other provider such a code proves nothing
       return { kind: 'failed', errorCode: classification.errorCode, errorMessage: sanitizeMessage(classification.errorMessage, secrets), providerWide: classification.providerWide, attempts: 1 };
   }
 }
