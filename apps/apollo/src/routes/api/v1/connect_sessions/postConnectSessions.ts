@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineRoute, errorResponseSchema } from '@at/http';
 import type { ApolloContext } from '../../../../context';
+import type { ProjectScope } from '../../../../use-cases/acting-for-project';
 import { createConnectSession } from '../../../../use-cases/connect/create-connect-session';
 import { redirectUri } from '../../../dashboard/v1/projects/redirect-uris';
 import { idField, iso, plainText, timestamp } from '../../../schemas';
@@ -20,6 +21,19 @@ export const postConnectSessionsResponse = z.object({
   status: z.literal('pending'),
 });
 
+/** Creates the session and answers 201 with its link; both surfaces (API key, dashboard) answer through here. */
+export async function createdConnectSession(ctx: ApolloContext, scope: ProjectScope, body: z.output<typeof postConnectSessionsBody>) {
+  const { session, connectUrl } = await createConnectSession(ctx, scope, {
+    authConfigId: body.auth_config_id,
+    userId: body.user_id,
+    redirectUri: body.redirect_uri,
+    connectedAccountId: body.connected_account_id,
+  });
+  const status = publicStatusOf(session);
+  if (status !== 'pending') throw new Error('a new connect session is not pending');
+  return { status: 201 as const, headers: { 'cache-control': 'no-store' }, body: { id: session.id, connect_url: connectUrl, expires_at: iso(session.expiresAt), status } };
+}
+
 export const postConnectSessions = (ctx: ApolloContext) =>
   defineRoute({
     method: 'post',
@@ -35,15 +49,5 @@ export const postConnectSessions = (ctx: ApolloContext) =>
       404: { description: 'auth config or connected account not found', schema: errorResponseSchema },
       409: { description: 'connection_revoked: a revoked connection cannot be reconnected', schema: errorResponseSchema },
     },
-    handler: async ({ auth, body }) => {
-      const { session, connectUrl } = await createConnectSession(ctx, auth, {
-        authConfigId: body.auth_config_id,
-        userId: body.user_id,
-        redirectUri: body.redirect_uri,
-        connectedAccountId: body.connected_account_id,
-      });
-      const status = publicStatusOf(session);
-      if (status !== 'pending') throw new Error('a new connect session is not pending');
-      return { status: 201, headers: { 'cache-control': 'no-store' }, body: { id: session.id, connect_url: connectUrl, expires_at: iso(session.expiresAt), status } };
-    },
+    handler: async ({ auth, body }) => createdConnectSession(ctx, auth, body),
   });

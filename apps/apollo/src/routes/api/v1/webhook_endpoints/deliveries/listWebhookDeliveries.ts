@@ -39,6 +39,20 @@ export const presentWebhookDelivery = (d: WebhookDeliveryRecord): z.output<typeo
 
 export const listWebhookDeliveriesQuery = z.strictObject({ ...pageQueryShape, status: z.enum(['pending', 'delivered', 'failed']).optional() });
 
+/** One page of the delivery log of a live endpoint of the project (404 otherwise); both surfaces read through here. */
+export async function deliveriesPage(ctx: ApolloContext, projectId: string, endpointId: string, query: z.output<typeof listWebhookDeliveriesQuery>) {
+  const endpoint = await findLiveWebhookEndpoint(ctx.db, projectId, endpointId);
+  if (!endpoint) throw new NotFoundError('webhook endpoint');
+  return keysetPage({
+    cursors: ctx.cursors,
+    binding: `${endpoint.id}:deliveries:${query.status ?? ''}`,
+    limit: query.limit,
+    cursor: query.cursor,
+    fetch: (after, take) => listDeliveries(ctx.db, endpoint.id, query.status, after, take),
+    present: presentWebhookDelivery,
+  });
+}
+
 export const listWebhookDeliveries = (ctx: ApolloContext) =>
   defineRoute({
     method: 'get',
@@ -51,18 +65,5 @@ export const listWebhookDeliveries = (ctx: ApolloContext) =>
     params: webhookEndpointParams,
     query: listWebhookDeliveriesQuery,
     responses: { 200: { description: 'one page, ordered by id (oldest first)', schema: pageOf(webhookDeliveryView) } },
-    handler: async ({ auth, params, query }) => {
-      if (!(await findLiveWebhookEndpoint(ctx.db, auth.projectId, params.id))) throw new NotFoundError('webhook endpoint');
-      return {
-        status: 200,
-        body: await keysetPage({
-          cursors: ctx.cursors,
-          binding: `${params.id}:deliveries:${query.status ?? ''}`,
-          limit: query.limit,
-          cursor: query.cursor,
-          fetch: (after, take) => listDeliveries(ctx.db, params.id, query.status, after, take),
-          present: presentWebhookDelivery,
-        }),
-      };
-    },
+    handler: async ({ auth, params, query }) => ({ status: 200, body: await deliveriesPage(ctx, auth.projectId, params.id, query) }),
   });

@@ -1,10 +1,8 @@
-import { NotFoundError } from '@at/common';
 import { defineRoute } from '@at/http';
 import type { ApolloContext } from '../../../../../../context';
-import { findLiveWebhookEndpoint, listWebhookDeliveries as listDeliveries } from '../../../../../../repositories/webhook-endpoints';
 import { actingForProject } from '../../../../../../use-cases/acting-for-project';
-import { listWebhookDeliveriesQuery, presentWebhookDelivery, webhookDeliveryView } from '../../../../../api/v1/webhook_endpoints/deliveries/listWebhookDeliveries';
-import { keysetPage, pageOf } from '../../../../../paging';
+import { deliveriesPage, listWebhookDeliveriesQuery, webhookDeliveryView } from '../../../../../api/v1/webhook_endpoints/deliveries/listWebhookDeliveries';
+import { pageOf } from '../../../../../paging';
 import { projectWebhookEndpointParams } from '../webhook-endpoint-params';
 
 export const listWebhookDeliveries = (ctx: ApolloContext) =>
@@ -21,18 +19,6 @@ export const listWebhookDeliveries = (ctx: ApolloContext) =>
     responses: { 200: { description: 'one page, ordered by id (oldest first)', schema: pageOf(webhookDeliveryView) } },
     handler: async ({ auth, params, query }) => {
       const scope = await actingForProject(ctx.db, auth.orgId, params.id);
-      const endpoint = await findLiveWebhookEndpoint(ctx.db, scope.projectId, params.webhook_endpoint_id);
-      if (!endpoint) throw new NotFoundError('webhook endpoint');
-      return {
-        status: 200,
-        body: await keysetPage({
-          cursors: ctx.cursors,
-          binding: `${endpoint.id}:deliveries:${query.status ?? ''}`,
-          limit: query.limit,
-          cursor: query.cursor,
-          fetch: (after, take) => listDeliveries(ctx.db, endpoint.id, query.status, after, take),
-          present: presentWebhookDelivery,
-        }),
-      };
+      return { status: 200, body: await deliveriesPage(ctx, scope.projectId, params.webhook_endpoint_id, query) };
     },
   });
