@@ -10,7 +10,14 @@ export type DbCounters = {
   walMb: number;
   checkpoints: number;
   tables: Record<string, { inserts: number; updates: number; hotUpdates: number; autovacuums: number; autoanalyzes: number }>;
+  /** With --statements: each statement's cumulative figures (pg_stat_statements), by its text. */
+  statements?: Record<string, StatementFigures>;
 };
+
+export type StatementFigures = { calls: number; execMs: number; planMs: number; rows: number };
+
+/** How many of the costliest statements a phase keeps. */
+const TOP_STATEMENTS = 8;
 
 const TABLES = ['connected_accounts', 'credentials', 'revoke_items'];
 
@@ -27,7 +34,9 @@ export async function dbCounters(db: PrismaClient): Promise<DbCounters> {
      FROM pg_stat_user_tables WHERE relname = ANY($1::text[])`,
     TABLES,
   );
+  const statements = await statementFigures(db);
   return {
+    ...(statements ? { statements } : {}),
     commits: Number(database?.commits ?? 0),
     blocksHit: Number(database?.hit ?? 0),
     blocksRead: Number(database?.read ?? 0),
@@ -41,10 +50,30 @@ export async function dbCounters(db: PrismaClient): Promise<DbCounters> {
   };
 }
 
+async function statementFigures(db: PrismaClient): Promise<Record<string, StatementFigures> | undefined> {
+  const [installed] = await db.$queryRawUnsafe<Array<{ n: bigint }>>("SELECT count(*) AS n FROM pg_extension WHERE extname = 'pg_stat_statements'");
+  if (!installed || Number(installed.n) === 0) return undefined;
+  const rows = await db.$queryRawUnsafe<Array<{ query: string; calls: bigint; exec: number; plan: number; rows: bigint }>>(
+    'SELECT query, sum(calls) AS calls, sum(total_exec_time) AS exec, sum(total_plan_time) AS plan, sum(rows) AS rows FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) GROUP BY query',
+  );
+  return Object.fromEntries(rows.map((r) => [r.query, { calls: Number(r.calls), execMs: Number(r.exec), planMs: Number(r.plan), rows: Number(r.rows) }]));
+}
+
+/** The statements that cost most between two readings (execution plus planning), costliest first. */
+function statementDelta(before: Record<string, StatementFigures> = {}, after: Record<string, StatementFigures>): Record<string, StatementFigures> {
+  const deltas = Object.entries(after).map(([query, a]): [string, StatementFigures] => {
+    const b = before[query] ?? { calls: 0, execMs: 0, planMs: 0, rows: 0 };
+    return [query, { calls: a.calls - b.calls, execMs: Math.round(a.execMs - b.execMs), planMs: Math.round(a.planMs - b.planMs), rows: a.rows - b.rows }];
+  });
+  deltas.sort(([, x], [, y]) => y.execMs + y.planMs - (x.execMs + x.planMs));
+  return Object.fromEntries(deltas.slice(0, TOP_STATEMENTS));
+}
+
 /** after − before, field by field. */
 export function dbDelta(before: DbCounters, after: DbCounters): DbCounters {
   const minus = (a: number, b: number) => Math.round((a - b) * 10) / 10;
   return {
+    ...(after.statements ? { statements: statementDelta(before.statements, after.statements) } : {}),
     commits: minus(after.commits, before.commits),
     blocksHit: minus(after.blocksHit, before.blocksHit),
     blocksRead: minus(after.blocksRead, before.blocksRead),

@@ -13,6 +13,8 @@ export type HistoryFigures = {
   /** snapshotRun activity: started and completed, Temporal server time (epoch ms). */
   snapshotStartedAt: number;
   snapshotCompletedAt: number;
+  /** revokePage attempts started, by the identity of the worker that took them. */
+  pagesByWorker: Record<string, number>;
 };
 
 /**
@@ -21,7 +23,7 @@ export type HistoryFigures = {
  */
 export async function historyFigures(client: Client, workflowId: string, firstRunId: string): Promise<HistoryFigures> {
   let runId: string | undefined = firstRunId;
-  const figures: HistoryFigures = { runs: 0, events: 0, snapshotStartedAt: Number.NaN, snapshotCompletedAt: Number.NaN };
+  const figures: HistoryFigures = { runs: 0, events: 0, snapshotStartedAt: Number.NaN, snapshotCompletedAt: Number.NaN, pagesByWorker: {} };
   while (runId) {
     const history: History = await client.workflow.getHandle(workflowId, runId).fetchHistory();
     const events: NonNullable<History['events']> = history.events ?? [];
@@ -29,11 +31,18 @@ export async function historyFigures(client: Client, workflowId: string, firstRu
     figures.events += events.length;
     runId = undefined;
     const snapshotScheduled = new Set<string>();
+    const pageScheduled = new Set<string>();
     for (const event of events) {
       const id = String(event.eventId ?? '');
-      if (event.activityTaskScheduledEventAttributes?.activityType?.name === 'snapshotRun') snapshotScheduled.add(id);
+      const scheduled = event.activityTaskScheduledEventAttributes?.activityType?.name;
+      if (scheduled === 'snapshotRun') snapshotScheduled.add(id);
+      if (scheduled === 'revokePage') pageScheduled.add(id);
       const started = event.activityTaskStartedEventAttributes;
       if (started && snapshotScheduled.has(String(started.scheduledEventId ?? ''))) figures.snapshotStartedAt = toMs(event.eventTime);
+      if (started && pageScheduled.has(String(started.scheduledEventId ?? ''))) {
+        const worker = started.identity ?? 'unknown';
+        figures.pagesByWorker[worker] = (figures.pagesByWorker[worker] ?? 0) + 1;
+      }
       const completed = event.activityTaskCompletedEventAttributes;
       if (completed && snapshotScheduled.has(String(completed.scheduledEventId ?? ''))) figures.snapshotCompletedAt = toMs(event.eventTime);
       const next: string | null | undefined = event.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { migrate } from '@at/db';
+import { createDb, migrate } from '@at/db';
 import { freePort, spawnProviderServer, spawnService, startEmbeddedPostgres, startTemporalServer, type ProviderFaults, type ServiceProcess, type SpawnedProviderServer } from '@at/devstack';
 import { type Lifecycle } from './lifecycle';
 import { findProcess } from './process-stats';
@@ -24,15 +24,29 @@ export type Infra = {
   secrets: { VAULT_KEYS: string; CURSOR_SECRET: string; THERMOS_SERVICE_TOKEN: string; ADMIN_TOKEN: string };
 };
 
-/** An embedded Postgres in a temporary directory (migrated) and an in-memory Temporal dev server. */
-export async function startInfra(life: Lifecycle, log: (line: string) => void): Promise<Infra> {
+/**
+ * An embedded Postgres in a temporary directory (migrated) and an in-memory Temporal dev server.
+ * `statements`: load pg_stat_statements (planning tracked too), so a phase can say which statements cost Postgres its CPU.
+ */
+export async function startInfra(life: Lifecycle, log: (line: string) => void, statements = false): Promise<Infra> {
   const parent = life.own('temporary directory', mkdtempSync(path.join(os.tmpdir(), 'at-bench-')), async (dir) => rmSync(dir, { recursive: true, force: true }));
   life.watchDir(parent);
   chmodSync(parent, 0o755); // initdb runs as the unprivileged postgres user
   const dataDir = path.join(parent, 'postgres');
   log('starting embedded Postgres');
-  const pg = life.own('postgres', await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false, database: 'bench' }), (handle) => handle.stop());
+  const pg = life.own('postgres', await startEmbeddedPostgres({
+      dataDir,
+      port: await freePort(),
+      persistent: false,
+      database: 'bench',
+      ...(statements ? { settings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track_planning': 'on' } } : {}),
+    }), (handle) => handle.stop());
   await migrate(pg.url);
+  if (statements) {
+    const admin = createDb({ url: pg.url, poolSize: 1, applicationName: 'bench-setup' });
+    await admin.$executeRawUnsafe('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    await admin.$disconnect();
+  }
   log('starting the Temporal dev server (in memory, headless)');
   const temporal = life.own('temporal', await startTemporalServer({ port: await freePort() }), (handle) => handle.stop());
   const postgresPid = findProcess(dataDir);
@@ -60,7 +74,8 @@ export function startProvider(life: Lifecycle, name: string, faults: ProviderFau
   });
 }
 
-export type Services = { apollo: ServiceProcess; thermos: ServiceProcess; apolloUrl: string };
+/** `thermos` is the first worker (apollo's run API); `workers` all of them (--workers). */
+export type Services = { apollo: ServiceProcess; thermos: ServiceProcess; workers: ServiceProcess[]; apolloUrl: string };
 
 /**
  * thermos (worker + run API) and apollo as child processes, like a deployment. `rateLimits` is
@@ -68,25 +83,41 @@ export type Services = { apollo: ServiceProcess; thermos: ServiceProcess; apollo
  * to the variables that carry it. Refresh ahead runs every 10 s (the product default is 60 s),
  * so its phase starts soon after the seeding.
  */
-export async function startServices(life: Lifecycle, infra: Infra, tuning: Tuning, rateLimits: Record<string, number>): Promise<Services> {
-  const [thermosPort, apolloPort] = [await freePort(), await freePort()];
+export async function startServices(life: Lifecycle, infra: Infra, tuning: Tuning, rateLimits: Record<string, number>, cpuProfileDir: string | null = null): Promise<Services> {
+  const apolloPort = await freePort();
   // the provider server listens on plain http on loopback
   const shared = { DATABASE_URL: infra.databaseUrl, TEMPORAL_ADDRESS: infra.temporalAddress, ...infra.secrets, PROVIDER_ALLOW_INSECURE_LOOPBACK: 'true', LOG_LEVEL: 'info', PROVIDER_RATE_LIMITS: JSON.stringify(rateLimits) };
-  const thermos = life.own(
-    'thermos',
-    spawnService('thermos', 'apps/thermos/src/main.ts', {
-      ...shared,
-      THERMOS_PORT: String(thermosPort),
-      REFRESH_AHEAD_INTERVAL_SECONDS: '10',
-      REVOKE_CONCURRENCY: String(tuning.revokeConcurrency),
-      MAX_CONCURRENT_ACTIVITIES: String(tuning.maxActivities),
-      DATABASE_POOL_SIZE: String(tuning.poolSize),
-    }),
-    (service) => service.stop(),
-  );
-  life.watch(thermos.child.pid);
-  await thermos.waitForLine(/"message":"listening"/, 120_000);
-  await thermos.waitForLine(/"message":"worker started"/, 120_000);
+  const workers: ServiceProcess[] = [];
+  const ports: number[] = [];
+  // one process after another: each compiles the workflow bundle at start-up
+  for (let i = 0; i < tuning.workers; i += 1) {
+    const name = i === 0 ? 'thermos' : `thermos-${i + 1}`;
+    const port = await freePort();
+    const worker = life.own(
+      name,
+      spawnService(
+        name,
+        'apps/thermos/src/main.ts',
+        {
+          ...shared,
+          THERMOS_PORT: String(port),
+          REFRESH_AHEAD_INTERVAL_SECONDS: '10',
+          REVOKE_CONCURRENCY: String(tuning.revokeConcurrency),
+          MAX_CONCURRENT_ACTIVITIES: String(tuning.maxActivities),
+          DATABASE_POOL_SIZE: String(tuning.poolSize),
+        },
+        cpuProfileDir === null ? {} : { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.resolve(cpuProfileDir)}`] },
+      ),
+      (service) => service.stop(),
+    );
+    life.watch(worker.child.pid);
+    await worker.waitForLine(/"message":"listening"/, 120_000);
+    await worker.waitForLine(/"message":"worker started"/, 120_000);
+    workers.push(worker);
+    ports.push(port);
+  }
+  const thermos = workers[0] as ServiceProcess;
+  const thermosPort = ports[0] as number;
   const apollo = life.own(
     'apollo',
     spawnService('apollo', 'apps/apollo/src/main.ts', {
@@ -107,5 +138,5 @@ export async function startServices(life: Lifecycle, infra: Infra, tuning: Tunin
   );
   life.watch(apollo.child.pid);
   await apollo.waitForLine(/"message":"listening"/, 120_000);
-  return { apollo, thermos, apolloUrl: `http://127.0.0.1:${apolloPort}` };
+  return { apollo, thermos, workers, apolloUrl: `http://127.0.0.1:${apolloPort}` };
 }

@@ -14,6 +14,8 @@ export type Tuning = {
   maxActivities: number;
   /** thermos DATABASE_POOL_SIZE. */
   poolSize: number;
+  /** thermos processes (worker + run API each), all polling the same task queues. */
+  workers: number;
 };
 
 export type BenchOptions = {
@@ -40,18 +42,22 @@ export type BenchOptions = {
   tuning: Tuning;
   /** Free text stored with the results (e.g. what a tuning run varies). */
   label: string;
+  /** A folder for thermos's V8 CPU profile (node --cpu-prof), written when thermos stops; null: no profile. */
+  cpuProfileDir: string | null;
+  /** Load pg_stat_statements and report the statements that cost Postgres most in each job phase. */
+  statements: boolean;
 };
 
 export const PHASES = ['limit', 'plain', 'system', 'realistic', 'vend', 'refresh'] as const;
 export type Phase = (typeof PHASES)[number];
 
-export const DEFAULT_TUNING: Tuning = { pageSize: 1000, pageParallelism: 4, snapshotPageSize: 10_000, revokeConcurrency: 64, maxActivities: 8, poolSize: 40 };
+export const DEFAULT_TUNING: Tuning = { pageSize: 1000, pageParallelism: 4, snapshotPageSize: 10_000, revokeConcurrency: 64, maxActivities: 8, poolSize: 40, workers: 1 };
 
 const USAGE = `pnpm bench [--connections N] [--realistic-connections N] [--plain-connections N] [--plain-http agent|fetch]
   [--page-size N] [--page-parallelism N] [--snapshot-page-size N] [--revoke-concurrency N]
-  [--max-activities N] [--pool-size N] [--limit-seconds S] [--latency-requests N]
+  [--max-activities N] [--pool-size N] [--workers N] [--limit-seconds S] [--latency-requests N]
   [--vend-connections N] [--refresh-connections N] [--refresh-ceiling N]
-  [--skip limit,plain,system,realistic,vend,refresh] [--seed import|sql] [--label TEXT]`;
+  [--skip limit,plain,system,realistic,vend,refresh] [--seed import|sql] [--label TEXT] [--cpu-prof DIR] [--statements]`;
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -88,6 +94,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'revoke-concurrency': { type: 'string' },
       'max-activities': { type: 'string' },
       'pool-size': { type: 'string' },
+      workers: { type: 'string' },
       'limit-seconds': { type: 'string' },
       'latency-requests': { type: 'string' },
       'realistic-latency-ms': { type: 'string' },
@@ -98,6 +105,8 @@ export function parseOptions(argv: string[]): BenchOptions {
       skip: { type: 'string' },
       seed: { type: 'string' },
       label: { type: 'string' },
+      'cpu-prof': { type: 'string' },
+      statements: { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
@@ -128,6 +137,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     seed,
     skip,
     label: values.label ?? '',
+    cpuProfileDir: values['cpu-prof'] ?? null,
+    statements: values.statements ?? false,
     tuning: {
       pageSize: count('page-size', values['page-size'], DEFAULT_TUNING.pageSize),
       pageParallelism: count('page-parallelism', values['page-parallelism'], DEFAULT_TUNING.pageParallelism),
@@ -135,11 +146,12 @@ export function parseOptions(argv: string[]): BenchOptions {
       revokeConcurrency: count('revoke-concurrency', values['revoke-concurrency'], DEFAULT_TUNING.revokeConcurrency),
       maxActivities: count('max-activities', values['max-activities'], DEFAULT_TUNING.maxActivities),
       poolSize: count('pool-size', values['pool-size'], DEFAULT_TUNING.poolSize),
+      workers: count('workers', values.workers, DEFAULT_TUNING.workers),
     },
   };
 }
 
-/** Provider calls the worker has in flight at most: pages in flight times connections per page. */
+/** Provider calls the workers have in flight at most: pages in flight times connections per page. */
 export function workerConcurrency(tuning: Tuning): number {
-  return Math.min(tuning.pageParallelism, tuning.maxActivities) * tuning.revokeConcurrency;
+  return Math.min(tuning.pageParallelism, tuning.maxActivities * tuning.workers) * tuning.revokeConcurrency;
 }

@@ -23,7 +23,7 @@ export type BenchContext = {
 };
 
 const cpuRoots = (ctx: BenchContext, provider: SpawnedProviderServer, extra: Record<string, number | undefined> = {}) => ({
-  thermos: ctx.services.thermos.child.pid,
+  ...Object.fromEntries(ctx.services.workers.map((worker) => [worker.name, worker.child.pid])),
   apollo: ctx.services.apollo.child.pid,
   postgres: ctx.infra.postgresPid,
   temporal: ctx.infra.temporalPid,
@@ -177,7 +177,7 @@ export async function servingPhase(ctx: BenchContext, project: SeededProject, jo
     resultsPage,
     resultsPageByOutcome,
     itemsTableMb: round(Number(size?.bytes ?? 0) / 1024 / 1024, 1),
-    thermosPeakRssMb: round(peakRssMb(ctx.services.thermos.child.pid as number)),
+    thermosPeakRssMb: round(Math.max(...ctx.services.workers.map((worker) => peakRssMb(worker.child.pid as number)))),
     apolloPeakRssMb: round(peakRssMb(ctx.services.apollo.child.pid as number)),
   };
 }

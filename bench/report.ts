@@ -39,7 +39,7 @@ export function table(r: BenchResults): string {
   const add = (name: string, value: string, target = '') => rows.push([name, value, target]);
   const o = r.options;
   add('connections', num(o.connections));
-  add('worker concurrency', `${num(o.workerConcurrency)} (${Math.min(o.tuning.pageParallelism, o.tuning.maxActivities)} pages × ${o.tuning.revokeConcurrency})`);
+  add('worker concurrency', `${num(o.workerConcurrency)} (${Math.min(o.tuning.pageParallelism, o.tuning.maxActivities * o.tuning.workers)} pages × ${o.tuning.revokeConcurrency}, ${o.tuning.workers} thermos process${o.tuning.workers === 1 ? '' : 'es'})`);
   add('tuning', `page ${o.tuning.pageSize}, parallelism ${o.tuning.pageParallelism}, snapshot page ${o.tuning.snapshotPageSize}, activities ${o.tuning.maxActivities}, pool ${o.tuning.poolSize}`);
   if (r.seed) {
     add('seeded', `${num(r.seed.connections)} in ${num(r.seed.seconds, 1)} s (${r.seed.method === 'import' ? 'POST /api/v1/connected_accounts/import' : 'SQL'})`);
@@ -64,6 +64,7 @@ export function table(r: BenchResults): string {
     add('(3) ÷ (2) plain script', pct(s.vsPlain), '≥ 80%');
     add('(3) ÷ (1) limit', pct(s.vsLimit), '≥ 60%');
     add('snapshot (enumeration)', `${num(s.snapshotSeconds, 2)} s (snapshotRun activity, Temporal history); first result after ${num(s.firstResultSeconds, 2)} s`, '1M: < 30 s');
+    if (o.tuning.workers > 1) add('pages by worker', Object.entries(s.history.pagesByWorker).map(([worker, pages]) => `${worker}: ${pages}`).join(', '));
     add('history events / 1,000 connections', `${num(s.historyEventsPer1000, 1)} (${num(s.history.events)} events, ${s.history.runs} run${s.history.runs === 1 ? '' : 's'})`, '< 50');
     add('thermos peak RSS', `${num(s.serving.thermosPeakRssMb)} MB`, '1M ≤ 1.5 × 100k');
     add('apollo peak RSS', `${num(s.serving.apolloPeakRssMb)} MB`, '1M ≤ 1.5 × 100k');
@@ -72,6 +73,12 @@ export function table(r: BenchResults): string {
     add('results page (100)', `p50 ${num(s.serving.resultsPage.p50Ms, 1)} ms, p99 ${num(s.serving.resultsPage.p99Ms, 1)} ms`, 'p99 < 25 ms');
     add('results page (100, by outcome)', `p50 ${num(s.serving.resultsPageByOutcome.p50Ms, 1)} ms, p99 ${num(s.serving.resultsPageByOutcome.p99Ms, 1)} ms`, 'p99 < 25 ms');
     add('CPU seconds during the run', Object.entries(s.cpu.cpuSeconds).map(([k, v]) => `${k} ${v}`).join(', ') + ` (wall ${s.cpu.wallSeconds})`);
+    const p = s.postgres;
+    const perConnection = (value: number) => num(value / Math.max(1, s.counts['total'] ?? 0), 1);
+    add('Postgres per connection', `${perConnection(p.walRecords)} WAL records, ${perConnection(p.blocksHit)} buffer hits; ${num(p.commits)} commits`);
+    for (const [query, f] of Object.entries(p.statements ?? {})) {
+      add(`  ${num(f.execMs + f.planMs)} ms in ${num(f.calls)} calls`, `(plan ${num(f.planMs)} ms, ${num(f.rows)} rows) ${query.replace(/\s+/g, ' ').slice(0, 90)}`);
+    }
   }
   const x = r.realistic;
   if (x) {

@@ -57,7 +57,7 @@ async function bench(options: BenchOptions, life: Lifecycle): Promise<BenchResul
   const run = (phase: 'limit' | 'plain' | 'system' | 'realistic' | 'vend' | 'refresh') => !options.skip.has(phase);
   say(`bench: ${options.connections.toLocaleString('en-US')} connections, worker concurrency ${concurrency}, load average ${results.load['start']}`);
 
-  const infra = await startInfra(life, say);
+  const infra = await startInfra(life, say, options.statements);
   say('starting the provider servers and thermos + apollo');
   const provider = await startProvider(life, 'provider');
   const realisticProvider = await startProvider(life, 'realistic provider', { latencyMs: options.realisticLatencyMs, ceilingPerSecond: options.realisticCeiling });
@@ -70,7 +70,7 @@ async function bench(options: BenchOptions, life: Lifecycle): Promise<BenchResul
     [`oauth2:${new URL(realisticProvider.url).origin}`]: options.realisticCeiling,
     [`oauth2:${new URL(refreshProvider.url).origin}`]: options.refreshCeiling,
   };
-  const services = await startServices(life, infra, options.tuning, rateLimits);
+  const services = await startServices(life, infra, options.tuning, rateLimits, options.cpuProfileDir);
   const db = life.own('database client', createDb({ url: infra.databaseUrl, poolSize: 2, applicationName: 'bench' }), (client) => client.$disconnect());
   const connection = life.own('temporal connection', await Connection.connect({ address: infra.temporalAddress }), (c) => c.close());
   const ctx: BenchContext = { life, infra, services, api: new Api(services.apolloUrl), db, temporal: new Client({ connection }), log: say, progress };

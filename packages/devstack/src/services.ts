@@ -18,10 +18,10 @@ export type ServiceProcess = {
 };
 
 /** Runs a TypeScript entry point of this repository as its own process (TypeScript through tsx's loader). */
-export function spawnService(name: string, entry: string, env: Record<string, string>, options: { onLine?: (line: string) => void } = {}): ServiceProcess {
+export function spawnService(name: string, entry: string, env: Record<string, string>, options: { onLine?: (line: string) => void; nodeArgs?: string[] } = {}): ServiceProcess {
   // node --import tsx: one process, so kill() hits the service itself (the tsx CLI would put a
   // wrapper process in between and a SIGKILL would leave the service running)
-  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(REPO_ROOT, entry)], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', path.resolve(REPO_ROOT, entry)], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

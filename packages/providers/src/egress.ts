@@ -104,8 +104,22 @@ function v6Words(address: string): number[] | undefined {
   return words.length === 8 && words.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffff) ? words : undefined;
 }
 
+// A run vets every request's address, and a few addresses take millions of requests: a verdict
+// is a pure function of the text, so it is remembered (bounded; the oldest goes first).
+const CLASS_CACHE_ENTRIES = 4096;
+const classes = new Map<string, AddressClass>();
+
 /** What kind of address `ip` is (v4 or v6 literal); anything unparseable counts as reserved. */
 export function classifyAddress(ip: string): AddressClass {
+  const known = classes.get(ip);
+  if (known !== undefined) return known;
+  const kind = classifyText(ip);
+  if (classes.size >= CLASS_CACHE_ENTRIES) classes.delete(classes.keys().next().value as string);
+  classes.set(ip, kind);
+  return kind;
+}
+
+function classifyText(ip: string): AddressClass {
   const address = ip.startsWith('[') && ip.endsWith(']') ? ip.slice(1, -1) : ip;
   const family = isIP(address.replace(/%.*$/, ''));
   if (family === 4) return classifyV4(address);

@@ -7,26 +7,40 @@ export type ConnectionDecision = { kind: 'skip'; result: ItemResult } | { kind: 
 const toolkitNeedsNoCall = (item: PendingItem) => item.credentialSealed === null || item.connectionStatus === 'revoked';
 
 /**
- * Decides what to do with one connection before any I/O to a provider: a connection whose
- * credential was already destroyed is not sent again; an auth config known to be broken fails
- * fast; otherwise the credential and client secret are opened for the call.
+ * What needs no provider call and no decryption: a connection whose credential was already
+ * destroyed is not sent again, and an auth config known to be broken fails fast. Null: call.
  */
-export function decide(item: PendingItem, vault: Vault, authFailures: Map<string, AuthFailure>): ConnectionDecision {
-  if (toolkitNeedsNoCall(item)) {
-    return { kind: 'skip', result: { outcome: 'already_revoked', revokedTokens: [], errorCode: null, errorMessage: null, attempts: 0 } };
-  }
+export function precheck(item: PendingItem, authFailures: Map<string, AuthFailure>): ItemResult | null {
+  if (toolkitNeedsNoCall(item)) return { outcome: 'already_revoked', revokedTokens: [], errorCode: null, errorMessage: null, attempts: 0 };
   const failure = authFailures.get(item.authConfigId);
-  if (failure) {
-    return { kind: 'skip', result: { outcome: 'failed', revokedTokens: [], errorCode: failure.errorCode, errorMessage: failure.errorMessage, attempts: 0 } };
-  }
+  if (failure) return { outcome: 'failed', revokedTokens: [], errorCode: failure.errorCode, errorMessage: failure.errorMessage, attempts: 0 };
+  return null;
+}
+
+/**
+ * Decides what to do with one connection before any I/O to a provider (see precheck);
+ * otherwise the credential and the client secret are opened for the call. `clientSecrets`
+ * remembers each auth config's opened secret (a page opens it once, not once per connection).
+ */
+export function decide(item: PendingItem, vault: Vault, authFailures: Map<string, AuthFailure>, clientSecrets = new Map<string, string>()): ConnectionDecision {
+  const skipped = precheck(item, authFailures);
+  if (skipped) return { kind: 'skip', result: skipped };
   const credential = vault.openJson<RevokeRequest['credential']>(item.credentialSealed, item.connectedAccountId);
   const client: RevokeRequest['client'] = {};
   if (item.clientId !== null) client.clientId = item.clientId;
-  if (item.clientSecretSealed !== null) client.clientSecret = vault.openJson<string>(item.clientSecretSealed, item.authConfigId);
+  if (item.clientSecretSealed !== null) client.clientSecret = clientSecretOf(item, vault, clientSecrets);
   if (item.revocationEndpoint !== null) client.revocationEndpoint = item.revocationEndpoint;
   if (item.tokenEndpoint !== null) client.tokenEndpoint = item.tokenEndpoint;
   if (item.parameters !== null) client.parameters = item.parameters;
   return { kind: 'call', request: { toolkit: item.toolkit, authScheme: item.authScheme, client, credential } };
+}
+
+function clientSecretOf(item: PendingItem, vault: Vault, clientSecrets: Map<string, string>): string {
+  const known = clientSecrets.get(item.authConfigId);
+  if (known !== undefined) return known;
+  const secret = vault.openJson<string>(item.clientSecretSealed, item.authConfigId);
+  clientSecrets.set(item.authConfigId, secret);
+  return secret;
 }
 
 export function toItemResult(result: RevokeResult): ItemResult {

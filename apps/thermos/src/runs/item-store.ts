@@ -1,5 +1,5 @@
 import type { FinalOutcome, OutcomeCounts } from '@at/common';
-import { CONNECTION_EVENT_DATA, type PrismaClient } from '@at/db';
+import { CONNECTION_EVENT_DATA, hotQuery, PREPARED, type PrismaClient } from '@at/db';
 
 /*
  * Lock order, in every writer of connections and credentials (here, release-store.ts, and
@@ -35,17 +35,19 @@ export type ItemResult = {
   attempts: number;
 };
 
-/** Pending items of a seq range with everything needed to revoke them, in seq order. */
-export async function loadPendingItems(db: PrismaClient, runId: string, fromSeq: number, toSeq: number): Promise<PendingItem[]> {
-  const rows = await db.$queryRaw<Array<Record<string, unknown>>>`
+const PENDING_ITEMS = `${PREPARED}
     SELECT i.seq, i.connected_account_id, ca.project_id, ca.status::text AS status, ca.auth_config_id, ac.toolkit, ac.auth_scheme::text AS auth_scheme,
            ac.client_id, ac.client_secret_sealed, ac.revocation_endpoint, ac.token_endpoint, ac.parameters, c.sealed
     FROM revoke_items i
     JOIN connected_accounts ca ON ca.id = i.connected_account_id
     JOIN auth_configs ac ON ac.id = ca.auth_config_id
     LEFT JOIN credentials c ON c.connected_account_id = ca.id
-    WHERE i.run_id = ${runId} AND i.seq BETWEEN ${fromSeq} AND ${toSeq} AND i.outcome = 'pending'
+    WHERE i.run_id = $1 AND i.seq BETWEEN $2 AND $3 AND i.outcome = 'pending'
     ORDER BY i.seq`;
+
+/** Pending items of a seq range with everything needed to revoke them, in seq order. */
+export async function loadPendingItems(db: PrismaClient, runId: string, fromSeq: number, toSeq: number): Promise<PendingItem[]> {
+  const rows = await hotQuery<Record<string, unknown>>(db, PENDING_ITEMS, [runId, fromSeq, toSeq]);
   return rows.map((r) => ({
     seq: Number(r['seq']),
     connectedAccountId: String(r['connected_account_id']),
@@ -79,7 +81,39 @@ export type ClaimTarget = { seq: number; connectedAccountId: string };
  */
 export type Claim = { kind: 'claimed'; sealed: unknown } | { kind: 'revoked' | 'exhausted' | 'settled' } | { kind: 'leased'; waitMs: number };
 
-/**
+const CLAIM = `${PREPARED}
+    WITH input AS (SELECT * FROM unnest($2::int[], $3::text[]) AS t(seq, id)),
+    open_run AS (SELECT 1 FROM revoke_runs WHERE id = $1 AND status = 'running' AND NOT closing),
+    item AS MATERIALIZED (
+      SELECT i.seq, i.connected_account_id AS id, i.sends FROM revoke_items i JOIN input ON input.seq = i.seq AND input.id = i.connected_account_id
+      -- seq = ANY, as in recordOutcomes: without it the planner (no statistics yet right after a
+      -- snapshot) hashes every pending item of the run for each claim
+      WHERE i.run_id = $1 AND i.seq = ANY($2::int[]) AND i.outcome = 'pending' AND EXISTS (SELECT 1 FROM open_run)),
+    locked AS MATERIALIZED (
+      SELECT ca.id, ca.status FROM connected_accounts ca WHERE ca.id IN (SELECT id FROM item WHERE sends < $4) ORDER BY ca.id FOR UPDATE),
+    -- after the connections (lock order): a refresh holding the lease may be mid-rotation
+    cred AS MATERIALIZED (
+      SELECT c.connected_account_id AS id, c.sealed, c.refresh_lease_until > clock_timestamp() AS leased,
+        GREATEST(0, extract(epoch FROM c.refresh_lease_until - clock_timestamp()) * 1000)::float8 AS wait_ms
+      FROM credentials c WHERE c.connected_account_id IN (SELECT id FROM locked WHERE status <> 'revoked') AND (SELECT count(*) FROM locked) >= 0
+      ORDER BY c.connected_account_id FOR UPDATE),
+    marked AS (
+      UPDATE connected_accounts ca SET status = 'revoking', revoking_run_id = $1,
+        status_before_revoking = CASE WHEN ca.status = 'revoking' THEN ca.status_before_revoking ELSE ca.status END
+      FROM locked WHERE ca.id = locked.id AND ca.status <> 'revoked'
+        AND NOT EXISTS (SELECT 1 FROM cred WHERE cred.id = locked.id AND cred.leased)
+      RETURNING ca.id),
+    sent AS (
+      UPDATE revoke_items i SET sends = i.sends + 1
+      FROM item WHERE i.run_id = $1 AND i.seq = item.seq AND item.id IN (SELECT id FROM marked)
+      RETURNING i.seq)
+    SELECT item.seq,
+      CASE WHEN item.sends >= $4 THEN 'exhausted' WHEN item.seq IN (SELECT seq FROM sent) THEN 'claimed'
+        WHEN EXISTS (SELECT 1 FROM cred WHERE cred.id = item.id AND cred.leased) AND EXISTS (SELECT 1 FROM locked WHERE locked.id = item.id AND locked.status <> 'revoked') THEN 'leased'
+        ELSE 'revoked' END AS claim,
+      cred.sealed, cred.wait_ms
+    FROM item LEFT JOIN cred ON cred.id = item.id`;
+
 /**
  * Claims items for a call, before the provider is called: marks each connection `revoking`
  * (remembering the status it had, unless another run already holds it) so no token refresh can
@@ -90,38 +124,12 @@ export type Claim = { kind: 'claimed'; sealed: unknown } | { kind: 'revoked' | '
  * Answers in input order.
  */
 export async function markRevoking(db: PrismaClient, runId: string, targets: ClaimTarget[]): Promise<Claim[]> {
-  const rows = await db.$queryRaw<Array<{ seq: number; claim: 'claimed' | 'revoked' | 'exhausted' | 'leased'; sealed: unknown; wait_ms: number | null }>>`
-    WITH input AS (SELECT * FROM unnest(${targets.map((t) => t.seq)}::int[], ${targets.map((t) => t.connectedAccountId)}::text[]) AS t(seq, id)),
-    open_run AS (SELECT 1 FROM revoke_runs WHERE id = ${runId} AND status = 'running' AND NOT closing),
-    item AS MATERIALIZED (
-      SELECT i.seq, i.connected_account_id AS id, i.sends FROM revoke_items i JOIN input ON input.seq = i.seq AND input.id = i.connected_account_id
-      -- seq = ANY, as in recordOutcomes: without it the planner (no statistics yet right after a
-      -- snapshot) hashes every pending item of the run for each claim
-      WHERE i.run_id = ${runId} AND i.seq = ANY(${targets.map((t) => t.seq)}::int[]) AND i.outcome = 'pending' AND EXISTS (SELECT 1 FROM open_run)),
-    locked AS MATERIALIZED (
-      SELECT ca.id, ca.status FROM connected_accounts ca WHERE ca.id IN (SELECT id FROM item WHERE sends < ${MAX_SENDS}) ORDER BY ca.id FOR UPDATE),
-    -- after the connections (lock order): a refresh holding the lease may be mid-rotation
-    cred AS MATERIALIZED (
-      SELECT c.connected_account_id AS id, c.sealed, c.refresh_lease_until > clock_timestamp() AS leased,
-        GREATEST(0, extract(epoch FROM c.refresh_lease_until - clock_timestamp()) * 1000)::float8 AS wait_ms
-      FROM credentials c WHERE c.connected_account_id IN (SELECT id FROM locked WHERE status <> 'revoked') AND (SELECT count(*) FROM locked) >= 0
-      ORDER BY c.connected_account_id FOR UPDATE),
-    marked AS (
-      UPDATE connected_accounts ca SET status = 'revoking', revoking_run_id = ${runId},
-        status_before_revoking = CASE WHEN ca.status = 'revoking' THEN ca.status_before_revoking ELSE ca.status END
-      FROM locked WHERE ca.id = locked.id AND ca.status <> 'revoked'
-        AND NOT EXISTS (SELECT 1 FROM cred WHERE cred.id = locked.id AND cred.leased)
-      RETURNING ca.id),
-    sent AS (
-      UPDATE revoke_items i SET sends = i.sends + 1
-      FROM item WHERE i.run_id = ${runId} AND i.seq = item.seq AND item.id IN (SELECT id FROM marked)
-      RETURNING i.seq)
-    SELECT item.seq,
-      CASE WHEN item.sends >= ${MAX_SENDS} THEN 'exhausted' WHEN item.seq IN (SELECT seq FROM sent) THEN 'claimed'
-        WHEN EXISTS (SELECT 1 FROM cred WHERE cred.id = item.id AND cred.leased) AND EXISTS (SELECT 1 FROM locked WHERE locked.id = item.id AND locked.status <> 'revoked') THEN 'leased'
-        ELSE 'revoked' END AS claim,
-      cred.sealed, cred.wait_ms
-    FROM item LEFT JOIN cred ON cred.id = item.id`;
+  const rows = await hotQuery<{ seq: number; claim: 'claimed' | 'revoked' | 'exhausted' | 'leased'; sealed: unknown; wait_ms: number | null }>(db, CLAIM, [
+    runId,
+    targets.map((t) => t.seq),
+    targets.map((t) => t.connectedAccountId),
+    MAX_SENDS,
+  ]);
   const claims = new Map(
     rows.map((r): [number, Claim] => {
       if (r.claim === 'claimed') return [Number(r.seq), { kind: 'claimed', sealed: r.sealed ?? null }];
@@ -134,23 +142,11 @@ export async function markRevoking(db: PrismaClient, runId: string, targets: Cla
 
 export type OutcomeRecord = { seq: number; connectedAccountId: string; result: ItemResult };
 
-/**
- * Records outcomes in one statement: each item (only while still pending, so a re-run never
- * overwrites a result); where the credential is dead or unusable upstream, crypto-shreds it and
- * marks the connection revoked; where the outcome is `failed`, puts back the status the
- * connection had before this run set it `revoking`; for each connection that became revoked,
- * writes its `connected_account.revoked` event (the outbox, in the same statement). Returns, in input order, whether each item
- * was recorded by this call.
- */
-export async function recordOutcomes(db: PrismaClient, runId: string, records: OutcomeRecord[]): Promise<boolean[]> {
-  // one array per column; revoked tokens ('access', 'refresh') travel comma-joined, and '' stands for a null code or message
-  const column = <T>(pick: (r: OutcomeRecord) => T) => records.map(pick);
-  const seqs = column((r) => r.seq);
-  const rows = await db.$queryRaw<Array<{ seq: number }>>`
+const RECORD_OUTCOMES = `${PREPARED}
     WITH input AS (
-      SELECT * FROM unnest(${seqs}::int[], ${column((r) => r.connectedAccountId)}::text[], ${column((r) => r.result.outcome)}::text[],
-        ${column((r) => r.result.revokedTokens.join(','))}::text[], ${column((r) => r.result.errorCode ?? '')}::text[],
-        ${column((r) => r.result.errorMessage ?? '')}::text[], ${column((r) => r.result.attempts)}::int[])
+      SELECT * FROM unnest($2::int[], $3::text[], $4::text[],
+        $5::text[], $6::text[],
+        $7::text[], $8::int[])
         AS t(seq, connected_account_id, outcome, revoked_tokens, error_code, error_message, attempts)),
     locked_conn AS MATERIALIZED (
       SELECT id, status FROM connected_accounts WHERE id IN (SELECT connected_account_id FROM input) ORDER BY id FOR UPDATE),
@@ -161,14 +157,14 @@ export async function recordOutcomes(db: PrismaClient, runId: string, records: O
         error_code = NULLIF(input.error_code, ''), error_message = NULLIF(input.error_message, ''), attempts = i.attempts + input.attempts, finished_at = CURRENT_TIMESTAMP
       -- seq = ANY: right after a snapshot the items have no statistics yet, and the planner would
       -- otherwise hash every pending item of the run for each batch
-      FROM input WHERE i.run_id = ${runId} AND i.seq = ANY(${seqs}::int[]) AND i.seq = input.seq AND i.outcome = 'pending'
+      FROM input WHERE i.run_id = $1 AND i.seq = ANY($2::int[]) AND i.seq = input.seq AND i.outcome = 'pending'
         AND (SELECT count(*) FROM locked_cred) >= 0
       RETURNING i.seq, i.connected_account_id, input.outcome, input.outcome IN ('revoked', 'already_revoked', 'unsupported_by_provider') AS shred),
     -- the outbox, in this same statement: a connection that becomes revoked has its event, naming the outcome and the starter's job
     event AS (
       INSERT INTO events (id, org_id, project_id, connected_account_id, type, data)
       SELECT at_new_id('evt'), ca.org_id, ca.project_id, ca.id, 'connected_account.revoked',
-        ${CONNECTION_EVENT_DATA} || jsonb_build_object('outcome', item.outcome, 'job_id', (SELECT job_id FROM revoke_runs WHERE id = ${runId}))
+        ${CONNECTION_EVENT_DATA.text} || jsonb_build_object('outcome', item.outcome, 'job_id', (SELECT job_id FROM revoke_runs WHERE id = $1))
       FROM item JOIN locked_conn lc ON lc.id = item.connected_account_id JOIN connected_accounts ca ON ca.id = item.connected_account_id
         JOIN auth_configs ac ON ac.id = ca.auth_config_id
       WHERE item.shred AND lc.status <> 'revoked'
@@ -184,9 +180,32 @@ export async function recordOutcomes(db: PrismaClient, runId: string, records: O
       RETURNING 1),
     released AS (
       UPDATE connected_accounts SET status = coalesce(status_before_revoking, 'active'), revoking_run_id = NULL, status_before_revoking = NULL
-      WHERE id IN (SELECT connected_account_id FROM item WHERE NOT shred) AND status = 'revoking' AND revoking_run_id = ${runId}
+      WHERE id IN (SELECT connected_account_id FROM item WHERE NOT shred) AND status = 'revoking' AND revoking_run_id = $1
       RETURNING 1)
     SELECT seq FROM item`;
+
+/**
+ * Records outcomes in one statement: each item (only while still pending, so a re-run never
+ * overwrites a result); where the credential is dead or unusable upstream, crypto-shreds it and
+ * marks the connection revoked; where the outcome is `failed`, puts back the status the
+ * connection had before this run set it `revoking`; for each connection that became revoked,
+ * writes its `connected_account.revoked` event (the outbox, in the same statement). Returns, in input order, whether each item
+ * was recorded by this call.
+ */
+export async function recordOutcomes(db: PrismaClient, runId: string, records: OutcomeRecord[]): Promise<boolean[]> {
+  // one array per column; revoked tokens ('access', 'refresh') travel comma-joined, and '' stands for a null code or message
+  const column = <T>(pick: (r: OutcomeRecord) => T) => records.map(pick);
+  const seqs = column((r) => r.seq);
+  const rows = await hotQuery<{ seq: number }>(db, RECORD_OUTCOMES, [
+    runId,
+    seqs,
+    column((r) => r.connectedAccountId),
+    column((r) => r.result.outcome),
+    column((r) => r.result.revokedTokens.join(',')),
+    column((r) => r.result.errorCode ?? ''),
+    column((r) => r.result.errorMessage ?? ''),
+    column((r) => r.result.attempts),
+  ]);
   const recorded = new Set(rows.map((r) => Number(r.seq)));
   return records.map((r) => recorded.has(r.seq));
 }

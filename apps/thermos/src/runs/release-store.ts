@@ -62,10 +62,15 @@ export async function releasePendingItems(db: PrismaClient, runId: string, end: 
 /**
  * Lets go of any connection still held `revoking` by this run whose item already has an
  * outcome (a zombie attempt claimed it after another attempt recorded it): back to its status.
+ * Found through the run's items that were ever claimed (a claim counts a send; revoking_run_id
+ * has no index, so that the revocation's own writes stay HOT updates: migration
+ * 20261201001400), once per run.
  */
 export async function releaseHeldConnections(db: PrismaClient, runId: string): Promise<void> {
   await db.$executeRaw`
-    WITH held AS MATERIALIZED (SELECT id FROM connected_accounts WHERE revoking_run_id = ${runId} AND status = 'revoking' ORDER BY id FOR UPDATE)
+    WITH held AS MATERIALIZED (
+      SELECT ca.id FROM revoke_items i JOIN connected_accounts ca ON ca.id = i.connected_account_id
+      WHERE i.run_id = ${runId} AND i.sends > 0 AND ca.revoking_run_id = ${runId} AND ca.status = 'revoking' ORDER BY ca.id FOR UPDATE OF ca)
     UPDATE connected_accounts ca SET status = coalesce(ca.status_before_revoking, 'active'), revoking_run_id = NULL, status_before_revoking = NULL
     FROM held WHERE ca.id = held.id AND ca.revoking_run_id = ${runId}`;
 }

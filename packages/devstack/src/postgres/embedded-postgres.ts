@@ -15,6 +15,8 @@ export type EmbeddedPostgresOptions = {
   persistent: boolean;
   database?: string;
   onLog?: (line: string) => void;
+  /** Server settings passed as `-c name=value` (e.g. the benchmark's pg_stat_statements). */
+  settings?: Record<string, string>;
 };
 
 const USER = 'postgres';
@@ -88,7 +90,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     );
   }
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await initialise(bin.initdb, dataDir, user, log);
-  const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=on'];
+  const settings = { listen_addresses: '127.0.0.1', max_connections: '300', fsync: 'on', ...options.settings };
+  const flags = Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
   const server = run(bin.postgres, ['-D', dataDir, '-p', String(options.port), ...flags], user, log, READY);
   try {
     await server.done;
