@@ -5,6 +5,7 @@ export type {
   OAuthCredential,
   ProviderCatalogEntry,
   RateLimiter,
+  SlotTicket,
   RevocationStyle,
   RevokeRequest,
   RevokeResult,

@@ -71,7 +71,7 @@ test('an aborted acquisition rejects with the abort reason and frees its place i
     controller.abort(new Error('cancelled'));
     await expect(aborted).rejects.toThrow('cancelled');
     // the queue is not stuck behind the aborted caller: the next one is served
-    await expect(limiter.acquire('abortable', 2)).resolves.toBeUndefined();
+    await expect(limiter.acquire('abortable', 2)).resolves.toHaveProperty('answered');
   } finally {
     limiter.close();
   }
@@ -84,6 +84,62 @@ test('close rejects waiting acquisitions', async () => {
   limiter.close();
   await expect(waiting).rejects.toThrow('rate limiter closed');
   await expect(limiter.acquire('closing', 1)).rejects.toThrow('rate limiter closed');
+});
+
+describe('the adaptive margin', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const spreadOf = async (key: string) => {
+    const [row] = await t.db.$queryRaw<Array<{ spread_ms: number | null }>>`SELECT spread_ms FROM provider_rate_slots WHERE provider = ${key}`;
+    return row?.spread_ms ?? null;
+  };
+
+  test('requests that reach the provider up to 150 ms late, from one jittery process beside a punctual one, never exceed the ceiling in any second', async () => {
+    const jittery = createPostgresRateLimiter(t.db);
+    const punctual = createPostgresRateLimiter(secondDb);
+    const ceiling = 40;
+    try {
+      let answered = 0;
+      let midway: Promise<number | null> | undefined;
+      const arrivals = await Promise.all(
+        Array.from({ length: 160 }, async (_, i) => {
+          const late = i % 2 === 0;
+          const ticket = await (late ? jittery : punctual).acquire('adaptive-jitter', ceiling);
+          // the request reaches the provider up to 150 ms after its slot
+          if (late) await sleep(Math.random() * 150);
+          const arrivedAt = Date.now();
+          ticket?.answered();
+          answered += 1;
+          if (answered === 100) midway = spreadOf('adaptive-jitter');
+          return arrivedAt;
+        }),
+      );
+      expect(busiestWindow(arrivals, 1000)).toBeLessThanOrEqual(ceiling);
+      // the jittery process's spread reached the shared row: the punctual one spaced its slots for it too
+      expect(await midway).toBeGreaterThan(50);
+    } finally {
+      jittery.close();
+      punctual.close();
+    }
+  });
+
+  test('punctual answers are reported to the shared row as a small spread', async () => {
+    const limiter = createPostgresRateLimiter(t.db);
+    try {
+      await Promise.all(
+        Array.from({ length: 40 }, async () => {
+          const ticket = await limiter.acquire('adaptive-punctual', 50);
+          ticket?.answered();
+        }),
+      );
+      // one more reservation carries the spread of the answers so far
+      (await limiter.acquire('adaptive-punctual', 50))?.answered();
+      const spread = await spreadOf('adaptive-punctual');
+      expect(spread).not.toBeNull();
+      expect(spread as number).toBeLessThan(100);
+    } finally {
+      limiter.close();
+    }
+  });
 });
 
 describe('fairness between the shares (runs) of one ceiling', () => {

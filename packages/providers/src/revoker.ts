@@ -7,7 +7,7 @@ import { cachingResolver, EgressDeniedError, egressRefusalOf, systemResolver } f
 import { sendHttp } from './http';
 import { isSafeErrorCode, sanitizeMessage } from './sanitize';
 import { abortReason, sleep as defaultSleep } from './sleep';
-import type { ApiKeyCredential, OAuthCredential, RevokeRequest, RevokeResult, Revoker, RevokerOptions, TokenKind } from './types';
+import type { ApiKeyCredential, OAuthCredential, RevokeRequest, RevokeResult, Revoker, RevokerOptions, SlotTicket, TokenKind } from './types';
 
 const DEFAULTS = { timeoutMs: 10_000, maxAttempts: 6, maxDelayMs: 30_000, budgetMs: 120_000, baseDelayMs: 250 };
 // how long a proof that an app's client credentials are valid is trusted (see adapters/github.ts)
@@ -93,9 +93,10 @@ export function createRevoker(options: RevokerOptions = {}): Revoker {
       for (let attempt = 1; ; attempt += 1) {
         if (signal?.aborted) throw abortReason(signal);
         // a ceiling of 0 (set by configuration) means none
+        let ticket: SlotTicket | void = undefined;
         if (options.rateLimiter && ceiling !== null && ceiling > 0) {
           try {
-            await options.rateLimiter.acquire(providerKey, ceiling, signal, req.share);
+            ticket = await options.rateLimiter.acquire(providerKey, ceiling, signal, req.share);
           } catch (error) {
             infrastructureError = { error };
             throw error;
@@ -108,6 +109,7 @@ export function createRevoker(options: RevokerOptions = {}): Revoker {
         let classification: Classification;
         try {
           const response = await sendHttp(call, { timeoutMs: settings.timeoutMs, signal, egress: options.egress, resolver });
+          ticket?.answered();
           classification = classifyResponse(response, { ...call.classify, secrets, vocabulary });
         } catch (error) {
           if (signal?.aborted) throw abortReason(signal);

@@ -59,12 +59,20 @@ export type RevokeResult =
   | { outcome: 'unsupported_by_provider'; reason: string; attempts: 0 }
   | { outcome: 'failed'; errorCode: string; errorMessage: string; providerWide: boolean; attempts: number };
 
+/**
+ * Comes with a slot: the caller calls `answered()` when the provider's answer to the request
+ * that used the slot arrived. The time from the slot to the answer bounds how late the request
+ * can have reached the provider, so its spread is the jitter the limiter's margin must absorb.
+ */
+export type SlotTicket = { answered(): void };
+
 export interface RateLimiter {
   /**
-   * Resolves when the caller may send one request to `providerKey`; rejects with `signal.reason`
-   * on abort. Callers of different `share`s waiting on one key are served in turn.
+   * Resolves when the caller may send one request to `providerKey` (with a ticket, when the
+   * limiter wants to hear when it goes); rejects with `signal.reason` on abort. Callers of
+   * different `share`s waiting on one key are served in turn.
    */
-  acquire(providerKey: string, ceilingPerSecond: number, signal?: AbortSignal, share?: string): Promise<void>;
+  acquire(providerKey: string, ceilingPerSecond: number, signal?: AbortSignal, share?: string): Promise<SlotTicket | void>;
 }
 
 export type RevokerOptions = {

@@ -29,7 +29,7 @@ export function createRevokeActivities(deps: RevokeActivityDeps) {
       }
     };
   return {
-    snapshotRun: classified('snapshotRun', (input: SnapshotInput) => snapshotRun(deps.db, input)),
+    snapshotRun: classified('snapshotRun', (input: SnapshotInput) => snapshotRun(deps.db, input, deps.logger)),
     loadLanes: classified('loadLanes', (input: { runId: string; afterLane: number; limit: number }): Promise<Array<Omit<LaneCursor, 'started' | 'redo'>>> =>
       loadLanes(deps.db, input.runId, input.afterLane, input.limit),
     ),

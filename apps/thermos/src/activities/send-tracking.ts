@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { RateLimiter } from '@at/providers';
+import type { RateLimiter, SlotTicket } from '@at/providers';
 
 /**
  * Whether a connection's revocation has sent anything yet. The revoker asks the rate limiter
@@ -26,13 +26,15 @@ export function trackingRateLimiter(inner: RateLimiter): RateLimiter {
         state.slotsAsked += 1;
         state.waiting = true;
       }
+      let ticket: SlotTicket | void;
       try {
-        await inner.acquire(providerKey, ceilingPerSecond, signal, share);
+        ticket = await inner.acquire(providerKey, ceilingPerSecond, signal, share);
       } finally {
         if (state) state.waiting = false;
       }
       // abandoned while waiting, even if the slot came at the same moment: send nothing
       signal?.throwIfAborted();
+      return ticket;
     },
   };
 }

@@ -82,13 +82,14 @@ export type ClaimTarget = { seq: number; connectedAccountId: string };
 export type Claim = { kind: 'claimed'; sealed: unknown } | { kind: 'revoked' | 'exhausted' | 'settled' } | { kind: 'leased'; waitMs: number };
 
 const CLAIM = `${PREPARED}
-    WITH input AS (SELECT * FROM unnest($2::int[], $3::text[]) AS t(seq, id)),
-    open_run AS (SELECT 1 FROM revoke_runs WHERE id = $1 AND status = 'running' AND NOT closing),
+    WITH open_run AS (SELECT 1 FROM revoke_runs WHERE id = $1 AND status = 'running' AND NOT closing),
     item AS MATERIALIZED (
-      SELECT i.seq, i.connected_account_id AS id, i.sends FROM revoke_items i JOIN input ON input.seq = i.seq AND input.id = i.connected_account_id
+      SELECT i.seq, i.connected_account_id AS id, i.sends FROM revoke_items i
       -- seq = ANY, as in recordOutcomes: without it the planner (no statistics yet right after a
-      -- snapshot) hashes every pending item of the run for each claim
-      WHERE i.run_id = $1 AND i.seq = ANY($2::int[]) AND i.outcome = 'pending' AND EXISTS (SELECT 1 FROM open_run)),
+      -- snapshot) hashes every pending item of the run for each claim; the item's connection is
+      -- checked by position in the arrays (a join with unnest was re-run for every item)
+      WHERE i.run_id = $1 AND i.seq = ANY($2::int[]) AND i.connected_account_id = ($3::text[])[array_position($2::int[], i.seq)]
+        AND i.outcome = 'pending' AND EXISTS (SELECT 1 FROM open_run)),
     locked AS MATERIALIZED (
       SELECT ca.id, ca.status FROM connected_accounts ca WHERE ca.id IN (SELECT id FROM item WHERE sends < $4) ORDER BY ca.id FOR UPDATE),
     -- after the connections (lock order): a refresh holding the lease may be mid-rotation

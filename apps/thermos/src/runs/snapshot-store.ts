@@ -163,6 +163,22 @@ export async function snapshotNextPage(db: DbClient, runId: string, target: RunT
   );
 }
 
+/** A run this small leaves the planner's statistics as they are. */
+const ANALYZE_AFTER_ITEMS = 1_000;
+
+/**
+ * Refreshes the planner's statistics of revoke_items once a snapshot has added `total` items.
+ * Right after a big insert the table has none for them, and the page's statements were then
+ * planned as a scan of every item of the run for each batch of outcomes (a bitmap scan on
+ * run_id, filtering out all but the batch: linear in the run's size). ANALYZE samples a bounded
+ * number of rows, whatever the table's size; it also replaces the cached plans of the prepared
+ * statements. Best effort: without it the run is slower, not wrong.
+ */
+export async function analyzeItems(db: DbClient, total: number): Promise<void> {
+  if (total < ANALYZE_AFTER_ITEMS) return;
+  await db.$executeRawUnsafe('ANALYZE revoke_items');
+}
+
 /** The next lanes of a run that have pages, after lane `afterLane`. */
 export async function loadLanes(db: DbClient, runId: string, afterLane: number, limit: number): Promise<Array<Omit<LaneCursor, 'started' | 'redo'>>> {
   const rows = await db.revokeLane.findMany({
