@@ -146,7 +146,7 @@ function main(): void {
   for (const [name, micros] of self) parts.set(partOf(name), (parts.get(partOf(name)) ?? 0) + micros);
   const pct = (micros: number) => `${((micros / root.micros) * 100).toFixed(1).padStart(5)}%`;
   process.stdout.write(`${out}: busiest ${seconds} s of the profile, ${busySeconds.toFixed(1)} s on CPU\n\nself time by part:\n`);
-  for (const [part, micros] of [...parts].sort((a, b) => b[1] - a[1])) process.stdout.write(`${pct(micros)}  ${part}\n`);
+  for (const [part, micros] of [...parts].sort((a, b) => b[1] - a[1])) if (micros / root.micros >= 0.001) process.stdout.write(`${pct(micros)}  ${part}\n`);
   process.stdout.write('\ntop self time:\n');
   for (const [name, micros] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15)) process.stdout.write(`${pct(micros)}  ${name}\n`);
 }
