@@ -184,6 +184,20 @@ describe('configuration and ceilings', () => {
     expect(outcome.kind).toBe('refreshed');
     expect(calls).toEqual([]);
   });
+
+  test("the slot's ticket hears of the answer (the limiter's margin learns the refresh's jitter), whoever took the slot", async () => {
+    const p = await tokenEndpoint(() => ({ status: 200, body: { access_token: 'at-new' } }));
+    let answered = 0;
+    const limiter: RateLimiter = { acquire: async () => ({ answered: () => void (answered += 1) }) };
+    expect((await refresh(request(p.url), { rateLimiter: limiter })).kind).toBe('refreshed');
+    expect(answered).toBe(1);
+    // refresh ahead takes the slot before its lease and hands the ticket over
+    const refresher = createRefresher({ egress: LOOPBACK, rateLimiter: limiter });
+    const slot = (await refresher.acquireSlot(request(p.url))) ?? undefined;
+    expect(answered).toBe(1);
+    expect((await refresher.refresh(request(p.url), { deadlineMs: 5_000, slotHeld: true, slot })).kind).toBe('refreshed');
+    expect(answered).toBe(2);
+  });
 });
 
 test('a token endpoint the egress policy refuses is never called: failed for the whole auth config, nothing sent', async () => {

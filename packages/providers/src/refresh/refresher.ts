@@ -5,7 +5,7 @@ import { cachingResolver, EgressDeniedError, egressRefusalOf, systemResolver, ty
 import { sendHttp } from '../http';
 import { sanitizeMessage } from '../sanitize';
 import { abortReason } from '../sleep';
-import type { RateLimiter } from '../types';
+import type { RateLimiter, SlotTicket } from '../types';
 import { tokenEndpointOf } from './token-endpoint';
 import type { RefreshOptions, RefreshOutcome, RefreshRequest } from './types';
 
@@ -27,8 +27,8 @@ export type RefresherOptions = {
 export type Refresher = {
   /** The rate key a refresh of this app counts against (the same as its revocations'). */
   rateKeyOf(req: Pick<RefreshRequest, 'toolkit' | 'client'>): string;
-  /** Waits for a rate-limit slot (for callers that want one before taking a lease). */
-  acquireSlot(req: Pick<RefreshRequest, 'toolkit' | 'client' | 'share'>, signal?: AbortSignal): Promise<void>;
+  /** Waits for a rate-limit slot (for callers that want one before taking a lease); pass its ticket to refresh as `slot`. */
+  acquireSlot(req: Pick<RefreshRequest, 'toolkit' | 'client' | 'share'>, signal?: AbortSignal): Promise<SlotTicket | void>;
   refresh(req: RefreshRequest, options: RefreshOptions): Promise<RefreshOutcome>;
 };
 
@@ -57,14 +57,14 @@ export function createRefresher(options: RefresherOptions = {}): Refresher {
     return catalogEntryFor(req.toolkit, req.client)?.rateLimitPerSecond ?? null;
   }
 
-  async function acquireSlot(req: Pick<RefreshRequest, 'toolkit' | 'client' | 'share'>, signal?: AbortSignal): Promise<void> {
+  async function acquireSlot(req: Pick<RefreshRequest, 'toolkit' | 'client' | 'share'>, signal?: AbortSignal): Promise<SlotTicket | void> {
     const ceiling = ceilingOf(req);
     // a ceiling of 0 (set by configuration) means none
     if (!options.rateLimiter || ceiling === null || ceiling <= 0) return;
-    await options.rateLimiter.acquire(providerKeyOf(req), ceiling, signal, req.share);
+    return options.rateLimiter.acquire(providerKeyOf(req), ceiling, signal, req.share);
   }
 
-  async function refresh(req: RefreshRequest, { deadlineMs, slotHeld = false, signal }: RefreshOptions): Promise<RefreshOutcome> {
+  async function refresh(req: RefreshRequest, { deadlineMs, slotHeld = false, slot, signal }: RefreshOptions): Promise<RefreshOutcome> {
     const startedAt = Date.now();
     const url = tokenEndpointOf(req.toolkit, req.client, options.baseUrls);
     // the provider's own error codes (dead refresh token, bad client), from its catalog entry
@@ -78,10 +78,11 @@ export function createRefresher(options: RefresherOptions = {}): Refresher {
     if (!clientId) return { kind: 'failed', errorCode: 'missing_client_credentials', errorMessage: 'the auth config has no client id, which a refresh needs', providerWide: true, attempts: 0 };
     const secrets = [req.credential.refresh_token, req.credential.access_token, clientSecret].filter((s): s is string => !!s);
 
+    let ticket = slot;
     if (!slotHeld) {
       const waited = AbortSignal.timeout(Math.max(1, deadlineMs));
       try {
-        await acquireSlot(req, signal ? AbortSignal.any([signal, waited]) : waited);
+        ticket = (await acquireSlot(req, signal ? AbortSignal.any([signal, waited]) : waited)) ?? undefined;
       } catch (error) {
         if (signal?.aborted) throw abortReason(signal);
         if (waited.aborted) return { kind: 'transient', errorCode: 'rate_limited', errorMessage: `no slot under the provider's rate ceiling within ${deadlineMs} ms`, retryAfterMs: null, attempts: 0 };
@@ -104,6 +105,7 @@ export function createRefresher(options: RefresherOptions = {}): Refresher {
     let sent = true;
     try {
       const response = await sendHttp({ method: 'POST', url, headers, body: formBody(fields) }, { timeoutMs: remaining, signal, egress: options.egress, resolver });
+      ticket?.answered();
       classification = classifyResponse(errorIn2xx(response), { auth: 'client', secrets, ...(vocabulary ? { vocabulary } : {}) });
     } catch (error) {
       if (signal?.aborted) throw abortReason(signal);

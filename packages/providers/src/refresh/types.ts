@@ -1,5 +1,5 @@
 import type { TransientCode } from '../classify';
-import type { ClientConfig, OAuthCredential } from '../types';
+import type { ClientConfig, OAuthCredential, SlotTicket } from '../types';
 
 /** RFC 6749 section 2.3.1 client authentication at the token endpoint. */
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post';
@@ -37,5 +37,7 @@ export type RefreshOptions = {
   deadlineMs: number;
   /** The caller already acquired a rate-limit slot for this call (acquireSlot). */
   slotHeld?: boolean;
+  /** That slot's ticket (acquireSlot's answer), told when the provider answers (the limiter's margin). */
+  slot?: SlotTicket | undefined;
   signal?: AbortSignal;
 };
