@@ -87,6 +87,8 @@ export async function startServices(life: Lifecycle, infra: Infra, tuning: Tunin
   const apolloPort = await freePort();
   // the provider server listens on plain http on loopback
   const shared = { DATABASE_URL: infra.databaseUrl, TEMPORAL_ADDRESS: infra.temporalAddress, ...infra.secrets, PROVIDER_ALLOW_INSECURE_LOOPBACK: 'true', LOG_LEVEL: 'info', PROVIDER_RATE_LIMITS: JSON.stringify(rateLimits) };
+  // each process writes its own CPU-*.cpuprofile into the folder when it stops
+  const profiled = cpuProfileDir === null ? {} : { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.resolve(cpuProfileDir)}`] };
   const workers: ServiceProcess[] = [];
   const ports: number[] = [];
   // one process after another: each compiles the workflow bundle at start-up
@@ -106,7 +108,7 @@ export async function startServices(life: Lifecycle, infra: Infra, tuning: Tunin
           MAX_CONCURRENT_ACTIVITIES: String(tuning.maxActivities),
           DATABASE_POOL_SIZE: String(tuning.poolSize),
         },
-        cpuProfileDir === null ? {} : { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.resolve(cpuProfileDir)}`] },
+        profiled,
       ),
       (service) => service.stop(),
     );
@@ -133,7 +135,7 @@ export async function startServices(life: Lifecycle, infra: Infra, tuning: Tunin
       REVOKE_PAGE_PARALLELISM: String(tuning.pageParallelism),
       REVOKE_MAX_PAGES_IN_FLIGHT: String(tuning.pageParallelism),
       REVOKE_SNAPSHOT_PAGE_SIZE: String(tuning.snapshotPageSize),
-    }),
+    }, profiled),
     (service) => service.stop(),
   );
   life.watch(apollo.child.pid);

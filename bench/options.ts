@@ -42,7 +42,7 @@ export type BenchOptions = {
   tuning: Tuning;
   /** Free text stored with the results (e.g. what a tuning run varies). */
   label: string;
-  /** A folder for thermos's V8 CPU profile (node --cpu-prof), written when thermos stops; null: no profile. */
+  /** A folder for the V8 CPU profiles of thermos and apollo (node --cpu-prof), written when thermos stops; null: no profile. */
   cpuProfileDir: string | null;
   /** Load pg_stat_statements and report the statements that cost Postgres most in each job phase. */
   statements: boolean;

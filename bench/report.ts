@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { type DbCounters } from './db-stats';
 import { type LimitResult } from './limit';
 import { type BenchOptions } from './options';
 import { type PlainFigures, type RefreshAheadFigures, type RunFigures, type ServingFigures, type VendFigures } from './phases';
@@ -12,7 +13,7 @@ export type BenchResults = {
   options: Omit<BenchOptions, 'skip'> & { skip: string[]; workerConcurrency: number };
   load: Record<string, string>;
   /** `accountsPerSecond`: the import's rate (method import), sealing included; the SQL seeding is not a figure. */
-  seed?: { connections: number; seconds: number; method: 'import' | 'sql'; accountsPerSecond: number; cpuMsPerAccount: Record<string, number> };
+  seed?: { connections: number; seconds: number; method: 'import' | 'sql'; accountsPerSecond: number; cpuMsPerAccount: Record<string, number>; postgres?: DbCounters };
   limit?: LimitResult & { connectionsPerSecond: number };
   plain?: PlainFigures;
   system?: RunFigures & { serving: ServingFigures; vsPlain: number | null; vsLimit: number | null };
@@ -47,6 +48,7 @@ export function table(r: BenchResults): string {
       add('bulk import', `${num(r.seed.accountsPerSecond)} accounts/s (sealing included; minting the provider's tokens excluded)`, '≥ 10,000/s');
       const cpu = Object.entries(r.seed.cpuMsPerAccount).map(([name, ms]) => `${name} ${num(ms, 3)}`).join(', ');
       add('bulk import: CPU per account', `${cpu} ms`);
+      if (r.seed.postgres) addPostgres(add, r.seed.postgres, r.seed.connections, 'account');
     }
   }
   if (r.limit) add('(1) limit: provider raw capacity', `${num(r.limit.requestsPerSecond)} req/s = ${num(r.limit.connectionsPerSecond)} conn/s (p99 ${num(r.limit.latencyP99Ms)} ms)`);
@@ -73,12 +75,7 @@ export function table(r: BenchResults): string {
     add('results page (100)', `p50 ${num(s.serving.resultsPage.p50Ms, 1)} ms, p99 ${num(s.serving.resultsPage.p99Ms, 1)} ms`, 'p99 < 25 ms');
     add('results page (100, by outcome)', `p50 ${num(s.serving.resultsPageByOutcome.p50Ms, 1)} ms, p99 ${num(s.serving.resultsPageByOutcome.p99Ms, 1)} ms`, 'p99 < 25 ms');
     add('CPU seconds during the run', Object.entries(s.cpu.cpuSeconds).map(([k, v]) => `${k} ${v}`).join(', ') + ` (wall ${s.cpu.wallSeconds})`);
-    const p = s.postgres;
-    const perConnection = (value: number) => num(value / Math.max(1, s.counts['total'] ?? 0), 1);
-    add('Postgres per connection', `${perConnection(p.walRecords)} WAL records, ${perConnection(p.blocksHit)} buffer hits; ${num(p.commits)} commits`);
-    for (const [query, f] of Object.entries(p.statements ?? {})) {
-      add(`  ${num(f.execMs + f.planMs)} ms in ${num(f.calls)} calls`, `(plan ${num(f.planMs)} ms, ${num(f.rows)} rows) ${query.replace(/\s+/g, ' ').slice(0, 90)}`);
-    }
+    addPostgres(add, s.postgres, s.counts['total'] ?? 0, 'connection');
   }
   const x = r.realistic;
   if (x) {
@@ -108,4 +105,13 @@ export function writeResults(r: BenchResults, dir = path.resolve(__dirname, 'res
   const file = path.join(dir, `${r.startedAt.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify(r, null, 2)}\n`);
   return file;
+}
+
+/** Postgres's work per unit (WAL records, buffer hits), then its costliest statements when measured. */
+function addPostgres(add: (name: string, value: string) => void, p: DbCounters, units: number, unit: string): void {
+  const per = (value: number) => num(value / Math.max(1, units), 1);
+  add(`Postgres per ${unit}`, `${per(p.walRecords)} WAL records, ${per(p.blocksHit)} buffer hits; ${num(p.commits)} commits`);
+  for (const [query, f] of Object.entries(p.statements ?? {})) {
+    add(`  ${num(f.execMs + f.planMs)} ms in ${num(f.calls)} calls`, `(plan ${num(f.planMs)} ms, ${num(f.rows)} rows) ${query.replace(/\s+/g, ' ').slice(0, 90)}`);
+  }
 }

@@ -16,6 +16,7 @@ import os from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { createDb } from '@at/db';
 import { Api } from './api';
+import { dbCounters, dbDelta } from './db-stats';
 import { PROVIDER_CLIENTS, startInfra, startProvider, startServices } from './infra';
 import { Lifecycle } from './lifecycle';
 import { measureLimit } from './limit';
@@ -82,6 +83,8 @@ async function bench(options: BenchOptions, life: Lifecycle): Promise<BenchResul
   let importMs = 0;
   // CPU seconds of apollo and Postgres while importing (Postgres: every backend)
   const importCpu: Record<string, number> = {};
+  // Postgres's work while importing (WAL; with --statements the costliest statements)
+  const dbBeforeSeeding = options.seed === 'import' ? await dbCounters(db) : undefined;
   const seed = async (name: string, server: typeof provider, client: { clientId: string; clientSecret: string }, n: number, expiresAt: Date | null = null): Promise<SeededProject> => {
     const project = await seedProject(ctx.api, org, name, server, client);
     const onProgress = (done: number) => {
@@ -106,12 +109,13 @@ async function bench(options: BenchOptions, life: Lifecycle): Promise<BenchResul
   const realisticProject = run('realistic') ? await seed('realistic', realisticProvider, PROVIDER_CLIENTS.realistic, options.realisticConnections) : undefined;
   // warm: far from expiry, so every vend is served as stored
   const vendProject = run('vend') ? await seed('vend', provider, PROVIDER_CLIENTS.vend, options.vendConnections, new Date('2035-01-01T00:00:00Z')) : undefined;
+  const importDb = dbBeforeSeeding && dbDelta(dbBeforeSeeding, await dbCounters(db));
   // a database in steady state has statistics and no pending checkpoint of a bulk load
   await db.$executeRawUnsafe('VACUUM ANALYZE connected_accounts, credentials');
   await db.$executeRawUnsafe('CHECKPOINT');
   const accountsPerSecond = options.seed === 'import' && importMs > 0 ? round(seeded / (importMs / 1000)) : Number.NaN;
   const cpuMsPerAccount = Object.fromEntries(Object.entries(importCpu).map(([name, seconds]) => [name, round((seconds * 1000) / seeded, 3)]));
-  results.seed = { connections: seeded, seconds: round((Date.now() - seedStarted) / 1000, 1), method: options.seed, accountsPerSecond, cpuMsPerAccount };
+  results.seed = { connections: seeded, seconds: round((Date.now() - seedStarted) / 1000, 1), method: options.seed, accountsPerSecond, cpuMsPerAccount, ...(importDb ? { postgres: importDb } : {}) };
   say(`seeded ${seeded.toLocaleString('en-US')} connections in ${results.seed.seconds} s${options.seed === 'import' ? ` through the bulk import: ${accountsPerSecond.toLocaleString('en-US')} imported accounts/s (load ${loadAverage()})` : ' by SQL'}`);
 
   if (run('limit')) {

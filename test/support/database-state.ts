@@ -6,21 +6,16 @@ export type DatabaseState = Record<string, TableState>;
 
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
+// Bookkeeping emptied in the background, not by any request: the relay takes each event off its
+// outbox once it has fanned it out to the webhook endpoints (the events themselves stay as written).
+const BOOKKEEPING = ['event_outbox'];
+
 export async function publicTables(db: PrismaClient): Promise<string[]> {
   const rows = await db.$queryRawUnsafe<Array<{ table_name: string }>>(
     "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name",
   );
-  return rows.map((r) => r.table_name);
+  return rows.map((r) => r.table_name).filter((name) => !BOOKKEEPING.includes(name));
 }
-
-// Bookkeeping written in the background, not by any request: the outbox dispatcher stamps each
-// event once it has fanned it out to the webhook endpoints.
-const BOOKKEEPING: Record<string, string[]> = { events: ['dispatched_at'] };
-
-const rowText = (table: string) => {
-  const skipped = BOOKKEEPING[table];
-  return skipped ? `(to_jsonb(x) - ${skipped.map((c) => `'${c}'`).join(' - ')})::text` : 'x::text';
-};
 
 /**
  * Every table's row count and an order-independent hash of its rows, in one round trip: equal
@@ -29,7 +24,7 @@ const rowText = (table: string) => {
 export async function databaseState(db: PrismaClient, tables?: string[]): Promise<DatabaseState> {
   const names = tables ?? (await publicTables(db));
   const sql = names
-    .map((t) => `SELECT '${t.replace(/'/g, "''")}' AS t, count(*)::int AS n, coalesce(md5(string_agg(${rowText(t)}, '|' ORDER BY ${rowText(t)})), '') AS h FROM ${quoted(t)} x`)
+    .map((t) => `SELECT '${t.replace(/'/g, "''")}' AS t, count(*)::int AS n, coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '') AS h FROM ${quoted(t)} x`)
     .join(' UNION ALL ');
   const rows = await db.$queryRawUnsafe<Array<{ t: string; n: number; h: string }>>(sql);
   return Object.fromEntries(rows.map((r) => [r.t, { rows: r.n, md5: r.h }]));

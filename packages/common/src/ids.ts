@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { freshRandomBytes } from './random';
 
 /** Every id prefix in the system. Ids are `<prefix>_<26 Crockford base32 chars>`, time-ordered. */
 export const ID_PREFIXES = {
@@ -35,7 +35,7 @@ function encodeTime(ms: number): string {
 }
 
 function encodeRandom(): string {
-  const bytes = randomBytes(16);
+  const bytes = freshRandomBytes(16);
   let out = '';
   for (let i = 0; i < 16; i += 1) out += ALPHABET[(bytes[i] ?? 0) % 32];
   return out;

@@ -1,4 +1,5 @@
 export * from './ids';
+export * from './random';
 export * from './errors';
 export * from './redact';
 export * from './logger';

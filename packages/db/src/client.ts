@@ -56,7 +56,6 @@ export async function hotQuery<T>(db: PrismaClient, sql: string, values: unknown
   if (!sql.startsWith(PREPARED)) throw new TypeError('hotQuery runs PREPARED statements only');
   const pool = pools.get(db);
   if (!pool) return db.$queryRawUnsafe<T[]>(sql, ...values);
-  const name = nameOf(sql);
-  const result = await pool.query<T & pg.QueryResultRow>(name === undefined ? { text: sql, values } : { name, text: sql, values });
+  const result = await pool.query<T & pg.QueryResultRow>({ name: nameOf(sql), text: sql, values });
   return result.rows;
 }

@@ -21,7 +21,13 @@ test('an escaped lone surrogate in a value or a key is named', () => {
   expect(jsonTextIssues('{"a":"\\ud83d\\udd11"}')).toEqual([]);
 });
 
+test('a lone surrogate held raw (not escaped) in a string or key is named too', () => {
+  expect(jsonTextIssues('{"a":"x\ud800"}')).toEqual([{ path: 'body.a', message: 'must be well-formed Unicode (it escapes a lone surrogate)' }]);
+  expect(jsonTextIssues('{"\udfff":1}')).toEqual([{ path: 'body', message: 'a key is not well-formed Unicode (it escapes a lone surrogate)' }]);
+});
+
 test('text that is not JSON is left to the parser', () => {
+  expect(jsonTextIssues('{"a":"raw\ncontrol","a":1}')).toEqual([]);
   expect(jsonTextIssues('{"a":"unterminated')).toEqual([]);
   expect(jsonTextIssues('{"a":"\\x"}')).toEqual([]);
 });

@@ -99,7 +99,8 @@ export function createPostgresRateLimiter(db: PrismaClient, options: PostgresRat
   function ticketFor(lane: Lane, slot: number): SlotTicket {
     return {
       answered: () => {
-        lane.late.push({ at: now(), ms: Math.max(0, now() - slot) });
+        const at = now();
+        lane.late.push({ at, ms: Math.max(0, at - slot) });
         if (lane.late.length > JITTER.samples) lane.late.shift();
       },
     };

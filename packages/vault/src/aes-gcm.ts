@@ -1,11 +1,12 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { freshRandomBytes } from '@at/common';
 import { IV_BYTES, TAG_BYTES } from './sealed-box';
 
 export type GcmSealed = { iv: Buffer; tag: Buffer; ct: Buffer };
 
 /** AES-256-GCM with a fresh random IV (safe: every key encrypts few messages or is one-off). */
 export function gcmEncrypt(key: Buffer, plaintext: Buffer, aad: Buffer): GcmSealed {
-  const iv = randomBytes(IV_BYTES);
+  const iv = freshRandomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(aad);
   const ct = Buffer.concat([cipher.update(plaintext), cipher.final()]);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { freshRandomBytes } from '@at/common';
 import { gcmDecrypt, gcmEncrypt } from './aes-gcm';
 import { VaultIntegrityError, VaultKeyNotFoundError } from './errors';
 import { parseKeySpec } from './key-spec';
@@ -47,7 +48,7 @@ export class Vault {
 
   /** Seals `plaintext` for the context `aad` (e.g. the row id): opening needs the same aad. */
   seal(plaintext: string | Buffer, aad: string): SealedBox {
-    const dek = randomBytes(DEK_BYTES);
+    const dek = freshRandomBytes(DEK_BYTES);
     try {
       const data = gcmEncrypt(dek, typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext, dataAad(aad));
       return { v: 1, ...this.#wrap(dek), iv: b64(data.iv), tag: b64(data.tag), ct: b64(data.ct) };

@@ -84,30 +84,40 @@ export type ImportedAccount = Omit<NewConnectedAccount, 'providerSubject'> & { t
 /**
  * Inserts many accounts, their sealed credentials and their `connected_account.created` events
  * (in the order given) in three set-based statements, in the caller's transaction: what
- * insertConnectedAccount writes for one, at a thousand times fewer round trips.
+ * insertConnectedAccount writes for one, at a thousand times fewer round trips. The rows go as
+ * one JSON text per statement (json_to_recordset): a parameter array of a thousand values costs
+ * the driver layers a conversion per element, a text costs them one.
  */
 export async function insertConnectedAccounts(tx: DbClient, accounts: ImportedAccount[], at: Date): Promise<void> {
   if (accounts.length === 0) return;
-  const column = <T>(pick: (a: ImportedAccount) => T) => accounts.map(pick);
-  const ids = column((a) => a.id);
+  const rows = JSON.stringify(
+    accounts.map((a) => ({ id: a.id, org_id: a.orgId, project_id: a.projectId, auth_config_id: a.authConfigId, user_id: a.userId })),
+  );
   await tx.$executeRaw`
     INSERT INTO connected_accounts (id, org_id, project_id, auth_config_id, user_id, created_at, updated_at)
     SELECT u.id, u.org_id, u.project_id, u.auth_config_id, u.user_id, ${at}, ${at}
-    FROM unnest(${ids}::text[], ${column((a) => a.orgId)}::text[], ${column((a) => a.projectId)}::text[], ${column((a) => a.authConfigId)}::text[],
-      ${column((a) => a.userId)}::text[]) AS u(id, org_id, project_id, auth_config_id, user_id)`;
+    FROM json_to_recordset(${rows}::json) AS u(id text, org_id text, project_id text, auth_config_id text, user_id text)`;
+  const credentials = JSON.stringify(
+    accounts.map((a) => ({ id: a.id, sealed: a.credential.sealed, expires_at: a.credential.expiresAt, refreshable: a.credential.refreshable })),
+  );
   await tx.$executeRaw`
     INSERT INTO credentials (connected_account_id, sealed, expires_at, refreshable, created_at, updated_at)
-    SELECT u.id, u.sealed::jsonb, u.expires_at, u.refreshable, ${at}, ${at}
-    FROM unnest(${ids}::text[], ${column((a) => JSON.stringify(a.credential.sealed))}::text[], ${column((a) => a.credential.expiresAt)}::timestamptz[],
-      ${column((a) => a.credential.refreshable)}::boolean[]) AS u(id, sealed, expires_at, refreshable)`;
-  const events = column((a) =>
-    JSON.stringify({ connected_account_id: a.id, project_id: a.projectId, auth_config_id: a.authConfigId, user_id: a.userId, toolkit: a.toolkit }),
+    SELECT u.id, u.sealed, u.expires_at, u.refreshable, ${at}, ${at}
+    FROM json_to_recordset(${credentials}::json) AS u(id text, sealed jsonb, expires_at timestamptz, refreshable boolean)`;
+  const events = JSON.stringify(
+    accounts.map((a) => ({
+      event_id: newId('evt'),
+      org_id: a.orgId,
+      project_id: a.projectId,
+      id: a.id,
+      data: { connected_account_id: a.id, project_id: a.projectId, auth_config_id: a.authConfigId, user_id: a.userId, toolkit: a.toolkit },
+    })),
   );
   await tx.$executeRaw`
     INSERT INTO events (id, org_id, project_id, connected_account_id, type, data, created_at)
-    SELECT u.event_id, u.org_id, u.project_id, u.id, 'connected_account.created', u.data::jsonb, ${at}
-    FROM unnest(${column(() => newId('evt'))}::text[], ${column((a) => a.orgId)}::text[], ${column((a) => a.projectId)}::text[], ${ids}::text[],
-      ${events}::text[]) WITH ORDINALITY AS u(event_id, org_id, project_id, id, data, n)
+    SELECT u.event_id, u.org_id, u.project_id, u.id, 'connected_account.created', u.data, ${at}
+    FROM ROWS FROM (json_to_recordset(${events}::json) AS (event_id text, org_id text, project_id text, id text, data jsonb)) WITH ORDINALITY
+      AS u(event_id, org_id, project_id, id, data, n)
     ORDER BY u.n`;
 }
 

@@ -1,6 +1,6 @@
 import { Vault } from '@at/vault';
 import type { PendingItem } from '../runs/item-store';
-import { decide } from './revoke-connection';
+import { decide, pageKnowledge } from './revoke-connection';
 
 const vault = Vault.fromSpec(`k:${Vault.generateKey()}`);
 
@@ -25,7 +25,7 @@ function item(overrides: Partial<PendingItem> = {}): PendingItem {
 
 describe('decide', () => {
   test("the auth config's per-tenant values travel with the request's client (they fill the catalog endpoints)", () => {
-    const decision = decide(item(), vault, new Map());
+    const decision = decide(item(), vault, pageKnowledge());
     expect(decision).toEqual({
       kind: 'call',
       request: { toolkit: 'okta', authScheme: 'oauth2', client: { clientId: 'client', clientSecret: 'client-secret', parameters: { okta_domain: 'acme.okta.com' } }, credential: { type: 'oauth2', access_token: 'at' } },
@@ -33,7 +33,7 @@ describe('decide', () => {
   });
 
   test('an auth config without values sends none', () => {
-    const decision = decide(item({ toolkit: 'google', parameters: null }), vault, new Map());
+    const decision = decide(item({ toolkit: 'google', parameters: null }), vault, pageKnowledge());
     expect(decision.kind).toBe('call');
     expect(decision.kind === 'call' ? decision.request.client : undefined).toEqual({ clientId: 'client', clientSecret: 'client-secret' });
   });

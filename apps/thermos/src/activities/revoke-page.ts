@@ -23,7 +23,7 @@ import {
   type PendingItem,
 } from '../runs/item-store';
 import { OUTCOME_UNKNOWN } from '../runs/release-store';
-import { decide, precheck, toItemResult } from './revoke-connection';
+import { decide, pageKnowledge, precheck, toItemResult, type PageKnowledge } from './revoke-connection';
 import { nothingSent, trackSends, type SendState } from './send-tracking';
 
 /** A page: the items of seqs fromSeq..toSeq, inside one lane. */
@@ -80,9 +80,7 @@ export async function revokePage(deps: RevokePageDeps, input: RevokePageInput): 
   const counts: PageCounts = { ...NO_COUNTS, ...resumed?.counts };
   const startSeq = Math.max(first, (resumed?.cursor ?? 0) + 1);
   const items = await loadPendingItems(deps.db, runId, startSeq, last);
-  const authFailures = await loadAuthFailures(deps.db, runId);
-  // each auth config's client secret, opened once per page
-  const clientSecrets = new Map<string, string>();
+  const known = pageKnowledge(await loadAuthFailures(deps.db, runId));
 
   // watermark: every seq <= cursor is recorded
   const done = new Set<number>();
@@ -104,13 +102,14 @@ export async function revokePage(deps: RevokePageDeps, input: RevokePageInput): 
   };
 
   const writes = acquireRunWrites(deps, runId);
+  const run: RunOfPage = { runId, writes, known };
   const processOne = async (item: PendingItem): Promise<void> => {
     const flight = { state: { slotsAsked: 0, waiting: false }, abandon: new AbortController() };
     flights.set(item.seq, flight);
     let result: Awaited<ReturnType<typeof revokeOne>>;
     try {
       result = await trackSends(flight.state, () =>
-        revokeOne(deps, writes, runId, item, authFailures, clientSecrets, AbortSignal.any([calls.signal, flight.abandon.signal]), () => stopping, flight.abandon),
+        revokeOne(deps, run, item, { signal: AbortSignal.any([calls.signal, flight.abandon.signal]), stopping: () => stopping, abandon: flight.abandon }),
       );
     } catch (error) {
       if (!flight.abandon.signal.aborted || calls.signal.aborted) throw error;
@@ -256,6 +255,12 @@ const failed = (errorCode: string, errorMessage: string): ItemResult => ({ outco
 // a refresh holds its lease for at most its length (@at/lifecycle: 30 s by default)
 const MAX_LEASE_WAIT_MS = 120_000;
 
+/** What a page's connections share: the run, its writes, and what the page has learnt. */
+type RunOfPage = { runId: string; writes: PageWrites; known: PageKnowledge };
+
+/** One connection's call: aborted with the page (or alone, `abandon`), and whether the page is stopping. */
+type ItemFlight = { signal: AbortSignal; stopping: () => boolean; abandon: AbortController };
+
 /**
  * The result of one connection; null when there is nothing to record (another attempt did, or
  * the run is closing); `abandoned` when the page stopped after claiming it but before sending;
@@ -264,14 +269,9 @@ const MAX_LEASE_WAIT_MS = 120_000;
  */
 async function revokeOne(
   deps: RevokePageDeps,
-  writes: PageWrites,
-  runId: string,
+  { runId, writes, known }: RunOfPage,
   item: PendingItem,
-  authFailures: Map<string, { errorCode: string; errorMessage: string }>,
-  clientSecrets: Map<string, string>,
-  signal: AbortSignal,
-  stopping: () => boolean,
-  abandon?: AbortController,
+  { signal, stopping, abandon }: ItemFlight,
 ): Promise<ItemResult | null | 'abandoned' | 'unclaimed'> {
   // the kill switch: while the project is paused the connection waits here, unclaimed, nothing sent
   if (deps.pause) {
@@ -279,7 +279,7 @@ async function revokeOne(
     if (signal.aborted || stopping()) return 'unclaimed';
   }
   // nothing is opened before the claim: what gets revoked is the credential as the claim reads it
-  const skipped = precheck(item, authFailures);
+  const skipped = precheck(item, known);
   if (skipped) return skipped;
   const claim = await claimRevoking(writes, { seq: item.seq, connectedAccountId: item.connectedAccountId }, signal, stopping);
   switch (claim.kind) {
@@ -302,7 +302,7 @@ async function revokeOne(
   // revoke what is stored now: a refresh before the claim may have rotated the tokens loaded with the page
   let decision: ReturnType<typeof decide>;
   try {
-    decision = decide({ ...item, credentialSealed: claim.sealed }, deps.vault, authFailures, clientSecrets);
+    decision = decide({ ...item, credentialSealed: claim.sealed }, deps.vault, known);
   } catch (error) {
     deps.logger.error('sealed credential could not be opened', { run_id: runId, connected_account_id: item.connectedAccountId, error: error instanceof Error ? error.name : 'unknown' });
     return failed('credential_unreadable', 'the sealed credential could not be opened');
@@ -324,7 +324,7 @@ async function revokeOne(
       await gate.wait(item.projectId, signal, stopping);
       signal.throwIfAborted();
       if (!stopping()) return 'send';
-      if (sent > 0 || !abandon) return 'stop';
+      if (sent > 0) return 'stop';
       abandon.abort(new Error('abandoned while paused, before anything was sent'));
       throw abandon.signal.reason;
     },
@@ -332,7 +332,7 @@ async function revokeOne(
   const result = await deps.revoker.revoke(request, signal);
   if (result.outcome === 'failed' && result.providerWide) {
     const failure = { errorCode: result.errorCode, errorMessage: result.errorMessage };
-    authFailures.set(item.authConfigId, failure);
+    known.authFailures.set(item.authConfigId, failure);
     await recordAuthFailure(deps.db, runId, item.authConfigId, failure).catch((error: unknown) => {
       // remembering it is an optimisation (later connections fail fast): a value Postgres refuses must not fail the page
       if (!isDataError(error)) throw error;

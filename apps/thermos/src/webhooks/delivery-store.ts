@@ -15,9 +15,9 @@ const DISPATCH_LOCK = 0x77656268; // 'wehh'
 export type Lane = { endpointId: string; lane: number };
 
 /**
- * Fans the oldest undispatched events out to the live endpoints of their project subscribed to
+ * Fans the oldest events of the outbox out to the live endpoints of their project subscribed to
  * their type (and created before them), each into the lane of its connected account (events of
- * no account: of their own id), then stamps them dispatched. An org-owned job's end goes to the
+ * no account: of their own id), taking them off the outbox. An org-owned job's end goes to the
  * endpoints of every project the job covered (one event: the same webhook-id at each). Returns how many events it took
  * (0 when another relay holds the lock) and the lanes that got deliveries.
  */
@@ -25,8 +25,12 @@ export async function dispatchEvents(db: PrismaClient, limit: number, retryForSe
   return transaction(db, async (tx) => {
     const [lock] = await tx.$queryRaw<Array<{ locked: boolean }>>`SELECT pg_try_advisory_xact_lock(${DISPATCH_LOCK}) AS locked`;
     if (!lock?.locked) return { events: 0, lanes: [] };
+    // taken off the queue in the transaction that fans them out: neither commits without the other
     const batch = await tx.$queryRaw<Array<{ id: string }>>`
-      SELECT id FROM events WHERE dispatched_at IS NULL ORDER BY sequence LIMIT ${limit} FOR UPDATE`;
+      WITH taken AS (
+        DELETE FROM event_outbox WHERE sequence IN (SELECT sequence FROM event_outbox ORDER BY sequence LIMIT ${limit})
+        RETURNING sequence)
+      SELECT e.id FROM taken JOIN events e ON e.sequence = taken.sequence`;
     if (batch.length === 0) return { events: 0, lanes: [] };
     const ids = batch.map((b) => b.id);
     const touched = await tx.$queryRaw<Array<{ endpoint_id: string; lane: number }>>`
@@ -50,7 +54,6 @@ export async function dispatchEvents(db: PrismaClient, limit: number, retryForSe
         ON CONFLICT (endpoint_id, event_id) DO NOTHING
         RETURNING endpoint_id, lane)
       SELECT DISTINCT endpoint_id, lane FROM fan`;
-    await tx.$executeRaw`UPDATE events SET dispatched_at = CURRENT_TIMESTAMP WHERE id = ANY(${ids}::text[])`;
     return { events: batch.length, lanes: touched.map((t) => ({ endpointId: t.endpoint_id, lane: Number(t.lane) })) };
   });
 }

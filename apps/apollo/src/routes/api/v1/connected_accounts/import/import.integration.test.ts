@@ -56,7 +56,7 @@ describe('POST /api/v1/connected_accounts/import', () => {
       oauthItem('mixed-4', foreignConfig.id),
       { user_id: 'mixed-5', credentials: { access_token: secret('access') } },
       'not an object',
-      oauthItem('mixed-7'),
+      { ...oauthItem('mixed-7'), credentials: { access_token: secret('access'), refresh_token: secret('refresh'), expires_at: '2031-05-06T07:08:09.123Z' } },
     ];
     const res = await importJson(items);
     expect(res.status).toBe(200);
@@ -88,6 +88,12 @@ describe('POST /api/v1/connected_accounts/import', () => {
     expect(t.apollo.context.vault.openJson(byUser.get('mixed-1')?.credential?.sealed, byUser.get('mixed-1')?.id ?? '')).toEqual({ type: 'api_key', api_key: apiKey });
     const first = byUser.get('mixed-0');
     expect(t.apollo.context.vault.openJson(first?.credential?.sealed, first?.id ?? '')).toEqual({ type: 'oauth2', access_token: items[0] && (items[0] as Json).credentials.access_token, refresh_token: (items[0] as Json).credentials.refresh_token });
+    // the expiry as each item gave it (refreshable: a refresh token and an expiry)
+    expect(stored.map((a) => [a.credential?.expiresAt?.toISOString() ?? null, a.credential?.refreshable])).toEqual([
+      [null, false],
+      [null, false],
+      ['2031-05-06T07:08:09.123Z', true],
+    ]);
     // sealed to its own id: another account's id does not open it
     expect(() => t.apollo.context.vault.openJson(first?.credential?.sealed, byUser.get('mixed-7')?.id ?? '')).toThrow();
     // what GET answers is what the import answered
