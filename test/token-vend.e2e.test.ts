@@ -9,8 +9,9 @@ import { seedAuthConfig, seedConnection, seedTenant, type Tenant } from './suppo
 import { startStack, type Stack } from './support/stack';
 
 const CLIENT = { clientId: 'vend-app', clientSecret: 'vend-app-secret-0123456789' };
-// a refresh's deadline; its lease is three times as long (15 s)
-const REFRESH_TIMEOUT_MS = '5000';
+// a refresh's deadline, far above the 1 s the provider is told to take (a loaded CI host ran
+// past 5 s once); its lease is three times as long (30 s)
+const REFRESH_TIMEOUT_MS = '10000';
 
 let stack: Stack;
 let oauth: OAuthServerHandle;
@@ -77,9 +78,12 @@ test('50 concurrent vends of an expired token split across two apollo processes:
   // the one refresh stays in flight long enough for every vend to arrive while it is
   await oauth.setTokenFaults({ delay_ms: 1_000 });
   const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => vendAt(i % 2 === 0 ? stack.apollo.url : second.url, connection.id)));
+  // the provider counts a refresh once its response has closed
+  await waitFor(async () => (await oauth.stats()).refresh.in_flight === 0);
   const stats = (await oauth.stats()).refresh;
-  expect(stats).toMatchObject({ total: 1, succeeded: 1, reuse_detected: 0, max_in_flight_per_grant: 1 });
-  expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+  // what the vends answered first: a refresh that failed shows there as each answer's error
+  expect(answers.filter((a) => a.status !== 200)).toEqual([]);
+  expect(stats).toMatchObject({ total: 1, succeeded: 1, reuse_detected: 0, max_in_flight_per_grant: 1, by_status: { '200': 1 } });
   for (const answer of answers) expect(answer.body).toEqual(answers[0]!.body);
   expect(answers[0]!.body).toMatchObject({ connected_account_id: connection.id, auth_scheme: 'oauth2', token_type: 'Bearer', refreshed: true });
   const fresh = answers[0]!.body['access_token'] as string;
