@@ -10,7 +10,7 @@ export type HistoryFigures = {
   runs: number;
   /** History events summed over the chain. */
   events: number;
-  /** snapshotRun activity: started and completed, Temporal server time (epoch ms). */
+  /** The snapshot: its first step started and its last step completed (snapshotRun in runs before streaming), Temporal server time (epoch ms). */
   snapshotStartedAt: number;
   snapshotCompletedAt: number;
   /** revokePage attempts started, by the identity of the worker that took them. */
@@ -19,7 +19,8 @@ export type HistoryFigures = {
 
 /**
  * Follows the continue-as-new chain from the first execution (each closing event names the
- * next run), summing history events, and finds the snapshot activity's start and completion.
+ * next run), summing history events, and finds when the snapshot's first step started and its
+ * last one completed (pages run between them).
  */
 export async function historyFigures(client: Client, workflowId: string, firstRunId: string): Promise<HistoryFigures> {
   let runId: string | undefined = firstRunId;
@@ -35,10 +36,10 @@ export async function historyFigures(client: Client, workflowId: string, firstRu
     for (const event of events) {
       const id = String(event.eventId ?? '');
       const scheduled = event.activityTaskScheduledEventAttributes?.activityType?.name;
-      if (scheduled === 'snapshotRun') snapshotScheduled.add(id);
+      if (scheduled === 'snapshotRun' || scheduled === 'snapshotStep') snapshotScheduled.add(id);
       if (scheduled === 'revokePage') pageScheduled.add(id);
       const started = event.activityTaskStartedEventAttributes;
-      if (started && snapshotScheduled.has(String(started.scheduledEventId ?? ''))) figures.snapshotStartedAt = toMs(event.eventTime);
+      if (started && snapshotScheduled.has(String(started.scheduledEventId ?? '')) && Number.isNaN(figures.snapshotStartedAt)) figures.snapshotStartedAt = toMs(event.eventTime);
       if (started && pageScheduled.has(String(started.scheduledEventId ?? ''))) {
         const worker = started.identity ?? 'unknown';
         figures.pagesByWorker[worker] = (figures.pagesByWorker[worker] ?? 0) + 1;

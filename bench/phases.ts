@@ -78,11 +78,11 @@ export type RunFigures = JobFigures & {
   load: string;
   /** POST → run finished. */
   e2eSeconds: number;
-  /** snapshotRun activity, started → completed (Temporal history). */
+  /** The snapshot's first step started → its last step completed (Temporal history); pages run meanwhile. */
   snapshotSeconds: number;
   /** POST → first item recorded: what a caller waits for the first revocation. */
   firstResultSeconds: number;
-  /** Snapshot completed → last item finished. */
+  /** First item finished → last item finished (the snapshot runs beside the first part of it). */
   revokeSeconds: number;
   e2eConnectionsPerSecond: number;
   revokeConnectionsPerSecond: number;
@@ -113,7 +113,7 @@ export async function jobPhase(ctx: BenchContext, provider: SpawnedProviderServe
   const stats = await provider.control.stats();
   const total = figures.counts['total'] ?? 0;
   const e2eSeconds = (figures.finishedAt - figures.createdAt) / 1000;
-  const revokeSeconds = (figures.lastItemFinishedAt - figures.history.snapshotCompletedAt) / 1000;
+  const revokeSeconds = (figures.lastItemFinishedAt - figures.firstItemFinishedAt) / 1000;
   return {
     ...figures,
     load,
@@ -140,13 +140,58 @@ export async function jobPhase(ctx: BenchContext, provider: SpawnedProviderServe
 
 const WARM_UP = 50;
 
-export type ServingFigures = { status: LatencyFigures; resultsPage: LatencyFigures; resultsPageByOutcome: LatencyFigures; itemsTableMb: number; thermosPeakRssMb: number; apolloPeakRssMb: number };
+type RouteLatencies = { status: LatencyFigures; resultsPage: LatencyFigures; resultsPageByOutcome: LatencyFigures };
+
+export type ServingFigures = RouteLatencies & {
+  /** The same requests right after the job ended, while Postgres and the workers still digest it. */
+  afterRun: RouteLatencies;
+  /** How long the system took to go quiet after that (autovacuum done, event outbox drained), and whether it did within QUIET_WAIT_MS. */
+  quietAfterSeconds: number;
+  quiet: boolean;
+  itemsTableMb: number;
+  thermosPeakRssMb: number;
+  apolloPeakRssMb: number;
+};
+
+const QUIET_WAIT_MS = 600_000;
+
+/** Waits until no autovacuum worker runs and the event outbox is empty (the relay has caught up), for at most QUIET_WAIT_MS. */
+async function waitForQuiet(ctx: BenchContext): Promise<{ seconds: number; quiet: boolean }> {
+  const started = Date.now();
+  for (;;) {
+    const [row] = await ctx.db.$queryRaw<Array<{ vacuums: number; queued: boolean }>>`
+      SELECT (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker')::int AS vacuums, EXISTS (SELECT 1 FROM event_outbox) AS queued`;
+    const seconds = round((Date.now() - started) / 1000, 1);
+    if (row && row.vacuums === 0 && !row.queued) return { seconds, quiet: true };
+    if (Date.now() - started > QUIET_WAIT_MS) return { seconds, quiet: false };
+    ctx.progress(`waiting for the system to go quiet: ${row?.vacuums ?? '?'} autovacuum workers, outbox ${row?.queued ? 'not empty' : 'empty'}, ${seconds} s`);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+}
 
 /**
  * Once every item exists: sequential GET /revoke_jobs/{id}, and 100-item results pages following
- * next_cursor through the run (wrapping around), unfiltered and filtered by outcome.
+ * next_cursor through the run (wrapping around), unfiltered and filtered by outcome; first right
+ * after the job ended, then again once the system is quiet (the figures the targets read).
  */
 export async function servingPhase(ctx: BenchContext, project: SeededProject, jobId: string, requests: number): Promise<ServingFigures> {
+  const afterRun = await routeLatencies(ctx, project, jobId, requests);
+  const settled = await waitForQuiet(ctx);
+  ctx.progress('');
+  const quiet = await routeLatencies(ctx, project, jobId, requests);
+  const [size] = await ctx.db.$queryRaw<Array<{ bytes: bigint }>>`SELECT pg_total_relation_size('revoke_items') AS bytes`;
+  return {
+    ...quiet,
+    afterRun,
+    quietAfterSeconds: settled.seconds,
+    quiet: settled.quiet,
+    itemsTableMb: round(Number(size?.bytes ?? 0) / 1024 / 1024, 1),
+    thermosPeakRssMb: round(Math.max(...ctx.services.workers.map((worker) => peakRssMb(worker.child.pid as number)))),
+    apolloPeakRssMb: round(peakRssMb(ctx.services.apollo.child.pid as number)),
+  };
+}
+
+async function routeLatencies(ctx: BenchContext, project: SeededProject, jobId: string, requests: number): Promise<RouteLatencies> {
   const headers = { 'x-api-key': project.apiKey };
   const timed = async (route: string) => {
     const res = await ctx.api.request<{ next_cursor?: string | null }>('GET', route, headers);
@@ -171,15 +216,7 @@ export async function servingPhase(ctx: BenchContext, project: SeededProject, jo
   };
   const resultsPage = await pages('');
   const resultsPageByOutcome = await pages('&outcome=revoked');
-  const [size] = await ctx.db.$queryRaw<Array<{ bytes: bigint }>>`SELECT pg_total_relation_size('revoke_items') AS bytes`;
-  return {
-    status: summarize(status),
-    resultsPage,
-    resultsPageByOutcome,
-    itemsTableMb: round(Number(size?.bytes ?? 0) / 1024 / 1024, 1),
-    thermosPeakRssMb: round(Math.max(...ctx.services.workers.map((worker) => peakRssMb(worker.child.pid as number)))),
-    apolloPeakRssMb: round(peakRssMb(ctx.services.apollo.child.pid as number)),
-  };
+  return { status: summarize(status), resultsPage, resultsPageByOutcome };
 }
 
 export type VendFigures = { connections: number; warm: LatencyFigures; concurrent: { clients: number; requestsPerSecond: number; p50Ms: number; p99Ms: number } };

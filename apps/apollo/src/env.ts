@@ -47,6 +47,8 @@ export const apolloEnvSchema = z.object({
   REVOKE_MAX_PAGES_IN_FLIGHT: z.coerce.number().int().min(1).max(256).default(DEFAULT_REVOKE_TUNING.maxPagesInFlight),
   /** Connections per snapshot transaction. */
   REVOKE_SNAPSHOT_PAGE_SIZE: z.coerce.number().int().min(100).max(100_000).default(DEFAULT_REVOKE_TUNING.snapshotPageSize),
+  /** How long one snapshot step copies before the pages it made ready are started (0: a transaction a step). */
+  REVOKE_SNAPSHOT_STEP_MS: z.coerce.number().int().min(0).max(60_000).default(DEFAULT_REVOKE_TUNING.snapshotStepMs),
   /** GET .../token refreshes first when the access token expires within this many seconds. */
   TOKEN_REFRESH_LEAD_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
   ...tokenRefreshEnv,

@@ -174,6 +174,11 @@ const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'revoke-streamed',
+    what: 'a snapshot of two connections a step, one connection a page: pages run while the later steps copy the rest, and the run continues as new with its snapshot still running',
+    run: async (ctx) => revoke(ctx, projectScope((await tenantWith(ctx, 16)).tenant), { pageSize: 1, pageParallelism: 2, snapshotPageSize: 2, snapshotStepMs: 0 }),
+  },
+  {
     name: 'revoke-continue-as-new',
     what: 'one connection a page: the run continues as new (the dev server suggests it at 40 events) with pages to run again',
     run: async (ctx) => revoke(ctx, projectScope((await tenantWith(ctx, 12)).tenant), { pageSize: 1, pageParallelism: 2 }),

@@ -52,16 +52,27 @@ export type RevokeWorkflowInput = {
  * One lane of a run: the pages of one provider key (or of several small ones merged), pages
  * `firstPage .. firstPage + pages - 1` covering seqs `firstSeq .. lastSeq`. `started` counts
  * the lane's pages scheduled so far; `redo` lists pages (by index in the lane) that were
- * stopped before they finished (to continue as new) and must run again.
+ * stopped before they finished (to continue as new) and must run again. `open`: the snapshot is
+ * still copying this lane, so `pages` counts only its full pages so far and more may come.
  */
-export type LaneCursor = { lane: number; firstSeq: number; lastSeq: number; firstPage: number; pages: number; started: number; redo: number[] };
+export type LaneCursor = { lane: number; firstSeq: number; lastSeq: number; firstPage: number; pages: number; started: number; redo: number[]; open?: boolean };
+
+/** A lane as Postgres holds it (what loadLanes and a snapshot step return). */
+export type LaneShape = Omit<LaneCursor, 'started' | 'redo'>;
+
+/**
+ * Where a streamed snapshot stands, carried while it is still running: the item count at which
+ * the planner's statistics of revoke_items were last refreshed.
+ */
+export type SnapshotCursor = { analyzedAt: number };
 
 /**
  * What a continued run carries: the lanes in progress (at most `maxPagesInFlight` of them), the
- * last lane loaded from Postgres and how many have been, and totals for progress. The list of
- * lanes stays in Postgres.
+ * last lane loaded from Postgres and how many have been, and totals for progress (while the
+ * snapshot runs, the lanes and pages known so far). The list of lanes stays in Postgres.
+ * `snapshot` is set while the snapshot is still running (pages then run beside it).
  */
-export type RevokeResume = { lanes: LaneCursor[]; laneCursor: number; lanesLoaded: number; lanesTotal: number; pageCount: number; pagesDone: number };
+export type RevokeResume = { lanes: LaneCursor[]; laneCursor: number; lanesLoaded: number; lanesTotal: number; pageCount: number; pagesDone: number; snapshot?: SnapshotCursor };
 
 export type RevokeTuning = {
   /** Connections per page activity. */
@@ -72,11 +83,16 @@ export type RevokeTuning = {
   maxPagesInFlight: number;
   /** Connections per snapshot transaction. */
   snapshotPageSize: number;
+  /**
+   * How long one snapshot step runs (transactions of snapshotPageSize, back to back) before it
+   * reports the pages it has made ready; the first step reports after its first transaction.
+   */
+  snapshotStepMs: number;
   /** Attempts of each step (snapshot, page) before the run fails with retries_exhausted. */
   maxAttempts: number;
 };
 
-export const DEFAULT_REVOKE_TUNING: RevokeTuning = { pageSize: 500, pageParallelism: 4, maxPagesInFlight: 8, snapshotPageSize: 10_000, maxAttempts: 10 };
+export const DEFAULT_REVOKE_TUNING: RevokeTuning = { pageSize: 500, pageParallelism: 4, maxPagesInFlight: 8, snapshotPageSize: 10_000, snapshotStepMs: 2_000, maxAttempts: 10 };
 
 export type RevokeWorkflowResult = { runId: string; total: number; pages: number };
 

@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import type { LaneCursor, Logger, RunCounts } from '@at/common';
+import type { LaneShape, Logger, RunCounts } from '@at/common';
 import type { PrismaClient } from '@at/db';
 import type { createRevoker } from '@at/providers';
 import type { Vault } from '@at/vault';
@@ -10,7 +10,7 @@ import { loadLanes } from '../runs/snapshot-store';
 import { toActivityFailure } from './failures';
 import { revokePage, type RevokePageInput } from './revoke-page';
 import { refreshDuePage, type RefreshAheadDeps, type RefreshDuePageInput } from './refresh-ahead';
-import { snapshotRun, type SnapshotInput } from './snapshot';
+import { snapshotRun, snapshotStep, type SnapshotInput, type SnapshotStepInput } from './snapshot';
 
 export { createSweepActivities, type SweepActivities } from './sweep';
 
@@ -30,7 +30,8 @@ export function createRevokeActivities(deps: RevokeActivityDeps) {
     };
   return {
     snapshotRun: classified('snapshotRun', (input: SnapshotInput) => snapshotRun(deps.db, input, deps.logger)),
-    loadLanes: classified('loadLanes', (input: { runId: string; afterLane: number; limit: number }): Promise<Array<Omit<LaneCursor, 'started' | 'redo'>>> =>
+    snapshotStep: classified('snapshotStep', (input: SnapshotStepInput) => snapshotStep(deps.db, input, deps.logger)),
+    loadLanes: classified('loadLanes', (input: { runId: string; afterLane: number; limit: number }): Promise<LaneShape[]> =>
       loadLanes(deps.db, input.runId, input.afterLane, input.limit),
     ),
     revokePage: classified('revokePage', (input: RevokePageInput) => revokePage(deps, input)),

@@ -1,5 +1,5 @@
 import { LIVE_CONNECTION_JOINS, liveConnectionsWhere, orphanedConnectionsWhere, Prisma, transaction, type DbClient, type Tx } from '@at/db';
-import type { LaneCursor, RunTarget } from '@at/common';
+import type { LaneShape, RunTarget } from '@at/common';
 import { catalogEntries } from '@at/providers';
 
 /*
@@ -143,7 +143,15 @@ export async function snapshotNextPage(db: DbClient, runId: string, target: RunT
           SELECT (SELECT count(*) FROM inserted)::int AS n, (SELECT max(id) FROM numbered) AS last_id`;
         const added = page?.n ?? 0;
         if (added > 0) {
-          await tx.$executeRaw`UPDATE revoke_lanes SET first_seq = coalesce(first_seq, ${total + 1}), last_seq = ${total + added} WHERE run_id = ${runId} AND lane = ${source.lane}`;
+          // A lane's first items number its first page: every lane before it is complete (lanes
+          // are copied in order), so it follows the last one that holds items, as planPages would
+          // number it at the end. Its pages can then run while the snapshot goes on.
+          await tx.$executeRaw`
+            UPDATE revoke_lanes l SET first_seq = coalesce(l.first_seq, ${total + 1}), last_seq = ${total + added},
+              first_page = CASE WHEN l.first_seq IS NOT NULL THEN l.first_page ELSE coalesce((
+                SELECT p.first_page + (p.last_seq - p.first_seq) / ${run.page_size}::int + 1 FROM revoke_lanes p
+                WHERE p.run_id = l.run_id AND p.lane < l.lane AND p.first_seq IS NOT NULL ORDER BY p.lane DESC LIMIT 1), 0) END
+            WHERE l.run_id = ${runId} AND l.lane = ${source.lane}`;
           total += added;
           room -= added;
           cursor = page?.last_id ?? cursor;
@@ -164,7 +172,7 @@ export async function snapshotNextPage(db: DbClient, runId: string, target: RunT
 }
 
 /** A run this small leaves the planner's statistics as they are. */
-const ANALYZE_AFTER_ITEMS = 1_000;
+export const ANALYZE_AFTER_ITEMS = 1_000;
 
 /**
  * Refreshes the planner's statistics of revoke_items once a snapshot has added `total` items.
@@ -179,14 +187,50 @@ export async function analyzeItems(db: DbClient, total: number): Promise<void> {
   await db.$executeRawUnsafe('ANALYZE revoke_items');
 }
 
-/** The next lanes of a run that have pages, after lane `afterLane`. */
-export async function loadLanes(db: DbClient, runId: string, afterLane: number, limit: number): Promise<Array<Omit<LaneCursor, 'started' | 'redo'>>> {
-  const rows = await db.revokeLane.findMany({
-    where: { runId, lane: { gt: afterLane }, pages: { gt: 0 } },
-    orderBy: { lane: 'asc' },
-    take: limit,
-  });
-  return rows.map((r) => ({ lane: r.lane, firstSeq: r.firstSeq ?? 0, lastSeq: r.lastSeq ?? 0, firstPage: r.firstPage, pages: r.pages }));
+/**
+ * The lanes of a run as they stand, with `pages` counted as a page may run: a lane the snapshot
+ * is still copying (the one its cursor is in, and those after it) counts only its full pages and
+ * is `open`; a lane it is done with (or every lane, once the run is done snapshotting or closing)
+ * counts its last, partial page too, as planPages numbers them.
+ */
+function laneShapes(runId: string): Prisma.Sql {
+  return Prisma.sql`
+    SELECT l.lane, l.first_seq, l.last_seq, l.first_page, o.open,
+      CASE WHEN l.first_seq IS NULL THEN 0
+        WHEN o.open THEN (l.last_seq - l.first_seq + 1) / r.page_size
+        ELSE (l.last_seq - l.first_seq) / r.page_size + 1 END AS pages
+    FROM revoke_lanes l JOIN revoke_runs r ON r.id = l.run_id
+    CROSS JOIN LATERAL (SELECT NOT (r.snapshot_done OR r.closing) AND l.lane >= coalesce(
+      (SELECT s.lane FROM revoke_run_sources s WHERE s.run_id = r.id AND s.position = r.snapshot_source), 0) AS open) o
+    WHERE l.run_id = ${runId}`;
+}
+
+type LaneShapeRow = { lane: number; first_seq: number | null; last_seq: number | null; first_page: number; open: boolean; pages: number };
+
+const shapeOf = (r: LaneShapeRow): LaneShape => ({ lane: r.lane, firstSeq: r.first_seq ?? 0, lastSeq: r.last_seq ?? 0, firstPage: r.first_page, pages: r.pages, ...(r.open ? { open: true } : {}) });
+
+/** The next lanes of a run that have pages to run, after lane `afterLane`. */
+export async function loadLanes(db: DbClient, runId: string, afterLane: number, limit: number): Promise<LaneShape[]> {
+  const rows = await db.$queryRaw<LaneShapeRow[]>`
+    SELECT * FROM (${laneShapes(runId)}) s WHERE s.lane > ${afterLane} AND s.pages > 0 ORDER BY s.lane LIMIT ${limit}`;
+  return rows.map(shapeOf);
+}
+
+export type LaneProgress = { lanes: number; pages: number; shapes: LaneShape[] };
+
+/**
+ * How far a run's lanes are: how many have pages to run and how many pages they hold, with the
+ * shapes of the lanes `held` (refreshed: a lane held open may have grown or been completed) and
+ * of the next `limit` lanes with pages after `afterLane`.
+ */
+export async function laneProgress(db: DbClient, runId: string, held: number[], afterLane: number, limit: number): Promise<LaneProgress> {
+  const [totals] = await db.$queryRaw<Array<{ lanes: number; pages: number }>>`
+    SELECT (count(*) FILTER (WHERE s.pages > 0))::int AS lanes, coalesce(sum(s.pages), 0)::int AS pages FROM (${laneShapes(runId)}) s`;
+  const rows = await db.$queryRaw<LaneShapeRow[]>`
+    (SELECT * FROM (${laneShapes(runId)}) s WHERE s.lane = ANY(${held}::int[]))
+    UNION ALL
+    (SELECT * FROM (${laneShapes(runId)}) s WHERE s.lane > ${afterLane} AND s.pages > 0 AND NOT s.lane = ANY(${held}::int[]) ORDER BY s.lane LIMIT ${limit})`;
+  return { lanes: totals?.lanes ?? 0, pages: totals?.pages ?? 0, shapes: rows.map(shapeOf) };
 }
 
 /** The run row is gone: nothing this run does can be recorded (a permanent failure). */

@@ -25,7 +25,10 @@ type Call = { activity: string; input: unknown; event?: 'returned' | 'stopped' }
 /** What one workflow's stand-ins do: a run of `pages` pages of one connection in one lane. */
 type Plan = {
   pages: number;
-  snapshot?: () => Promise<void>;
+  /** Pages ready once snapshot step `step` (0 for the first) is done (all of them when absent). */
+  ready?: (step: number) => number;
+  /** Called at the start of each snapshot step (`step`: 0 for the first). */
+  snapshot?: (step: number) => Promise<void>;
   /** `call`: how many times this page has been started before (0 on its first attempt). */
   page?: (input: RevokePageInput, call: number) => Promise<PageResult>;
 };
@@ -54,11 +57,18 @@ function standIns(): Partial<ThermosActivities> {
   };
   const record = (activity: string, input: unknown, event?: Call['event']) => current().calls.push({ activity, input, ...(event ? { event } : {}) });
   return {
-    async snapshotRun(input) {
-      record('snapshotRun', input);
-      const { plan } = current();
-      await plan.snapshot?.();
-      return { total: plan.pages, pages: plan.pages, lanes: plan.pages > 0 ? 1 : 0 };
+    async snapshotStep(input) {
+      const { plan, calls } = current();
+      const step = named(calls, 'snapshotStep').length;
+      record('snapshotStep', input);
+      await plan.snapshot?.(step);
+      const ready = Math.min(plan.pages, plan.ready?.(step) ?? plan.pages);
+      const done = ready === plan.pages;
+      const lane = { lane: 1, firstSeq: 1, lastSeq: ready, firstPage: 0, pages: ready, ...(done ? {} : { open: true }) };
+      const held = input.held.includes(1);
+      const shapes = held || (input.afterLane === 0 && ready > 0 && input.limit > 0) ? [lane] : [];
+      record('snapshotStep', { ready }, 'returned');
+      return { total: ready, done, analyzedAt: 0, lanes: ready > 0 ? 1 : 0, pages: ready, shapes };
     },
     async loadLanes(input) {
       record('loadLanes', input);
@@ -144,7 +154,7 @@ describe('a step that fails for good ends the run failed, through endRun, and st
       what: 'the snapshot raising a non-retryable error: no lane loaded, no page',
       plan: { pages: 3, snapshot: () => Promise.reject(ApplicationFailure.nonRetryable('the run row is gone', FAILURE_TYPES.runMissing)) },
       tuning: {},
-      end: { code: 'run_missing', message: 'snapshotRun failed: the run row is gone' },
+      end: { code: 'run_missing', message: 'snapshotStep failed: the run row is gone' },
       pageCalls: [],
     },
   ])('$what', async ({ plan, tuning, end, pageCalls }) => {
@@ -173,7 +183,8 @@ test('continue-as-new stops the pages in flight and runs them again in the next 
   expect(pagesOf(calls, 'stopped')).toEqual([0]);
   expect(pagesOf(calls, 'returned').sort((a, b) => a - b)).toEqual(Array.from({ length: pages }, (_, i) => i));
   // the whole chain is one run: snapshotted once, completed once, every page under its first run id
-  expect(named(calls, 'snapshotRun')).toHaveLength(1);
+  expect(named(calls, 'snapshotStep')).toHaveLength(1);
+  expect(named(calls, 'snapshotRun')).toEqual([]);
   expect(named(calls, 'completeRun').map((c) => c.input)).toEqual([{ runId: handle.firstExecutionRunId }]);
   expect(named(calls, 'endRun')).toEqual([]);
   expect(new Set(named(calls, 'revokePage').map((c) => (c.input as RevokePageInput).runId))).toEqual(new Set([handle.firstExecutionRunId]));
@@ -182,7 +193,8 @@ test('continue-as-new stops the pages in flight and runs them again in the next 
 test('an empty scope completes with nothing scheduled: no lane loaded, no page, no endRun', async () => {
   const { handle, calls } = await start({ pages: 0 }, {});
   await expect(handle.result()).resolves.toEqual({ runId: handle.firstExecutionRunId, total: 0, pages: 0 });
-  expect(calls.map((c) => c.activity)).toEqual(['snapshotRun', 'completeRun']);
+  expect(named(calls, 'snapshotStep').concat(named(calls, 'completeRun')).map((c) => c.activity)).toEqual(['snapshotStep', 'completeRun']);
+  expect(calls.filter((c) => !c.event).map((c) => c.activity)).toEqual(['snapshotStep', 'completeRun']);
 });
 
 test('cancel: the pages in flight are told to stop and return, then endRun records the run cancelled; no page starts after', async () => {
@@ -198,3 +210,69 @@ test('cancel: the pages in flight are told to stop and return, then endRun recor
   expect(calls[ending]?.input).toEqual({ runId: handle.firstExecutionRunId, end: { status: 'cancelled', code: 'cancelled', message: 'the job was cancelled' } });
   expect(named(calls, 'completeRun')).toEqual([]);
 }, 60_000);
+
+describe('a streamed snapshot', () => {
+  test('pages run as the steps make them ready: none before its step reported it, the first before the snapshot is done, every page once', async () => {
+    const pages = 12;
+    const { handle, calls } = await start({ pages, ready: (step) => 3 * (step + 1), snapshot: (step) => new Promise((resolve) => setTimeout(resolve, step === 0 ? 0 : 200)) }, { pageParallelism: 2 });
+    await expect(handle.result()).resolves.toEqual({ runId: handle.firstExecutionRunId, total: pages, pages });
+    const stepsReturned = calls.filter((c) => c.activity === 'snapshotStep' && c.event === 'returned');
+    expect(stepsReturned.map((c) => (c.input as { ready: number }).ready)).toEqual([3, 6, 9, 12]);
+    // at each page's start, the pages ready were those of the steps returned so far
+    let ready = 0;
+    const early: number[] = [];
+    for (const call of calls) {
+      if (call.activity === 'snapshotStep' && call.event === 'returned') ready = (call.input as { ready: number }).ready;
+      if (call.activity === 'revokePage' && !call.event) {
+        const page = (call.input as RevokePageInput).page;
+        if (page >= ready) early.push(page);
+      }
+    }
+    expect(early).toEqual([]);
+    const lastStep = calls.indexOf(stepsReturned.at(-1) as Call);
+    expect(calls.findIndex((c) => c.activity === 'revokePage')).toBeLessThan(lastStep);
+    expect(pagesOf(calls, 'returned').sort((a, b) => a - b)).toEqual(Array.from({ length: pages }, (_, i) => i));
+    // the held (open) lane is refreshed by each step after the one that first reported it
+    expect(named(calls, 'snapshotStep').map((c) => (c.input as { held: number[] }).held)).toEqual([[], [1], [1], [1]]);
+    expect(named(calls, 'loadLanes')).toEqual([]);
+    expect(named(calls, 'completeRun')).toHaveLength(1);
+  }, 60_000);
+
+  test('continue-as-new while the snapshot runs: the next execution goes on stepping from where it stood, every page done once', async () => {
+    const pages = 30;
+    const { handle, calls } = await start({ pages, ready: (step) => 2 * (step + 1) }, { pageParallelism: 2 });
+    await expect(handle.result()).resolves.toEqual({ runId: handle.firstExecutionRunId, total: pages, pages });
+    const chain = await fetchRunChain(client, handle.workflowId, handle.firstExecutionRunId);
+    const continued = chain.map((c) => c.history.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).filter((a) => a !== undefined && a !== null);
+    const resumes = continued.map((a) => JSON.parse(Buffer.from(a?.input?.payloads?.[0]?.data ?? new Uint8Array()).toString('utf8')).resume);
+    // at least one execution handed on a snapshot still running, with its lane held open
+    expect(resumes.some((r) => r.snapshot !== undefined && r.lanes.some((l: { open?: boolean }) => l.open))).toBe(true);
+    expect(named(calls, 'snapshotStep')).toHaveLength(pages / 2);
+    expect(pagesOf(calls, 'returned').sort((a, b) => a - b)).toEqual(Array.from({ length: pages }, (_, i) => i));
+    expect(named(calls, 'completeRun')).toHaveLength(1);
+  }, 120_000);
+
+  test('the first step reports after one transaction; later ones after their time budget', async () => {
+    const { handle, calls } = await start({ pages: 4, ready: (step) => 2 * (step + 1) }, { pageSize: 5, maxPagesInFlight: 3, snapshotPageSize: 10_000, snapshotStepMs: 1_500 });
+    await handle.result();
+    const inputs = named(calls, 'snapshotStep').map((c) => c.input as { size: number; budgetMs: number });
+    expect(inputs).toEqual([
+      { ...inputs[0], size: 15, budgetMs: 0 },
+      { ...inputs[1], size: 10_000, budgetMs: 1_500 },
+    ]);
+  }, 60_000);
+
+  test('a cancel while the snapshot runs: no step starts after it, and the run ends cancelled, not completed, even when every page made ready so far is done', async () => {
+    // one page ready, then a snapshot that makes no more (a lane still short of a full page)
+    const { handle, calls } = await start({ pages: 30, ready: () => 1, snapshot: (step) => new Promise((resolve) => setTimeout(resolve, step === 0 ? 0 : 300)) }, { pageParallelism: 1 });
+    while (pagesOf(calls, 'returned').length < 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    await handle.cancel();
+    expect(await failureOf(handle)).toBeInstanceOf(CancelledFailure);
+    const ending = calls.findIndex((c) => c.activity === 'endRun');
+    expect(calls[ending]?.input).toEqual({ runId: handle.firstExecutionRunId, end: { status: 'cancelled', code: 'cancelled', message: 'the job was cancelled' } });
+    // the step in flight at the cancel returned before endRun; none started after
+    expect(calls.slice(ending).filter((c) => c.activity === 'snapshotStep')).toEqual([]);
+    expect(named(calls, 'snapshotStep').length).toBeLessThan(30);
+    expect(named(calls, 'completeRun')).toEqual([]);
+  }, 60_000);
+});

@@ -5,6 +5,7 @@ import {
   CancellationScope,
   continueAsNew,
   isCancellation,
+  patched,
   proxyActivities,
   setCurrentDetails,
   workflowInfo,
@@ -12,6 +13,7 @@ import {
 } from '@temporalio/workflow';
 import { RetryState } from '@temporalio/common';
 import { DEFAULT_REVOKE_TUNING, type LaneCursor, type RevokeResume, type RevokeTuning, type RevokeWorkflowInput, type RevokeWorkflowResult } from '@at/common/temporal-contract';
+import type { SnapshotStepResult } from '../activities/snapshot';
 import type { RevokeActivities } from '../activities';
 import { FAILURE_CODE_OF_TYPE, NON_RETRYABLE_TYPES } from '../activities/failure-types';
 
@@ -30,7 +32,10 @@ const retry = (maximumAttempts: number): RetryPolicy => ({
 const ENDING_ATTEMPTS = 30;
 
 function activitiesFor(tuning: RevokeTuning) {
+  // runs started before snapshots were streamed (their histories replay through it)
   const { snapshotRun } = proxyActivities<RevokeActivities>({ startToCloseTimeout: '30 minutes', heartbeatTimeout: '20 seconds', retry: retry(tuning.maxAttempts) });
+  // a step lasts about snapshotStepMs, plus its last transaction (at most two minutes)
+  const { snapshotStep } = proxyActivities<RevokeActivities>({ startToCloseTimeout: '10 minutes', heartbeatTimeout: '20 seconds', retry: retry(tuning.maxAttempts) });
   const { loadLanes } = proxyActivities<RevokeActivities>({ startToCloseTimeout: '1 minute', retry: retry(tuning.maxAttempts) });
   // A page holds at most a few hundred connections, each with its own bounded provider retries;
   // a rate-capped lane can take long, and the heartbeat (not the clock) says whether it is alive.
@@ -44,21 +49,24 @@ function activitiesFor(tuning: RevokeTuning) {
   });
   const { completeRun } = proxyActivities<RevokeActivities>({ startToCloseTimeout: '5 minutes', retry: retry(ENDING_ATTEMPTS) });
   const { endRun } = proxyActivities<RevokeActivities>({ startToCloseTimeout: '1 hour', heartbeatTimeout: '1 minute', retry: retry(ENDING_ATTEMPTS) });
-  return { snapshotRun, loadLanes, revokePage, completeRun, endRun };
+  return { snapshotRun, snapshotStep, loadLanes, revokePage, completeRun, endRun };
 }
 
 type Activities = ReturnType<typeof activitiesFor>;
 
+/** Marks the executions that stream their snapshot (histories without it ran snapshotRun first). */
+export const STREAMED_SNAPSHOT_PATCH = 'streamed-snapshot';
+
 /**
  * Revokes every connection of a target: snapshot the live connection ids into Postgres once,
- * in lanes (one per provider key), then revoke page by page, each lane with its own pages in
- * flight under a cap for the whole run, continuing as new when the history grows. Only ids,
- * cursors and counts travel through Temporal.
+ * in lanes (one per provider key), step by step, and revoke page by page as the pages become
+ * ready, each lane with its own pages in flight under a cap for the whole run, continuing as new
+ * when the history grows. Only ids, cursors and counts travel through Temporal.
  *
  * Every run ends `completed`, `failed` (a step failed permanently or ran out of attempts) or
  * `cancelled` (the workflow was cancelled: the job's cancel). In the last two cases the pages in
- * flight are stopped gracefully and `endRun` gives every unfinished item its true outcome and
- * puts the connections back.
+ * flight are stopped gracefully, the snapshot takes no more connections, and `endRun` gives
+ * every unfinished item its true outcome and puts the connections back.
  */
 export async function revokeWorkflow(input: RevokeWorkflowInput): Promise<RevokeWorkflowResult> {
   const info = workflowInfo();
@@ -73,7 +81,9 @@ export async function revokeWorkflow(input: RevokeWorkflowInput): Promise<Revoke
 
   let failure: Failure | undefined;
   let state = input.resume;
-  if (!state) {
+  if (!state && patched(STREAMED_SNAPSHOT_PATCH)) {
+    state = { lanes: [], laneCursor: 0, lanesLoaded: 0, lanesTotal: 0, pageCount: 0, pagesDone: 0, snapshot: { analyzedAt: 0 } };
+  } else if (!state) {
     setCurrentDetails('snapshotting live connections');
     try {
       // the snapshot runs to its end even when cancelled: then every item it took is cancelled
@@ -87,7 +97,8 @@ export async function revokeWorkflow(input: RevokeWorkflowInput): Promise<Revoke
   }
 
   if (state && !failure && cancellation === undefined) {
-    const outcome = await runPages(acts, runId, tuning, state, cancelRequested, () => cancellation !== undefined);
+    const snapshot: SnapshotSteps = { acts, runId, workflowId: info.workflowId, input, tuning };
+    const outcome = await runPages(acts, runId, tuning, state, snapshot, cancelRequested, () => cancellation !== undefined);
     if (outcome.kind === 'continue') return await continueAsNew<typeof revokeWorkflow>({ ...input, resume: outcome.state });
     failure = outcome.failure;
   }
@@ -97,7 +108,8 @@ export async function revokeWorkflow(input: RevokeWorkflowInput): Promise<Revoke
     await CancellationScope.nonCancellable(() => acts.endRun({ runId, end: { status: 'failed', ...failure } }));
     throw ApplicationFailure.nonRetryable(failure.message, failure.code);
   }
-  if (cancellation !== undefined && (state?.pagesDone ?? 0) < (state?.pageCount ?? 0)) {
+  // a snapshot cut short by the cancel leaves the run unfinished, even with every page known done
+  if (cancellation !== undefined && (state?.snapshot !== undefined || (state?.pagesDone ?? 0) < (state?.pageCount ?? 0))) {
     setCurrentDetails('cancelled');
     await CancellationScope.nonCancellable(() => acts.endRun({ runId, end: { status: 'cancelled', code: 'cancelled', message: 'the job was cancelled' } }));
     // rethrown, so Temporal records the workflow as cancelled
@@ -111,6 +123,31 @@ export async function revokeWorkflow(input: RevokeWorkflowInput): Promise<Revoke
 type PagesOutcome = { kind: 'continue'; state: RevokeResume } | { kind: 'stopped'; failure: Failure | undefined };
 
 const remaining = (lane: LaneCursor) => lane.started < lane.pages || lane.redo.length > 0;
+/** A lane with pages left to start now, or later (the snapshot is still copying it). */
+const unfinished = (lane: LaneCursor) => remaining(lane) || lane.open === true;
+
+/** What a snapshot step needs from the workflow. */
+type SnapshotSteps = { acts: Activities; runId: string; workflowId: string; input: RevokeWorkflowInput; tuning: RevokeTuning };
+
+/** Takes in what a snapshot step reports: held lanes refreshed, new lanes appended, totals so far. */
+function absorbStep(state: RevokeResume, result: SnapshotStepResult): void {
+  for (const shape of result.shapes) {
+    const held = state.lanes.find((lane) => lane.lane === shape.lane);
+    if (held) {
+      held.lastSeq = shape.lastSeq;
+      held.pages = shape.pages;
+      if (!shape.open) delete held.open;
+      continue;
+    }
+    state.lanes.push({ ...shape, started: 0, redo: [] });
+    state.lanesLoaded += 1;
+    state.laneCursor = Math.max(state.laneCursor, shape.lane);
+  }
+  state.lanesTotal = result.lanes;
+  state.pageCount = result.pages;
+  if (result.done) delete state.snapshot;
+  else state.snapshot = { analyzedAt: result.analyzedAt };
+}
 
 /**
  * Schedules the pages of every lane: up to `pageParallelism` in flight per lane and
@@ -129,6 +166,7 @@ async function runPages(
   runId: string,
   tuning: RevokeTuning,
   state: RevokeResume,
+  snapshot: SnapshotSteps,
   cancelRequested: Promise<void>,
   cancelled: () => boolean,
 ): Promise<PagesOutcome> {
@@ -174,6 +212,46 @@ async function runPages(
     inFlight.set(page, settled);
   };
 
+  // While the snapshot runs, one step at a time, beside the pages: each reports the lanes it
+  // made ready (so no lane is loaded apart from the steps until the snapshot is done). Until a
+  // page is ready a step reports after each transaction, so the first pages start at once.
+  let step: Promise<void> | undefined;
+  const startStep = () => {
+    const cursor = state.snapshot;
+    if (!cursor || step || stopping()) return;
+    const firstPages = state.lanesTotal === 0;
+    const { input, tuning: t } = snapshot;
+    const stepInput = {
+      runId,
+      workflowId: snapshot.workflowId,
+      target: input.target,
+      includeDeletedRoot: input.includeDeletedRoot,
+      jobId: input.jobId ?? null,
+      pageSize: t.pageSize,
+      size: firstPages ? Math.min(t.snapshotPageSize, t.pageSize * t.maxPagesInFlight) : t.snapshotPageSize,
+      budgetMs: firstPages ? 0 : t.snapshotStepMs,
+      analyzedAt: cursor.analyzedAt,
+      held: state.lanes.filter((lane) => lane.open).map((lane) => lane.lane),
+      afterLane: state.laneCursor,
+      limit: Math.max(0, t.maxPagesInFlight - state.lanes.length),
+    };
+    // a step in flight finishes (a transaction or two) even when the run is being stopped
+    step = CancellationScope.nonCancellable(() => snapshot.acts.snapshotStep(stepInput))
+      .then(
+        (result) => absorbStep(state, result),
+        (error: unknown) => {
+          if (failure === undefined) {
+            failure = failureOf(error, 'snapshotStep');
+            pagesScope.cancel();
+          }
+        },
+      )
+      .finally(() => {
+        step = undefined;
+      });
+  };
+  const stepSettled = () => step ?? Promise.resolve();
+
   const loadMoreLanes = async () => {
     while (!stopping() && state.lanesLoaded < state.lanesTotal && state.lanes.length < tuning.maxPagesInFlight) {
       const afterLane = state.laneCursor;
@@ -204,32 +282,34 @@ async function runPages(
 
   const progress = () => {
     const activeLanes = [...laneInFlight.values()].filter((n) => n > 0).length;
-    setCurrentDetails(`pages ${state.pagesDone}/${state.pageCount} done (${tuning.pageSize} connections each), ${inFlight.size} in flight in ${activeLanes} of ${state.lanesTotal} lanes`);
+    const known = state.snapshot ? ' so far (snapshot running)' : '';
+    setCurrentDetails(`pages ${state.pagesDone}/${state.pageCount} done (${tuning.pageSize} connections each), ${inFlight.size} in flight in ${activeLanes} of ${state.lanesTotal} lanes${known}`);
   };
 
   for (;;) {
     // drop the lanes that are done
-    state.lanes = state.lanes.filter((lane) => remaining(lane) || busy(lane) > 0);
+    state.lanes = state.lanes.filter((lane) => unfinished(lane) || busy(lane) > 0);
     if (!stopping()) {
-      await loadMoreLanes();
+      if (state.snapshot) startStep();
+      else await loadMoreLanes();
       fill();
     }
     progress();
-    const more = state.lanes.some(remaining) || state.lanesLoaded < state.lanesTotal;
+    const more = state.lanes.some(unfinished) || state.lanesLoaded < state.lanesTotal || state.snapshot !== undefined;
     if (stopping()) {
-      // let the pages in flight stop and record what they were doing
-      await Promise.all(inFlight.values());
+      // let the pages in flight stop and record what they were doing, and the step its transaction
+      await Promise.all([...inFlight.values(), stepSettled()]);
       return { kind: 'stopped', failure };
     }
     if (!more && inFlight.size === 0) return { kind: 'stopped', failure: undefined };
     if (more && workflowInfo().continueAsNewSuggested && !draining) {
       draining = true;
       pagesScope.cancel();
-      await Promise.all(inFlight.values());
+      await Promise.all([...inFlight.values(), stepSettled()]);
       if (stopping()) continue;
-      return { kind: 'continue', state: { ...state, lanes: state.lanes.filter(remaining) } };
+      return { kind: 'continue', state: { ...state, lanes: state.lanes.filter(unfinished) } };
     }
-    await Promise.race([...inFlight.values(), cancelRequested]);
+    await Promise.race([...inFlight.values(), cancelRequested, ...(step ? [step] : [])]);
   }
 }
 

@@ -93,7 +93,7 @@ async function startOrJoin(temporal: Client, taskQueue: string, workflowId: stri
 export type JobStarterDeps = {
   db: DbClient;
   temporal: Client;
-  env: Pick<ApolloEnv, 'TEMPORAL_TASK_QUEUE' | 'REVOKE_PAGE_SIZE' | 'REVOKE_PAGE_PARALLELISM' | 'REVOKE_MAX_PAGES_IN_FLIGHT' | 'REVOKE_SNAPSHOT_PAGE_SIZE' | 'REVOKE_MAX_ATTEMPTS'>;
+  env: Pick<ApolloEnv, 'TEMPORAL_TASK_QUEUE' | 'REVOKE_PAGE_SIZE' | 'REVOKE_PAGE_PARALLELISM' | 'REVOKE_MAX_PAGES_IN_FLIGHT' | 'REVOKE_SNAPSHOT_PAGE_SIZE' | 'REVOKE_SNAPSHOT_STEP_MS' | 'REVOKE_MAX_ATTEMPTS'>;
 };
 
 export async function startRevokeJob({ db, temporal, env }: JobStarterDeps, request: StartJobRequest): Promise<StartedJob> {
@@ -106,6 +106,7 @@ export async function startRevokeJob({ db, temporal, env }: JobStarterDeps, requ
       pageParallelism: env.REVOKE_PAGE_PARALLELISM,
       maxPagesInFlight: env.REVOKE_MAX_PAGES_IN_FLIGHT,
       snapshotPageSize: env.REVOKE_SNAPSHOT_PAGE_SIZE,
+      snapshotStepMs: env.REVOKE_SNAPSHOT_STEP_MS,
       maxAttempts: env.REVOKE_MAX_ATTEMPTS,
     };
     run = await startOrJoin(temporal, env.TEMPORAL_TASK_QUEUE, workflowId, jobId, request, tuning);
