@@ -74,11 +74,12 @@ export function startProvider(life: Lifecycle, name: string, faults: ProviderFau
   });
 }
 
-/** `thermos` is the first worker (apollo's run API); `workers` all of them (--workers). */
-export type Services = { apollo: ServiceProcess; thermos: ServiceProcess; workers: ServiceProcess[]; apolloUrl: string };
+/** `workers`: the thermos worker processes (--workers); `runApi`: thermos's run API, apart from them, which apollo reads. */
+export type Services = { apollo: ServiceProcess; runApi: ServiceProcess; workers: ServiceProcess[]; apolloUrl: string };
 
 /**
- * thermos (worker + run API) and apollo as child processes, like a deployment. `rateLimits` is
+ * thermos (workers, and the run API in a process of its own) and apollo as child processes,
+ * as the README lays out a deployment (a busy worker never delays apollo's polls). `rateLimits` is
  * PROVIDER_RATE_LIMITS of both (revocations and refreshes share the ceilings); the tuning goes
  * to the variables that carry it. Refresh ahead runs every 10 s (the product default is 60 s),
  * so its phase starts soon after the seeding.
@@ -90,11 +91,9 @@ export async function startServices(life: Lifecycle, infra: Infra, tuning: Tunin
   // each process writes its own CPU-*.cpuprofile into the folder when it stops
   const profiled = cpuProfileDir === null ? {} : { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path.resolve(cpuProfileDir)}`] };
   const workers: ServiceProcess[] = [];
-  const ports: number[] = [];
   // one process after another: each compiles the workflow bundle at start-up
   for (let i = 0; i < tuning.workers; i += 1) {
     const name = i === 0 ? 'thermos' : `thermos-${i + 1}`;
-    const port = await freePort();
     const worker = life.own(
       name,
       spawnService(
@@ -102,7 +101,7 @@ export async function startServices(life: Lifecycle, infra: Infra, tuning: Tunin
         'apps/thermos/src/main.ts',
         {
           ...shared,
-          THERMOS_PORT: String(port),
+          THERMOS_ROLE: 'worker',
           REFRESH_AHEAD_INTERVAL_SECONDS: '10',
           REVOKE_CONCURRENCY: String(tuning.revokeConcurrency),
           MAX_CONCURRENT_ACTIVITIES: String(tuning.maxActivities),
@@ -113,13 +112,17 @@ export async function startServices(life: Lifecycle, infra: Infra, tuning: Tunin
       (service) => service.stop(),
     );
     life.watch(worker.child.pid);
-    await worker.waitForLine(/"message":"listening"/, 120_000);
     await worker.waitForLine(/"message":"worker started"/, 120_000);
     workers.push(worker);
-    ports.push(port);
   }
-  const thermos = workers[0] as ServiceProcess;
-  const thermosPort = ports[0] as number;
+  const thermosPort = await freePort();
+  const runApi = life.own(
+    'thermos-api',
+    spawnService('thermos-api', 'apps/thermos/src/main.ts', { ...shared, THERMOS_ROLE: 'api', THERMOS_PORT: String(thermosPort) }, profiled),
+    (service) => service.stop(),
+  );
+  life.watch(runApi.child.pid);
+  await runApi.waitForLine(/"message":"listening"/, 120_000);
   const apollo = life.own(
     'apollo',
     spawnService('apollo', 'apps/apollo/src/main.ts', {
@@ -140,5 +143,5 @@ export async function startServices(life: Lifecycle, infra: Infra, tuning: Tunin
   );
   life.watch(apollo.child.pid);
   await apollo.waitForLine(/"message":"listening"/, 120_000);
-  return { apollo, thermos, workers, apolloUrl: `http://127.0.0.1:${apolloPort}` };
+  return { apollo, runApi, workers, apolloUrl: `http://127.0.0.1:${apolloPort}` };
 }

@@ -24,6 +24,7 @@ export type BenchContext = {
 
 const cpuRoots = (ctx: BenchContext, provider: SpawnedProviderServer, extra: Record<string, number | undefined> = {}) => ({
   ...Object.fromEntries(ctx.services.workers.map((worker) => [worker.name, worker.child.pid])),
+  'thermos-api': ctx.services.runApi.child.pid,
   apollo: ctx.services.apollo.child.pid,
   postgres: ctx.infra.postgresPid,
   temporal: ctx.infra.temporalPid,
