@@ -1,5 +1,5 @@
 import type { Logger } from '@at/common';
-import type { OAuthCredential, RefreshClient, Refresher, SlotTicket } from '@at/providers';
+import type { HeldSlot, OAuthCredential, RefreshClient, Refresher } from '@at/providers';
 import type { Vault } from '@at/vault';
 import type { CredentialState, DbClient } from './credential-state';
 import { newLeaseOwner, releaseLease, takeLease, type Lease } from './lease';
@@ -32,10 +32,8 @@ export type RefreshAttempt =
 export type RefreshAttemptOptions = {
   /** Refresh only if the access token expires within this (checked atomically with the lease). */
   dueWithinMs: number;
-  /** The caller already holds a rate-limit slot for this app (refresh ahead takes it before the lease). */
-  slotHeld?: boolean;
-  /** That slot's ticket, passed on to the refresher (told when the provider answers). */
-  slot?: SlotTicket | undefined;
+  /** The rate-limit slot the caller already holds for this app (refresh ahead takes it before the lease), passed on to the refresher. */
+  held?: HeldSlot;
   /** Fair share of the rate ceiling (refresh ahead passes its run). */
   share?: string;
   signal?: AbortSignal;
@@ -83,7 +81,7 @@ async function underLease(deps: LifecycleDeps, timing: RefreshTiming, state: Cre
 
   const outcome = await deps.refresher.refresh(
     { toolkit: authConfig.toolkit, client, credential: { ...credential, refresh_token: credential.refresh_token }, ...(options.share ? { share: options.share } : {}) },
-    { deadlineMs: timing.deadlineMs, ...(options.slotHeld ? { slotHeld: true, slot: options.slot } : {}), ...(options.signal ? { signal: options.signal } : {}) },
+    { deadlineMs: timing.deadlineMs, ...(options.held ? { held: options.held } : {}), ...(options.signal ? { signal: options.signal } : {}) },
   );
   const log = { connected_account_id: state.connectedAccountId, auth_config_id: state.authConfigId, toolkit: authConfig.toolkit };
 

@@ -52,8 +52,8 @@ async function refreshOne(deps: RefreshAheadDeps, id: string, input: RefreshDueP
   // the slot first (no lease is held while waiting for it); same key as the app's revocations
   const client: RefreshClient = authConfig.revocationEndpoint === null ? {} : { revocationEndpoint: authConfig.revocationEndpoint };
   if (authConfig.clientId !== null) client.clientId = authConfig.clientId;
-  const slot = (await deps.refresher.acquireSlot({ toolkit: authConfig.toolkit, client, share: `refresh-ahead:${input.startedAt}` }, signal)) ?? undefined;
-  const attempt = await refreshCredential(deps, state, { dueWithinMs: input.horizonSeconds * 1000, slotHeld: true, slot, signal });
+  const ticket = (await deps.refresher.acquireSlot({ toolkit: authConfig.toolkit, client, share: `refresh-ahead:${input.startedAt}` }, signal)) ?? undefined;
+  const attempt = await refreshCredential(deps, state, { dueWithinMs: input.horizonSeconds * 1000, held: { ticket }, signal });
   switch (attempt.kind) {
     case 'refreshed':
       return 'refreshed';

@@ -1,3 +1,3 @@
 export { createRefresher, type Refresher, type RefresherOptions } from './refresher';
 export { hasBuiltInTokenEndpoint, tokenEndpointOf } from './token-endpoint';
-export { TOKEN_ENDPOINT_AUTH_METHODS, type RefreshClient, type RefreshOptions, type RefreshOutcome, type RefreshRequest, type TokenEndpointAuthMethod } from './types';
+export { TOKEN_ENDPOINT_AUTH_METHODS, type HeldSlot, type RefreshClient, type RefreshOptions, type RefreshOutcome, type RefreshRequest, type TokenEndpointAuthMethod } from './types';

@@ -180,7 +180,7 @@ describe('configuration and ceilings', () => {
     const p = await tokenEndpoint(() => ({ status: 200, body: { access_token: 'at-new' } }));
     const calls: string[] = [];
     const limiter: RateLimiter = { acquire: async (key) => void calls.push(key) };
-    const outcome = await createRefresher({ egress: LOOPBACK, rateLimiter: limiter }).refresh(request(p.url), { deadlineMs: 5_000, slotHeld: true });
+    const outcome = await createRefresher({ egress: LOOPBACK, rateLimiter: limiter }).refresh(request(p.url), { deadlineMs: 5_000, held: {} });
     expect(outcome.kind).toBe('refreshed');
     expect(calls).toEqual([]);
   });
@@ -195,7 +195,7 @@ describe('configuration and ceilings', () => {
     const refresher = createRefresher({ egress: LOOPBACK, rateLimiter: limiter });
     const slot = (await refresher.acquireSlot(request(p.url))) ?? undefined;
     expect(answered).toBe(1);
-    expect((await refresher.refresh(request(p.url), { deadlineMs: 5_000, slotHeld: true, slot })).kind).toBe('refreshed');
+    expect((await refresher.refresh(request(p.url), { deadlineMs: 5_000, held: { ticket: slot } })).kind).toBe('refreshed');
     expect(answered).toBe(2);
   });
 });

@@ -64,7 +64,7 @@ export function createRefresher(options: RefresherOptions = {}): Refresher {
     return options.rateLimiter.acquire(providerKeyOf(req), ceiling, signal, req.share);
   }
 
-  async function refresh(req: RefreshRequest, { deadlineMs, slotHeld = false, slot, signal }: RefreshOptions): Promise<RefreshOutcome> {
+  async function refresh(req: RefreshRequest, { deadlineMs, held, signal }: RefreshOptions): Promise<RefreshOutcome> {
     const startedAt = Date.now();
     const url = tokenEndpointOf(req.toolkit, req.client, options.baseUrls);
     // the provider's own error codes (dead refresh token, bad client), from its catalog entry
@@ -78,8 +78,8 @@ export function createRefresher(options: RefresherOptions = {}): Refresher {
     if (!clientId) return { kind: 'failed', errorCode: 'missing_client_credentials', errorMessage: 'the auth config has no client id, which a refresh needs', providerWide: true, attempts: 0 };
     const secrets = [req.credential.refresh_token, req.credential.access_token, clientSecret].filter((s): s is string => !!s);
 
-    let ticket = slot;
-    if (!slotHeld) {
+    let ticket = held?.ticket;
+    if (!held) {
       const waited = AbortSignal.timeout(Math.max(1, deadlineMs));
       try {
         ticket = (await acquireSlot(req, signal ? AbortSignal.any([signal, waited]) : waited)) ?? undefined;

@@ -28,16 +28,20 @@ export type RefreshOutcome =
   | { kind: 'transient'; errorCode: TransientCode; errorMessage: string; retryAfterMs: number | null; attempts: 0 | 1 }
   | { kind: 'failed'; errorCode: string; errorMessage: string; providerWide: boolean; attempts: 0 | 1 };
 
+/**
+ * A rate-limit slot taken before the refresh (acquireSlot); its ticket, when the limiter gave one,
+ * is told when the provider answers (the limiter's margin learns the call's jitter).
+ */
+export type HeldSlot = { ticket?: SlotTicket | undefined };
+
 export type RefreshOptions = {
   /**
-   * Hard deadline of the whole attempt in ms: waiting for a rate-limit slot (unless `slotHeld`)
+   * Hard deadline of the whole attempt in ms: waiting for a rate-limit slot (unless `held`)
    * and the provider call. A lease holder passes less than its lease, so its call can never
    * still be in flight when the lease lapses.
    */
   deadlineMs: number;
-  /** The caller already acquired a rate-limit slot for this call (acquireSlot). */
-  slotHeld?: boolean;
-  /** That slot's ticket (acquireSlot's answer), told when the provider answers (the limiter's margin). */
-  slot?: SlotTicket | undefined;
+  /** The caller already acquired the rate-limit slot of this call (acquireSlot), with its ticket if the limiter gave one. */
+  held?: HeldSlot;
   signal?: AbortSignal;
 };
