@@ -138,6 +138,7 @@ export async function startServices(life: Lifecycle, infra: Infra, tuning: Tunin
       REVOKE_PAGE_PARALLELISM: String(tuning.pageParallelism),
       REVOKE_MAX_PAGES_IN_FLIGHT: String(tuning.pageParallelism),
       REVOKE_SNAPSHOT_PAGE_SIZE: String(tuning.snapshotPageSize),
+      REVOKE_SNAPSHOT_STEP_MS: String(tuning.snapshotStepMs),
     }, profiled),
     (service) => service.stop(),
   );

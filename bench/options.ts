@@ -8,6 +8,8 @@ export type Tuning = {
   pageParallelism: number;
   /** apollo REVOKE_SNAPSHOT_PAGE_SIZE: connections per snapshot transaction. */
   snapshotPageSize: number;
+  /** apollo REVOKE_SNAPSHOT_STEP_MS: how long a snapshot step copies before its pages start. */
+  snapshotStepMs: number;
   /** thermos REVOKE_CONCURRENCY: connections in flight inside one page activity. */
   revokeConcurrency: number;
   /** thermos MAX_CONCURRENT_ACTIVITIES. */
@@ -51,10 +53,10 @@ export type BenchOptions = {
 export const PHASES = ['limit', 'plain', 'system', 'realistic', 'vend', 'refresh'] as const;
 export type Phase = (typeof PHASES)[number];
 
-export const DEFAULT_TUNING: Tuning = { pageSize: 1000, pageParallelism: 4, snapshotPageSize: 10_000, revokeConcurrency: 64, maxActivities: 8, poolSize: 40, workers: 1 };
+export const DEFAULT_TUNING: Tuning = { pageSize: 1000, pageParallelism: 4, snapshotPageSize: 10_000, snapshotStepMs: 2_000, revokeConcurrency: 64, maxActivities: 8, poolSize: 40, workers: 1 };
 
 const USAGE = `pnpm bench [--connections N] [--realistic-connections N] [--plain-connections N] [--plain-http agent|fetch]
-  [--page-size N] [--page-parallelism N] [--snapshot-page-size N] [--revoke-concurrency N]
+  [--page-size N] [--page-parallelism N] [--snapshot-page-size N] [--snapshot-step-ms N] [--revoke-concurrency N]
   [--max-activities N] [--pool-size N] [--workers N] [--limit-seconds S] [--latency-requests N]
   [--vend-connections N] [--refresh-connections N] [--refresh-ceiling N]
   [--skip limit,plain,system,realistic,vend,refresh] [--seed import|sql] [--label TEXT] [--cpu-prof DIR] [--statements]`;
@@ -91,6 +93,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'page-size': { type: 'string' },
       'page-parallelism': { type: 'string' },
       'snapshot-page-size': { type: 'string' },
+      'snapshot-step-ms': { type: 'string' },
       'revoke-concurrency': { type: 'string' },
       'max-activities': { type: 'string' },
       'pool-size': { type: 'string' },
@@ -143,6 +146,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       pageSize: count('page-size', values['page-size'], DEFAULT_TUNING.pageSize),
       pageParallelism: count('page-parallelism', values['page-parallelism'], DEFAULT_TUNING.pageParallelism),
       snapshotPageSize: count('snapshot-page-size', values['snapshot-page-size'], DEFAULT_TUNING.snapshotPageSize),
+      snapshotStepMs: count('snapshot-step-ms', values['snapshot-step-ms'], DEFAULT_TUNING.snapshotStepMs, 0),
       revokeConcurrency: count('revoke-concurrency', values['revoke-concurrency'], DEFAULT_TUNING.revokeConcurrency),
       maxActivities: count('max-activities', values['max-activities'], DEFAULT_TUNING.maxActivities),
       poolSize: count('pool-size', values['pool-size'], DEFAULT_TUNING.poolSize),

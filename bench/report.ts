@@ -41,7 +41,7 @@ export function table(r: BenchResults): string {
   const o = r.options;
   add('connections', num(o.connections));
   add('worker concurrency', `${num(o.workerConcurrency)} (${Math.min(o.tuning.pageParallelism, o.tuning.maxActivities * o.tuning.workers)} pages × ${o.tuning.revokeConcurrency}, ${o.tuning.workers} thermos process${o.tuning.workers === 1 ? '' : 'es'})`);
-  add('tuning', `page ${o.tuning.pageSize}, parallelism ${o.tuning.pageParallelism}, snapshot page ${o.tuning.snapshotPageSize}, activities ${o.tuning.maxActivities}, pool ${o.tuning.poolSize}`);
+  add('tuning', `page ${o.tuning.pageSize}, parallelism ${o.tuning.pageParallelism}, snapshot page ${o.tuning.snapshotPageSize}, snapshot step ${o.tuning.snapshotStepMs} ms, activities ${o.tuning.maxActivities}, pool ${o.tuning.poolSize}`);
   if (r.seed) {
     add('seeded', `${num(r.seed.connections)} in ${num(r.seed.seconds, 1)} s (${r.seed.method === 'import' ? 'POST /api/v1/connected_accounts/import' : 'SQL'})`);
     if (r.seed.method === 'import') {
