@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { postgresErrorCode, type PrismaClient } from '@at/db';
 import type { LaneShape, Logger, RunTarget } from '@at/common';
-import { analyzeItems, ANALYZE_AFTER_ITEMS, ensureRun, laneProgress, snapshotNextPage } from '../runs/snapshot-store';
+import { analyzeItems, ensureRun, laneProgress, snapshotNextPage } from '../runs/snapshot-store';
 
 export type SnapshotInput = { runId: string; workflowId: string; target: RunTarget; includeDeletedRoot: boolean; jobId?: string | null; pageSize: number; snapshotPageSize: number };
 export type SnapshotResult = { total: number; pages: number; lanes: number };
@@ -22,9 +22,7 @@ export async function snapshotRun(db: PrismaClient, input: SnapshotInput, logger
     total = progress.total;
     if (progress.done) break;
   }
-  await analyzeItems(db, total).catch((error: unknown) => {
-    logger?.warn('revoke_items statistics not refreshed after the snapshot: the run goes on, slower', { run_id: input.runId, sqlstate: postgresErrorCode(error) });
-  });
+  await refreshItemStatistics(db, input.runId, total, logger);
   const run = await db.revokeRun.findUniqueOrThrow({ where: { id: input.runId }, select: { total: true, pages: true, lanes: true } });
   return { total: run.total, pages: run.pages, lanes: run.lanes };
 }
@@ -73,16 +71,17 @@ export async function snapshotStep(db: PrismaClient, input: SnapshotStepInput, l
   } while (!progress.done && Date.now() - startedAt < input.budgetMs);
   let analyzedAt = input.analyzedAt;
   const grown = progress.total >= 2 * analyzedAt || (progress.done && progress.total > analyzedAt);
-  if (progress.total >= ANALYZE_AFTER_ITEMS && grown) {
-    const analyzed = await analyzeItems(db, progress.total).then(
-      () => true,
-      (error: unknown) => {
-        logger?.warn('revoke_items statistics not refreshed during the snapshot: the run goes on, slower', { run_id: input.runId, sqlstate: postgresErrorCode(error) });
-        return false;
-      },
-    );
-    if (analyzed) analyzedAt = progress.total;
-  }
+  if (grown && (await refreshItemStatistics(db, input.runId, progress.total, logger))) analyzedAt = progress.total;
   const lanes = await laneProgress(db, input.runId, input.held, input.afterLane, input.limit);
   return { total: progress.total, done: progress.done, analyzedAt, lanes: lanes.lanes, pages: lanes.pages, shapes: lanes.shapes };
+}
+
+/** analyzeItems, best effort: whether the statistics were refreshed (a failure is logged, the run goes on, slower). */
+async function refreshItemStatistics(db: PrismaClient, runId: string, total: number, logger?: Logger): Promise<boolean> {
+  try {
+    return await analyzeItems(db, total);
+  } catch (error) {
+    logger?.warn('revoke_items statistics not refreshed: the run goes on, slower', { run_id: runId, sqlstate: postgresErrorCode(error) });
+    return false;
+  }
 }

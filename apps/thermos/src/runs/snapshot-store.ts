@@ -172,7 +172,7 @@ export async function snapshotNextPage(db: DbClient, runId: string, target: RunT
 }
 
 /** A run this small leaves the planner's statistics as they are. */
-export const ANALYZE_AFTER_ITEMS = 1_000;
+const ANALYZE_AFTER_ITEMS = 1_000;
 
 /**
  * Refreshes the planner's statistics of revoke_items once a snapshot has added `total` items.
@@ -182,9 +182,10 @@ export const ANALYZE_AFTER_ITEMS = 1_000;
  * number of rows, whatever the table's size; it also replaces the cached plans of the prepared
  * statements. Best effort: without it the run is slower, not wrong.
  */
-export async function analyzeItems(db: DbClient, total: number): Promise<void> {
-  if (total < ANALYZE_AFTER_ITEMS) return;
+export async function analyzeItems(db: DbClient, total: number): Promise<boolean> {
+  if (total < ANALYZE_AFTER_ITEMS) return false;
   await db.$executeRawUnsafe('ANALYZE revoke_items');
+  return true;
 }
 
 /**

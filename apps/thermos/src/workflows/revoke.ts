@@ -13,7 +13,7 @@ import {
 } from '@temporalio/workflow';
 import { RetryState } from '@temporalio/common';
 import { DEFAULT_REVOKE_TUNING, type LaneCursor, type RevokeResume, type RevokeTuning, type RevokeWorkflowInput, type RevokeWorkflowResult } from '@at/common/temporal-contract';
-import type { SnapshotStepResult } from '../activities/snapshot';
+import type { SnapshotStepInput, SnapshotStepResult } from '../activities/snapshot';
 import type { RevokeActivities } from '../activities';
 import { FAILURE_CODE_OF_TYPE, NON_RETRYABLE_TYPES } from '../activities/failure-types';
 
@@ -97,7 +97,7 @@ export async function revokeWorkflow(input: RevokeWorkflowInput): Promise<Revoke
   }
 
   if (state && !failure && cancellation === undefined) {
-    const snapshot: SnapshotSteps = { acts, runId, workflowId: info.workflowId, input, tuning };
+    const snapshot: SnapshotTarget = { workflowId: info.workflowId, target: input.target, includeDeletedRoot: input.includeDeletedRoot, jobId: input.jobId ?? null };
     const outcome = await runPages(acts, runId, tuning, state, snapshot, cancelRequested, () => cancellation !== undefined);
     if (outcome.kind === 'continue') return await continueAsNew<typeof revokeWorkflow>({ ...input, resume: outcome.state });
     failure = outcome.failure;
@@ -126,8 +126,8 @@ const remaining = (lane: LaneCursor) => lane.started < lane.pages || lane.redo.l
 /** A lane with pages left to start now, or later (the snapshot is still copying it). */
 const unfinished = (lane: LaneCursor) => remaining(lane) || lane.open === true;
 
-/** What a snapshot step needs from the workflow. */
-type SnapshotSteps = { acts: Activities; runId: string; workflowId: string; input: RevokeWorkflowInput; tuning: RevokeTuning };
+/** What every snapshot step of a run is told about its target. */
+type SnapshotTarget = Pick<SnapshotStepInput, 'workflowId' | 'target' | 'includeDeletedRoot' | 'jobId'>;
 
 /** Takes in what a snapshot step reports: held lanes refreshed, new lanes appended, totals so far. */
 function absorbStep(state: RevokeResume, result: SnapshotStepResult): void {
@@ -166,7 +166,7 @@ async function runPages(
   runId: string,
   tuning: RevokeTuning,
   state: RevokeResume,
-  snapshot: SnapshotSteps,
+  snapshot: SnapshotTarget,
   cancelRequested: Promise<void>,
   cancelled: () => boolean,
 ): Promise<PagesOutcome> {
@@ -220,23 +220,19 @@ async function runPages(
     const cursor = state.snapshot;
     if (!cursor || step || stopping()) return;
     const firstPages = state.lanesTotal === 0;
-    const { input, tuning: t } = snapshot;
-    const stepInput = {
+    const stepInput: SnapshotStepInput = {
+      ...snapshot,
       runId,
-      workflowId: snapshot.workflowId,
-      target: input.target,
-      includeDeletedRoot: input.includeDeletedRoot,
-      jobId: input.jobId ?? null,
-      pageSize: t.pageSize,
-      size: firstPages ? Math.min(t.snapshotPageSize, t.pageSize * t.maxPagesInFlight) : t.snapshotPageSize,
-      budgetMs: firstPages ? 0 : t.snapshotStepMs,
+      pageSize: tuning.pageSize,
+      size: firstPages ? Math.min(tuning.snapshotPageSize, tuning.pageSize * tuning.maxPagesInFlight) : tuning.snapshotPageSize,
+      budgetMs: firstPages ? 0 : tuning.snapshotStepMs,
       analyzedAt: cursor.analyzedAt,
       held: state.lanes.filter((lane) => lane.open).map((lane) => lane.lane),
       afterLane: state.laneCursor,
-      limit: Math.max(0, t.maxPagesInFlight - state.lanes.length),
+      limit: Math.max(0, tuning.maxPagesInFlight - state.lanes.length),
     };
     // a step in flight finishes (a transaction or two) even when the run is being stopped
-    step = CancellationScope.nonCancellable(() => snapshot.acts.snapshotStep(stepInput))
+    step = CancellationScope.nonCancellable(() => acts.snapshotStep(stepInput))
       .then(
         (result) => absorbStep(state, result),
         (error: unknown) => {
