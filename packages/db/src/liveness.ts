@@ -18,10 +18,19 @@ export function liveConnectionsWhere(scope: Scope, includeDeletedRoot: boolean):
   return Prisma.sql`${Prisma.raw(scopeColumn)} = ${scope.id} AND ca.status <> 'revoked'${undeleted('ca', 'connected_account')}${undeleted('ac', 'auth_config')}${undeleted('p', 'project')}${undeleted('o', 'org')}`;
 }
 
-export const LIVE_CONNECTION_JOINS = Prisma.sql`connected_accounts ca
+/**
+ * The joins liveConnectionsWhere expects, from `connections` (connected_accounts, or a set of its
+ * rows with the columns the conditions read: id, org_id, project_id, auth_config_id, status,
+ * deleted_at) as ca.
+ */
+export function liveConnectionJoins(connections: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`${connections} ca
   JOIN auth_configs ac ON ac.id = ca.auth_config_id
   JOIN projects p ON p.id = ca.project_id
   JOIN orgs o ON o.id = ca.org_id`;
+}
+
+export const LIVE_CONNECTION_JOINS = liveConnectionJoins(Prisma.sql`connected_accounts`);
 
 /** Live connections in a scope counted by toolkit (dry runs and admin no-op checks). */
 export async function countLiveConnectionsByToolkit(

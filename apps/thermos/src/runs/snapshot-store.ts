@@ -1,4 +1,4 @@
-import { LIVE_CONNECTION_JOINS, liveConnectionsWhere, orphanedConnectionsWhere, Prisma, transaction, type DbClient, type Tx } from '@at/db';
+import { LIVE_CONNECTION_JOINS, liveConnectionJoins, liveConnectionsWhere, orphanedConnectionsWhere, Prisma, transaction, type DbClient, type Tx } from '@at/db';
 import type { LaneShape, RunTarget } from '@at/common';
 import { catalogEntries } from '@at/providers';
 
@@ -56,7 +56,21 @@ function sourceCounts(runId: string, target: RunTarget, includeDeletedRoot: bool
     GROUP BY ac.id`;
 }
 
+/**
+ * ANALYZE connected_accounts when autovacuum is due to and has not yet: more than a tenth of its
+ * rows changed since the last analysis (autovacuum's own threshold), as right after a bulk
+ * import or a big run. With no or stale statistics the planner misjudges every statement of the
+ * snapshot. Sampled (a few hundred ms at a million rows); a role that does not own the table
+ * gets a warning from Postgres and the run goes on.
+ */
+async function refreshStaleConnectionStatistics(tx: Tx): Promise<void> {
+  const [table] = await tx.$queryRaw<Array<{ stale: boolean }>>`
+    SELECT n_mod_since_analyze >= greatest(1000, n_live_tup / 10) AS stale FROM pg_stat_user_tables WHERE relid = 'connected_accounts'::regclass`;
+  if (table?.stale) await tx.$executeRawUnsafe('ANALYZE connected_accounts');
+}
+
 async function planSources(tx: Tx, runId: string, target: RunTarget, includeDeletedRoot: boolean, pageSize: number): Promise<void> {
+  await refreshStaleConnectionStatistics(tx);
   await tx.$executeRaw`
     WITH counts AS (${sourceCounts(runId, target, includeDeletedRoot)}),
     keys AS (SELECT provider_key, sum(n) AS n FROM counts GROUP BY provider_key),
@@ -75,22 +89,29 @@ async function planSources(tx: Tx, runId: string, target: RunTarget, includeDele
   await tx.$executeRaw`UPDATE revoke_runs SET sources_planned = true WHERE id = ${runId}`;
 }
 
-/** The next connections of one source after `cursor`, in id order. */
+/**
+ * The next `size` connections of one source after `cursor`, in id order, each with whether it
+ * is in the run (`live`). A scope's connections are read from the source's index alone and their
+ * liveness (auth config, project and org undeleted) is checked on the page: joined in one query,
+ * the planner (misjudging the small tables' joins, or with no statistics for connections just
+ * imported) sorted every remaining connection of the source for each page, which made a snapshot
+ * quadratic in its size. The other targets' rows are all in the run.
+ */
 function sourcePage(runId: string, target: RunTarget, includeDeletedRoot: boolean, authConfigId: string, cursor: string, size: number): Prisma.Sql {
   if (target.kind === 'orphans') {
-    return Prisma.sql`SELECT ca.id FROM ${LIVE_CONNECTION_JOINS}
+    return Prisma.sql`SELECT ca.id, true AS live FROM ${LIVE_CONNECTION_JOINS}
       WHERE ${orphanedConnectionsWhere(target.orgId, runId)} AND ca.auth_config_id = ${authConfigId} AND ca.id > ${cursor}
       ORDER BY ca.id LIMIT ${size}`;
   }
   if (target.kind === 'retry') {
-    return Prisma.sql`SELECT ca.id FROM connected_accounts ca
+    return Prisma.sql`SELECT ca.id, true AS live FROM connected_accounts ca
       WHERE ca.auth_config_id = ${authConfigId} AND ca.id > ${cursor}
         AND EXISTS (SELECT 1 FROM revoke_items i WHERE i.run_id = ${target.sourceRunId} AND i.connected_account_id = ca.id AND i.outcome IN ${RETRYABLE})
       ORDER BY ca.id LIMIT ${size}`;
   }
-  return Prisma.sql`SELECT ca.id FROM ${LIVE_CONNECTION_JOINS}
-    WHERE ${liveConnectionsWhere(target.scope, includeDeletedRoot)} AND ca.auth_config_id = ${authConfigId} AND ca.id > ${cursor}
-    ORDER BY ca.id LIMIT ${size}`;
+  const scanned = Prisma.sql`(SELECT id, org_id, project_id, auth_config_id, status, deleted_at FROM connected_accounts
+    WHERE auth_config_id = ${authConfigId} AND id > ${cursor} AND status <> 'revoked' ORDER BY id LIMIT ${size})`;
+  return Prisma.sql`SELECT ca.id, (${liveConnectionsWhere(target.scope, includeDeletedRoot)}) AS live FROM ${liveConnectionJoins(scanned)}`;
 }
 
 /** Pages of each lane, numbered lane after lane, once the snapshot is done (or cut short by the run ending). */
@@ -107,6 +128,9 @@ export async function planPages(db: DbClient, runId: string): Promise<{ pages: n
     WHERE r.id = ${runId} RETURNING t.pages, t.lanes`;
   return { pages: row?.pages ?? 0, lanes: row?.lanes ?? 0 };
 }
+
+/** How many connections a snapshot transaction reads at most, in pages of its size. */
+const SCAN_ALLOWANCE = 4;
 
 /**
  * Snapshots the next `size` connections of the target into revoke_items, source after source.
@@ -129,19 +153,25 @@ export async function snapshotNextPage(db: DbClient, runId: string, target: RunT
       let cursor = run.snapshot_cursor ?? '';
       let room = size;
       let done = false;
-      while (room > 0) {
+      // connections read but not in the run (under a deleted project, say) count too, so a
+      // transaction stays bounded however few of a source's connections are live
+      let reads = SCAN_ALLOWANCE * size;
+      while (room > 0 && reads > 0) {
+        const requested = room;
         const [source] = await tx.$queryRaw<Array<{ auth_config_id: string; lane: number }>>`
           SELECT auth_config_id, lane FROM revoke_run_sources WHERE run_id = ${runId} AND position = ${position}`;
         if (!source) {
           done = true;
           break;
         }
-        const [page] = await tx.$queryRaw<Array<{ n: number; last_id: string | null }>>`
-          WITH page AS (${sourcePage(runId, target, includeDeletedRoot, source.auth_config_id, cursor, room)}),
-          numbered AS (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM page),
+        const [page] = await tx.$queryRaw<Array<{ n: number; scanned: number; last_id: string | null }>>`
+          WITH page AS MATERIALIZED (${sourcePage(runId, target, includeDeletedRoot, source.auth_config_id, cursor, room)}),
+          numbered AS (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM page WHERE live),
           inserted AS (INSERT INTO revoke_items (run_id, seq, connected_account_id) SELECT ${runId}, ${total}::int + rn::int, id FROM numbered RETURNING 1)
-          SELECT (SELECT count(*) FROM inserted)::int AS n, (SELECT max(id) FROM numbered) AS last_id`;
+          SELECT (SELECT count(*) FROM inserted)::int AS n, (SELECT count(*) FROM page)::int AS scanned, (SELECT max(id) FROM page) AS last_id`;
         const added = page?.n ?? 0;
+        const scanned = page?.scanned ?? 0;
+        reads -= scanned;
         if (added > 0) {
           // A lane's first items number its first page: every lane before it is complete (lanes
           // are copied in order), so it follows the last one that holds items, as planPages would
@@ -154,9 +184,9 @@ export async function snapshotNextPage(db: DbClient, runId: string, target: RunT
             WHERE l.run_id = ${runId} AND l.lane = ${source.lane}`;
           total += added;
           room -= added;
-          cursor = page?.last_id ?? cursor;
         }
-        if (room > 0) {
+        cursor = page?.last_id ?? cursor;
+        if (scanned < requested) {
           // this source is exhausted: on to the next
           position += 1;
           cursor = '';
