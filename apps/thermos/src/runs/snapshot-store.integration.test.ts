@@ -125,3 +125,44 @@ test('connected_accounts is analyzed first when a tenth of it changed since its 
   await snapshot({ kind: 'scope', scope: { type: 'auth_config', id: at.authConfigId } }, 1000);
   expect((await lastAnalyze())?.getTime()).toBe(after?.getTime());
 });
+
+test("a connection's org and project are its auth config's: the database refuses any other", async () => {
+  const a = await tree();
+  const b = await tree();
+  const row = (projectId: string, orgId: string) => ({ id: newId('ca'), orgId, projectId, authConfigId: a.authConfigId, userId: 'u' });
+  await expect(t.db.connectedAccount.create({ data: row(b.projectId, a.orgId) })).rejects.toThrow(/foreign key/i);
+  await expect(t.db.connectedAccount.create({ data: row(a.projectId, b.orgId) })).rejects.toThrow(/foreign key/i);
+  await expect(t.db.connectedAccount.create({ data: row(a.projectId, a.orgId) })).resolves.toMatchObject({ authConfigId: a.authConfigId });
+});
+
+test("the lanes: a provider key gets its own lane once its auth configs' connections fill a page, counted up to a page each", async () => {
+  const orgId = newId('org');
+  const projectId = newId('prj');
+  await t.db.org.create({ data: { id: orgId, name: 'o' } });
+  await t.db.project.create({ data: { id: projectId, orgId, name: 'p' } });
+  const config = async (origin: string, kinds: Kind[], deleted = false): Promise<string> => {
+    const authConfigId = newId('ac');
+    await t.db.authConfig.create({
+      data: { id: authConfigId, orgId, projectId, toolkit: 'oauth2', authScheme: 'oauth2', clientId: 'app', revocationEndpoint: `${origin}/revoke`, deletedAt: deleted ? new Date() : null },
+    });
+    await connections({ orgId, projectId, authConfigId }, kinds);
+    return authConfigId;
+  };
+  // page size 2 (the run's): one auth config of 5 (counted as 2), two of 1 under one key (1 + 1),
+  // one of 1 alone, one with only revoked and deleted connections, one deleted
+  const big = await config('http://127.0.0.1:1', ['live', 'live', 'live', 'live', 'live']);
+  const pairA = await config('http://127.0.0.2:1', ['live']);
+  const pairB = await config('http://127.0.0.2:1', ['live', 'revoked']);
+  const alone = await config('http://127.0.0.3:1', ['live', 'deleted']);
+  await config('http://127.0.0.4:1', ['revoked', 'deleted']);
+  await config('http://127.0.0.5:1', ['live'], true);
+  const { runId, calls } = await snapshot({ kind: 'scope', scope: { type: 'project', id: projectId } }, 3);
+  expect(calls.at(-1)).toEqual({ total: 8, done: true });
+  const sources = await t.db.$queryRaw<Array<{ auth_config_id: string; provider_key: string }>>`
+    SELECT s.auth_config_id, l.provider_key FROM revoke_run_sources s JOIN revoke_lanes l ON l.run_id = s.run_id AND l.lane = s.lane WHERE s.run_id = ${runId} ORDER BY s.position`;
+  expect(sources).toEqual([
+    { auth_config_id: big, provider_key: 'oauth2:http://127.0.0.1:1:app' },
+    ...[pairA, pairB].sort().map((id) => ({ auth_config_id: id, provider_key: 'oauth2:http://127.0.0.2:1:app' })),
+    { auth_config_id: alone, provider_key: 'small providers' },
+  ]);
+});
