@@ -166,3 +166,14 @@ test("the lanes: a provider key gets its own lane once its auth configs' connect
     { auth_config_id: alone, provider_key: 'small providers' },
   ]);
 });
+
+test("a retry takes its source run's failed and cancelled items, in id order, whatever became of their connections since", async () => {
+  const at = await tree();
+  const rows = await connections(at, ['live', 'live', 'revoked', 'live', 'deleted']);
+  const sourceRunId = randomUUID();
+  await t.db.revokeRun.create({ data: { id: sourceRunId, workflowId: `revoke-x-${'0'.repeat(32)}`, status: 'completed', total: 5, snapshotDone: true } });
+  const outcomes = ['failed', 'revoked', 'cancelled', 'already_revoked', 'failed'] as const;
+  await t.db.revokeItem.createMany({ data: rows.map((row, i) => ({ runId: sourceRunId, seq: i + 1, connectedAccountId: row.id, outcome: outcomes[i] ?? 'failed' })) });
+  const { runId } = await snapshot({ kind: 'retry', sourceRunId }, 2);
+  expect(await itemsOf(runId)).toEqual([rows[0], rows[2], rows[4]].map((row, i) => [i + 1, row?.id]));
+});

@@ -113,27 +113,23 @@ async function planSources(tx: Tx, runId: string, target: RunTarget, includeDele
 
 /**
  * The next `size` connections of one source after `cursor`, in id order, each with whether it
- * is in the run (`live`). A scope's connections are read from the source's index alone and their
- * liveness (auth config, project and org undeleted) is checked on the page: joined in one query,
- * the planner (misjudging the small tables' joins, or with no statistics for connections just
- * imported) sorted every remaining connection of the source for each page, which made a snapshot
- * quadratic in its size. The other targets' rows are all in the run.
+ * is in the run (`live`). They are read from the source's index alone and checked on the page:
+ * joined and filtered in one query, the planner (misjudging the small tables' joins, or with no
+ * statistics for connections just imported) sorted every remaining connection of the source for
+ * each page, which made a snapshot quadratic in its size. A retry reads revoked connections too
+ * (its source run's failures are retried whatever became of them since).
  */
 function sourcePage(runId: string, target: RunTarget, includeDeletedRoot: boolean, authConfigId: string, cursor: string, size: number): Prisma.Sql {
-  if (target.kind === 'orphans') {
-    return Prisma.sql`SELECT ca.id, true AS live FROM ${LIVE_CONNECTION_JOINS}
-      WHERE ${orphanedConnectionsWhere(target.orgId, runId)} AND ca.auth_config_id = ${authConfigId} AND ca.id > ${cursor}
-      ORDER BY ca.id LIMIT ${size}`;
-  }
-  if (target.kind === 'retry') {
-    return Prisma.sql`SELECT ca.id, true AS live FROM connected_accounts ca
-      WHERE ca.auth_config_id = ${authConfigId} AND ca.id > ${cursor}
-        AND EXISTS (SELECT 1 FROM revoke_items i WHERE i.run_id = ${target.sourceRunId} AND i.connected_account_id = ca.id AND i.outcome IN ${RETRYABLE})
-      ORDER BY ca.id LIMIT ${size}`;
-  }
+  const unrevoked = target.kind === 'retry' ? Prisma.empty : Prisma.sql` AND status <> 'revoked'`;
   const scanned = Prisma.sql`(SELECT id, org_id, project_id, auth_config_id, status, deleted_at FROM connected_accounts
-    WHERE auth_config_id = ${authConfigId} AND id > ${cursor} AND status <> 'revoked' ORDER BY id LIMIT ${size})`;
-  return Prisma.sql`SELECT ca.id, (${liveConnectionsWhere(target.scope, includeDeletedRoot)}) AS live FROM ${liveConnectionJoins(scanned)}`;
+    WHERE auth_config_id = ${authConfigId} AND id > ${cursor}${unrevoked} ORDER BY id LIMIT ${size})`;
+  const inRun =
+    target.kind === 'orphans'
+      ? orphanedConnectionsWhere(target.orgId, runId)
+      : target.kind === 'retry'
+        ? Prisma.sql`EXISTS (SELECT 1 FROM revoke_items i WHERE i.run_id = ${target.sourceRunId} AND i.connected_account_id = ca.id AND i.outcome IN ${RETRYABLE})`
+        : liveConnectionsWhere(target.scope, includeDeletedRoot);
+  return Prisma.sql`SELECT ca.id, (${inRun}) AS live FROM ${liveConnectionJoins(scanned)}`;
 }
 
 /** Pages of each lane, numbered lane after lane, once the snapshot is done (or cut short by the run ending). */
