@@ -177,3 +177,11 @@ test("a retry takes its source run's failed and cancelled items, in id order, wh
   const { runId } = await snapshot({ kind: 'retry', sourceRunId }, 2);
   expect(await itemsOf(runId)).toEqual([rows[0], rows[2], rows[4]].map((row, i) => [i + 1, row?.id]));
 });
+
+test('a transaction that reaches the end of the last source as its reads run out says the snapshot is done', async () => {
+  const at = await tree();
+  // size 3, reads 12: 1 taken and 2 skipped, then 9 skipped in reads of 2 and the last 1 (the source ends there)
+  await connections(at, ['live', ...Array<Kind>(11).fill('deleted')]);
+  const { calls } = await snapshot({ kind: 'scope', scope: { type: 'auth_config', id: at.authConfigId } }, 3);
+  expect(calls).toEqual([{ total: 1, done: true }]);
+});

@@ -174,7 +174,7 @@ export async function snapshotNextPage(db: DbClient, runId: string, target: RunT
       // connections read but not in the run (under a deleted project, say) count too, so a
       // transaction stays bounded however few of a source's connections are live
       let reads = SCAN_ALLOWANCE * size;
-      while (room > 0 && reads > 0) {
+      for (;;) {
         const requested = room;
         const [source] = await tx.$queryRaw<Array<{ auth_config_id: string; lane: number }>>`
           SELECT auth_config_id, lane FROM revoke_run_sources WHERE run_id = ${runId} AND position = ${position}`;
@@ -182,6 +182,8 @@ export async function snapshotNextPage(db: DbClient, runId: string, target: RunT
           done = true;
           break;
         }
+        // checked once the source is known, so a run past its last source is always done
+        if (room <= 0 || reads <= 0) break;
         const [page] = await tx.$queryRaw<Array<{ n: number; scanned: number; last_id: string | null }>>`
           WITH page AS MATERIALIZED (${sourcePage(runId, target, includeDeletedRoot, source.auth_config_id, cursor, room)}),
           numbered AS (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM page WHERE live),
