@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { newId, type RunTarget } from '@at/common';
 import { createTestDatabase, type TestDatabase } from '@at/testkit';
+import { seedTenant } from '../../test/run-harness';
 import { ensureRun, snapshotNextPage } from './snapshot-store';
 
 let t: TestDatabase;
@@ -18,12 +19,12 @@ afterAll(async () => t?.drop());
 
 type Tree = { orgId: string; projectId: string; authConfigId: string };
 
+/** An org and project (as the run harness seeds them) with one generic auth config. */
 async function tree(): Promise<Tree> {
-  const ids = { orgId: newId('org'), projectId: newId('prj'), authConfigId: newId('ac') };
-  await t.db.org.create({ data: { id: ids.orgId, name: 'o' } });
-  await t.db.project.create({ data: { id: ids.projectId, orgId: ids.orgId, name: 'p' } });
-  await t.db.authConfig.create({ data: { id: ids.authConfigId, orgId: ids.orgId, projectId: ids.projectId, toolkit: 'oauth2', authScheme: 'oauth2', revocationEndpoint: 'http://127.0.0.1:1/revoke' } });
-  return ids;
+  const tenant = await seedTenant(t.db);
+  const authConfigId = newId('ac');
+  await t.db.authConfig.create({ data: { id: authConfigId, ...tenant, toolkit: 'oauth2', authScheme: 'oauth2', revocationEndpoint: 'http://127.0.0.1:1/revoke' } });
+  return { ...tenant, authConfigId };
 }
 
 type Kind = 'live' | 'deleted' | 'revoked';
