@@ -23,6 +23,8 @@ import { fetchRunChain, HISTORIES_DIR, type History } from '../src/workflow-hist
 import { connectionStatuses, seedAuthConfig, seedConnections, seedTenant, startRunHarness, type RunHarness, type SeededTenant } from './run-harness';
 
 const CLIENT = { clientId: 'history-app', clientSecret: 'history-app-secret-0123456789' };
+/** A second client of the same provider: a lane of its own (lanes are per provider and client). */
+const SECOND_CLIENT = { clientId: 'history-app-2', clientSecret: 'history-app-2-secret-0123456789' };
 
 type Context = { h: RunHarness; provider: ProviderServer; secrets: Set<string> };
 /** A workflow that ran to its end: where to find its executions. */
@@ -179,6 +181,23 @@ const SCENARIOS: Scenario[] = [
     run: async (ctx) => revoke(ctx, projectScope((await tenantWith(ctx, 16)).tenant), { pageSize: 1, pageParallelism: 2, snapshotPageSize: 2, snapshotStepMs: 0 }),
   },
   {
+    name: 'revoke-lane-share',
+    what: 'two lanes, the second copied after the first took every page slot: the first stops its newest pages so the second gets its share, and they run again',
+    run: async (ctx) => {
+      const { tenant } = await tenantWith(ctx, 8);
+      const authConfigId = await seedAuthConfig(ctx.h.db, ctx.h.vault, tenant, SECOND_CLIENT, `${ctx.provider.url}/revoke`);
+      const pairs = ctx.provider.issueTokens(2, SECOND_CLIENT.clientId);
+      for (const pair of pairs) ctx.secrets.add(pair.access_token).add(pair.refresh_token);
+      await seedConnections(ctx.h.db, ctx.h.vault, tenant, authConfigId, pairs);
+      ctx.provider.setFaults({ latencyMs: 500 });
+      try {
+        return await revoke(ctx, projectScope(tenant), { pageSize: 1, pageParallelism: 4, maxPagesInFlight: 4, snapshotPageSize: 4, snapshotStepMs: 0 });
+      } finally {
+        ctx.provider.setFaults({});
+      }
+    },
+  },
+  {
     name: 'revoke-continue-as-new',
     what: 'one connection a page: the run continues as new (the dev server suggests it at 40 events) with pages to run again',
     run: async (ctx) => revoke(ctx, projectScope((await tenantWith(ctx, 12)).tenant), { pageSize: 1, pageParallelism: 2 }),
@@ -212,11 +231,11 @@ async function main(): Promise<void> {
   if (unknown.length > 0) throw new Error(`no scenario ${unknown.join(', ')} (there are ${SCENARIOS.map((s) => s.name).join(', ')})`);
   mkdirSync(out, { recursive: true });
   await startTestServices();
-  const provider = await createProviderServer({ clients: [CLIENT] });
+  const provider = await createProviderServer({ clients: [CLIENT, SECOND_CLIENT] });
   const h = await startRunHarness({ REVOKE_CONCURRENCY: '2', WEBHOOK_POLL_INTERVAL_MS: '100', WEBHOOK_BACKOFF_BASE_MS: '300', WEBHOOK_BACKOFF_MAX_MS: '600' });
   try {
     for (const scenario of SCENARIOS.filter((s) => !only || only.includes(s.name))) {
-      const ctx: Context = { h, provider, secrets: new Set([CLIENT.clientSecret]) };
+      const ctx: Context = { h, provider, secrets: new Set([CLIENT.clientSecret, SECOND_CLIENT.clientSecret]) };
       const ended = await scenario.run(ctx);
       const chain = await fetchRunChain(h.temporal, ended.workflowId, ended.firstRunId);
       const files = chain.map((_, i) => (chain.length === 1 ? `${scenario.name}.json` : `${scenario.name}.${i + 1}.json`));

@@ -31,15 +31,19 @@ type Plan = {
   snapshot?: (step: number) => Promise<void>;
   /** `call`: how many times this page has been started before (0 on its first attempt). */
   page?: (input: RevokePageInput, call: number) => Promise<PageResult>;
+  /** A second lane of `pages` pages (numbered after the first lane's), all made ready by snapshot step `fromStep`. */
+  second?: { pages: number; fromStep: number };
 };
 
 const done = (n = 1): PageResult => ({ processed: n, revoked: n, already_revoked: 0, unsupported_by_provider: 0, failed: 0, stopped: false });
 const stopped: PageResult = { ...done(0), stopped: true };
 
-/** A page that runs (heartbeating, as the real one does) until the workflow cancels it, then returns stopped. */
-async function untilCancelled(): Promise<PageResult> {
+/** A page that runs (heartbeating, as the real one does) until the workflow cancels it, then returns stopped; done after `ms`. */
+async function untilCancelled(ms = Infinity): Promise<PageResult> {
   const ctx = Context.current();
+  const until = Date.now() + ms;
   while (!ctx.cancellationSignal.aborted) {
+    if (Date.now() >= until) return done();
     ctx.heartbeat();
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -63,12 +67,18 @@ function standIns(): Partial<ThermosActivities> {
       record('snapshotStep', input);
       await plan.snapshot?.(step);
       const ready = Math.min(plan.pages, plan.ready?.(step) ?? plan.pages);
-      const done = ready === plan.pages;
-      const lane = { lane: 1, firstSeq: 1, lastSeq: ready, firstPage: 0, pages: ready, ...(done ? {} : { open: true }) };
+      const firstDone = ready === plan.pages;
+      const lane = { lane: 1, firstSeq: 1, lastSeq: ready, firstPage: 0, pages: ready, ...(firstDone ? {} : { open: true }) };
       const held = input.held.includes(1);
       const shapes = held || (input.afterLane === 0 && ready > 0 && input.limit > 0) ? [lane] : [];
+      const second = plan.second && step >= plan.second.fromStep ? plan.second : undefined;
+      if (second && input.afterLane < 2 && input.limit > shapes.length) {
+        shapes.push({ lane: 2, firstSeq: plan.pages + 1, lastSeq: plan.pages + second.pages, firstPage: plan.pages, pages: second.pages });
+      }
+      const done = firstDone && (plan.second === undefined || second !== undefined);
       record('snapshotStep', { ready }, 'returned');
-      return { total: ready, done, analyzedAt: 0, lanes: ready > 0 ? 1 : 0, pages: ready, shapes };
+      const lanes = (ready > 0 ? 1 : 0) + (second ? 1 : 0);
+      return { total: ready + (second?.pages ?? 0), done, analyzedAt: 0, lanes, pages: ready + (second?.pages ?? 0), shapes };
     },
     async loadLanes(input) {
       record('loadLanes', input);
@@ -85,7 +95,9 @@ function standIns(): Partial<ThermosActivities> {
     },
     async completeRun(input) {
       record('completeRun', input);
-      return { ...EMPTY_RUN_COUNTS, total: current().plan.pages, revoked: current().plan.pages };
+      const { plan } = current();
+      const total = plan.pages + (plan.second?.pages ?? 0);
+      return { ...EMPTY_RUN_COUNTS, total, revoked: total };
     },
     async endRun(input) {
       record('endRun', input);
@@ -210,6 +222,37 @@ test('cancel: the pages in flight are told to stop and return, then endRun recor
   expect(calls[ending]?.input).toEqual({ runId: handle.firstExecutionRunId, end: { status: 'cancelled', code: 'cancelled', message: 'the job was cancelled' } });
   expect(named(calls, 'completeRun')).toEqual([]);
 }, 60_000);
+
+describe('lanes share the run\'s slots', () => {
+  // lane 1 (pages 0-5) is slow: a page takes `ms` unless stopped; lane 2 (pages 6-7) is quick
+  const slowFirstLane = (ms: number) => (input: RevokePageInput, call: number) => (input.page < 6 && call === 0 ? untilCancelled(ms) : Promise.resolve(done()));
+  const tuning = { maxPagesInFlight: 4, pageParallelism: 4 };
+
+  test('a lane that comes after the first took every slot gets its share at once: the lane above its share stops its newest pages, which run again later', async () => {
+    const { handle, calls } = await start({ pages: 6, second: { pages: 2, fromStep: 1 }, snapshot: (step) => new Promise((resolve) => setTimeout(resolve, step === 0 ? 0 : 300)), page: slowFirstLane(4_000) }, tuning);
+    await expect(handle.result()).resolves.toEqual({ runId: handle.firstExecutionRunId, total: 8, pages: 8 });
+    const started = (page: number) => calls.findIndex((c) => c.activity === 'revokePage' && !c.event && (c.input as RevokePageInput).page === page);
+    const firstSlowReturned = calls.findIndex((c) => c.activity === 'revokePage' && c.event === 'returned' && (c.input as RevokePageInput).page < 6);
+    // lane 2 did not wait for a slow page to end: it got its share (two of the four slots)
+    for (const page of [6, 7]) {
+      expect(started(page)).toBeGreaterThan(-1);
+      expect(started(page)).toBeLessThan(firstSlowReturned);
+    }
+    // the pages given away were the slow lane's newest (it held pages 0-3), and they ran again
+    // (pages stopped later are those of a continue-as-new: the test server suggests it often)
+    const stops = calls.filter((c) => c.activity === 'revokePage' && c.event === 'stopped').slice(0, 2);
+    expect(stops.map((c) => (c.input as RevokePageInput).page).sort()).toEqual([2, 3]);
+    expect(calls.indexOf(stops[0] as Call)).toBeLessThan(started(6));
+    expect(pagesOf(calls, 'returned').sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  }, 60_000);
+
+  test('lanes known together split the slots: nothing is stopped', async () => {
+    const { handle, calls } = await start({ pages: 6, second: { pages: 2, fromStep: 0 }, page: slowFirstLane(1_000) }, { ...tuning, pageParallelism: 2 });
+    await expect(handle.result()).resolves.toEqual({ runId: handle.firstExecutionRunId, total: 8, pages: 8 });
+    expect(pagesOf(calls, 'stopped')).toEqual([]);
+    expect(pagesOf(calls, 'returned').sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  }, 60_000);
+});
 
 describe('a streamed snapshot', () => {
   test('pages run as the steps make them ready: none before its step reported it, the first before the snapshot is done, every page once', async () => {

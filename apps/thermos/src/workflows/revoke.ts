@@ -57,6 +57,9 @@ type Activities = ReturnType<typeof activitiesFor>;
 /** Marks the executions that stream their snapshot (histories without it ran snapshotRun first). */
 export const STREAMED_SNAPSHOT_PATCH = 'streamed-snapshot';
 
+/** Marks the executions in which a lane above its share gives a page back to a lane with none in flight. */
+export const LANE_SHARE_PATCH = 'lane-share';
+
 /**
  * Revokes every connection of a target: snapshot the live connection ids into Postgres once,
  * in lanes (one per provider key), step by step, and revoke page by page as the pages become
@@ -98,7 +101,8 @@ export async function revokeWorkflow(input: RevokeWorkflowInput): Promise<Revoke
 
   if (state && !failure && cancellation === undefined) {
     const snapshot: SnapshotTarget = { workflowId: info.workflowId, target: input.target, includeDeletedRoot: input.includeDeletedRoot, jobId: input.jobId ?? null };
-    const outcome = await runPages(acts, runId, tuning, state, snapshot, cancelRequested, () => cancellation !== undefined);
+    const shareLanes = patched(LANE_SHARE_PATCH);
+    const outcome = await runPages(acts, runId, tuning, state, snapshot, { cancelRequested, cancelled: () => cancellation !== undefined, shareLanes });
     if (outcome.kind === 'continue') return await continueAsNew<typeof revokeWorkflow>({ ...input, resume: outcome.state });
     failure = outcome.failure;
   }
@@ -119,6 +123,9 @@ export async function revokeWorkflow(input: RevokeWorkflowInput): Promise<Revoke
   setCurrentDetails(`completed: ${counts.total} connections, ${counts.revoked} revoked, ${counts.failed} failed`);
   return { runId, total: counts.total, pages: state?.pageCount ?? 0 };
 }
+
+/** How the pages learn that the run is cancelled, and whether lanes share the slots (LANE_SHARE_PATCH). */
+type PagesControl = { cancelRequested: Promise<void>; cancelled: () => boolean; shareLanes: boolean };
 
 type PagesOutcome = { kind: 'continue'; state: RevokeResume } | { kind: 'stopped'; failure: Failure | undefined };
 
@@ -160,19 +167,21 @@ function absorbStep(state: RevokeResume, result: SnapshotStepResult): void {
  * finishes the calls it has sent and returns within a second or two, however slow its
  * provider) and listed to run again in the next execution, so one slow lane never makes the
  * others wait for its pages to finish.
+ *
+ * A lane below its share of the cap (the cap over the lanes with work) while the run is full
+ * (it came with a later snapshot step, after the first lanes took every slot) is not left
+ * waiting for those pages to end, which behind a slow or failing provider can take minutes: the
+ * lane furthest above its share stops its newest page the same graceful way, and again until
+ * the lanes below have what they can use; the freed slots go to them.
  */
-async function runPages(
-  acts: Activities,
-  runId: string,
-  tuning: RevokeTuning,
-  state: RevokeResume,
-  snapshot: SnapshotTarget,
-  cancelRequested: Promise<void>,
-  cancelled: () => boolean,
-): Promise<PagesOutcome> {
+async function runPages(acts: Activities, runId: string, tuning: RevokeTuning, state: RevokeResume, snapshot: SnapshotTarget, control: PagesControl): Promise<PagesOutcome> {
+  const { cancelRequested, cancelled } = control;
   // a child of the workflow's scope: cancelled with it, or by us (a page failed, or continuing as new)
   const pagesScope = new CancellationScope();
   const inFlight = new Map<number, Promise<void>>();
+  // each page in its own scope under the pages' scope, so one can be stopped to give its slot away
+  const pageScopes = new Map<number, { lane: number; scope: CancellationScope }>();
+  const yielding = new Set<number>();
   const laneInFlight = new Map<number, number>();
   const busy = (lane: LaneCursor) => laneInFlight.get(lane.lane) ?? 0;
   let failure: Failure | undefined;
@@ -185,7 +194,9 @@ async function runPages(
     const fromSeq = lane.firstSeq + index * tuning.pageSize;
     const toSeq = Math.min(lane.lastSeq, fromSeq + tuning.pageSize - 1);
     laneInFlight.set(lane.lane, busy(lane) + 1);
-    const settled = pagesScope
+    const scope = new CancellationScope({ cancellable: true, parent: pagesScope });
+    pageScopes.set(page, { lane: lane.lane, scope });
+    const settled = scope
       .run(() => acts.revokePage({ runId, page, fromSeq, toSeq }))
       .then(
         (result) => {
@@ -207,6 +218,8 @@ async function runPages(
       )
       .finally(() => {
         inFlight.delete(page);
+        pageScopes.delete(page);
+        yielding.delete(page);
         laneInFlight.set(lane.lane, busy(lane) - 1);
       });
     inFlight.set(page, settled);
@@ -276,6 +289,27 @@ async function runPages(
     }
   };
 
+  // the pages a lane keeps once those asked to give their slot away have stopped
+  const keeps = (lane: number) => [...pageScopes.entries()].filter(([page, held]) => held.lane === lane && !yielding.has(page)).length;
+  const left = (lane: LaneCursor) => lane.pages - lane.started + lane.redo.length;
+  const shareSlots = () => {
+    if (!control.shareLanes || stopping() || draining) return;
+    const working = state.lanes.filter((lane) => left(lane) > 0 || busy(lane) > 0);
+    const share = Math.max(1, Math.floor(tuning.maxPagesInFlight / Math.max(1, working.length)));
+    // the slots the lanes below their share could use, less those free or being freed already
+    const short = working.reduce((sum, lane) => sum + Math.max(0, Math.min(share, tuning.pageParallelism, busy(lane) + left(lane)) - busy(lane)), 0);
+    for (let wanted = short - (tuning.maxPagesInFlight - inFlight.size) - yielding.size; wanted > 0; wanted -= 1) {
+      let giver: number | undefined;
+      for (const lane of working) if (keeps(lane.lane) > share && (giver === undefined || keeps(lane.lane) > keeps(giver))) giver = lane.lane;
+      if (giver === undefined) return;
+      // its newest page: the one with the least done
+      const newest = [...pageScopes.entries()].reverse().find(([page, held]) => held.lane === giver && !yielding.has(page));
+      if (!newest) return;
+      yielding.add(newest[0]);
+      newest[1].scope.cancel();
+    }
+  };
+
   const progress = () => {
     const activeLanes = [...laneInFlight.values()].filter((n) => n > 0).length;
     const known = state.snapshot ? ' so far (snapshot running)' : '';
@@ -289,6 +323,7 @@ async function runPages(
       if (state.snapshot) startStep();
       else await loadMoreLanes();
       fill();
+      shareSlots();
     }
     progress();
     const more = state.lanes.some(unfinished) || state.lanesLoaded < state.lanesTotal || state.snapshot !== undefined;
