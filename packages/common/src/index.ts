@@ -12,3 +12,4 @@ export * from './temporal-files';
 export * from './text';
 export * from './events';
 export * from './webhook-signature';
+export * from './delay';

@@ -1,4 +1,4 @@
-import type { Logger } from '@at/common';
+import { delayUnlessAborted, type Logger } from '@at/common';
 import { pauseFor, readPauses, type AppliedPause, type PauseRow, type PrismaClient } from '@at/db';
 import type { ProviderGate } from './provider-gate';
 
@@ -48,13 +48,7 @@ export function createPauseGate(options: { db: PrismaClient; envPaused: boolean;
         if (!pause) return;
         if (!logged) options.logger?.info('provider calls paused: waiting', { project_id: projectId, by: pause.by });
         logged = true;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, Math.min(ttlMs, 1_000));
-          signal.addEventListener('abort', () => {
-            clearTimeout(timer);
-            resolve();
-          }, { once: true });
-        });
+        await delayUnlessAborted(Math.min(ttlMs, 1_000), signal);
       }
     },
   };

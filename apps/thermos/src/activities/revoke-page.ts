@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { Context } from '@temporalio/activity';
-import type { Logger } from '@at/common';
+import { delayUnlessAborted, type Logger } from '@at/common';
 import { isDataError, postgresErrorCode, type PrismaClient } from '@at/db';
 import type { createRevoker, OAuthCredential } from '@at/providers';
 import type { Vault } from '@at/vault';
@@ -358,15 +358,8 @@ async function claimRevoking(writes: PageWrites, target: ClaimTarget, signal: Ab
     if (claim.kind !== 'leased') return claim;
     deadline = Math.min(Math.max(deadline, Date.now() + claim.waitMs + 1_000), startedAt + MAX_LEASE_WAIT_MS);
     if (Date.now() >= deadline) return claim;
-    await sleepUnless(Math.min(delay, Math.max(1, claim.waitMs)), signal);
+    await delayUnlessAborted(Math.min(delay, Math.max(1, claim.waitMs)), signal);
     signal.throwIfAborted();
     if (stopping()) return { kind: 'unclaimed' };
   }
 }
-
-const sleepUnless = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    const done = () => (clearTimeout(timer), signal.removeEventListener('abort', done), resolve());
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
