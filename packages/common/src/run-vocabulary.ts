@@ -51,7 +51,7 @@ export type RunFailure = z.infer<typeof runFailureSchema>;
 
 export const runRetryingSchema = z
   .object({
-    activity: z.string().describe('the step being retried: snapshotRun, revokePage, ...'),
+    activity: z.string().describe('the step being retried: snapshotStep, revokePage, completeRun, ...'),
     attempt: z.number().int().describe('the attempt now scheduled or running (2 = first retry)'),
     max_attempts: z.number().int().nullable(),
     last_error: z.string().describe('what the previous attempt failed with (our own message; never provider text or secrets)'),
