@@ -1,7 +1,7 @@
 /**
  * The ownership tree is held by the database, not only by the code that copies ids down it: an
  * auth config's org is its project's, and a connection's or a connect session's org and project
- * are its auth config's. A row that names another org (or project) than its parent's is refused
+ * are its auth config's; a webhook endpoint's org is its project's. A row that names another org (or project) than its parent's is refused
  * (SQLSTATE 23503), at every level, so a scope's revocation can trust the ids it filters on.
  */
 import { createTestDatabase, type TestDatabase } from '../test-database';
@@ -28,6 +28,8 @@ async function sqlstate(sql: string): Promise<string> {
 
 const authConfig = (id: string, org: string, project: string) => `INSERT INTO auth_configs (id, org_id, project_id, toolkit, auth_scheme) VALUES ('${id}', '${org}', '${project}', 'github', 'oauth2')`;
 const connection = (id: string, org: string, project: string) => `INSERT INTO connected_accounts (id, org_id, project_id, auth_config_id, user_id) VALUES ('${id}', '${org}', '${project}', 'ac_a', 'u1')`;
+const endpoint = (id: string, org: string, project: string) =>
+  `INSERT INTO webhook_endpoints (id, org_id, project_id, url, events, secret_sealed) VALUES ('${id}', '${org}', '${project}', 'https://hooks.example/in', ARRAY['*'], '{}'::jsonb)`;
 const session = (id: string, org: string, project: string) =>
   `INSERT INTO connect_sessions (id, org_id, project_id, auth_config_id, user_id, redirect_uri, token_hash, expires_at) VALUES ('${id}', '${org}', '${project}', 'ac_a', 'u1', 'https://app.example/back', '${id}-hash', now() + interval '1 hour')`;
 
@@ -35,6 +37,7 @@ describe.each([
   ['an auth config', authConfig, 'ac_other'],
   ['a connection', connection, 'ca_other'],
   ['a connect session', session, 'cs_other'],
+  ['a webhook endpoint', endpoint, 'we_other'],
 ])('%s', (_what, insert, id) => {
   test("naming another org than its parent's is refused", async () => {
     expect(await sqlstate(insert(`${id}_1`, 'org_b', 'prj_a'))).toBe('23503');
